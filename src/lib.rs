@@ -1,0 +1,3 @@
+//! mitra: business matching for the NTB–Jatim IKM trade forums.
+
+pub mod domain;
