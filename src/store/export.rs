@@ -1,0 +1,126 @@
+//! Whole-database export and import as JSON Lines: a header line, then one record per line.
+//! This is the backup format, and the way across sled versions (whose on-disk format changes).
+
+use super::{ImportMode, Store, StoreError, SCHEMA_VERSION};
+use crate::domain::Firm;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Write};
+
+pub const EXPORT_FORMAT: &str = "mitra-export";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExportHeader {
+    pub format: String,
+    pub schema_version: u32,
+    pub exported_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One stored object. New kinds are added as variants; readers reject unknown kinds.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum ExportRecord {
+    Firm(Box<Firm>),
+}
+
+/// Firms are restored in transactions of this many, to bound memory on large stores.
+const RESTORE_CHUNK: usize = 5_000;
+
+impl Store {
+    /// Writes the header and every record; returns the number of records.
+    pub fn export_jsonl(
+        &self,
+        out: &mut impl Write,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<usize> {
+        let header = ExportHeader {
+            format: EXPORT_FORMAT.into(),
+            schema_version: SCHEMA_VERSION,
+            exported_at: now,
+        };
+        serde_json::to_writer(&mut *out, &header)?;
+        out.write_all(b"\n")?;
+        let mut count = 0;
+        for firm in self.all_firms() {
+            serde_json::to_writer(&mut *out, &ExportRecord::Firm(Box::new(firm?)))?;
+            out.write_all(b"\n")?;
+            count += 1;
+        }
+        out.flush()?;
+        Ok(count)
+    }
+
+    /// Restores an export into an empty store, records exactly as exported.
+    pub fn import_jsonl(&self, input: impl BufRead) -> anyhow::Result<usize> {
+        if self.count_firms() > 0 {
+            anyhow::bail!("the store already holds firms: import a backup into an empty data folder");
+        }
+        let mut lines = input.lines().enumerate();
+        let (_, first) = lines
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("empty file: no export header"))?;
+        let header: ExportHeader = serde_json::from_str(&first?)
+            .map_err(|e| anyhow::anyhow!("line 1 is not a mitra export header: {e}"))?;
+        if header.format != EXPORT_FORMAT {
+            anyhow::bail!("line 1: format is '{}', not '{EXPORT_FORMAT}'", header.format);
+        }
+        if header.schema_version > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found: header.schema_version,
+            }
+            .into());
+        }
+        let mut chunk = Vec::with_capacity(RESTORE_CHUNK);
+        let mut count = 0;
+        for (n, line) in lines {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: ExportRecord = serde_json::from_str(&line)
+                .map_err(|e| anyhow::anyhow!("line {}: {e}", n + 1))?;
+            match record {
+                ExportRecord::Firm(firm) => chunk.push(*firm),
+            }
+            if chunk.len() == RESTORE_CHUNK {
+                count += chunk.len();
+                self.import_firms(std::mem::take(&mut chunk), ImportMode::Restore)?;
+            }
+        }
+        count += chunk.len();
+        self.import_firms(chunk, ImportMode::Restore)?;
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FirmId, FirmInput, Reference};
+
+    #[test]
+    fn export_then_import_restores_every_firm_exactly() {
+        let source_dir = tempfile::tempdir().unwrap();
+        let source = Store::open(source_dir.path()).unwrap();
+        let input: FirmInput = serde_json::from_value(serde_json::json!({
+            "name": "UD Rumput Laut Ekas", "province": "NTB", "regency": "Lombok Timur",
+            "kbli": ["10299"], "size": "micro", "employees": 3
+        }))
+        .unwrap();
+        let (_, profile) = input.parse(Reference::shared()).unwrap();
+        for i in 0..3 {
+            let id = FirmId::parse(&format!("firm-{i}")).unwrap();
+            source.create_firm(id, profile.clone(), chrono::Utc::now()).unwrap();
+        }
+        let mut buffer = Vec::new();
+        assert_eq!(source.export_jsonl(&mut buffer, chrono::Utc::now()).unwrap(), 3);
+
+        let target_dir = tempfile::tempdir().unwrap();
+        let target = Store::open(target_dir.path()).unwrap();
+        assert_eq!(target.import_jsonl(buffer.as_slice()).unwrap(), 3);
+        let a: Vec<Firm> = source.all_firms().collect::<Result<_, _>>().unwrap();
+        let b: Vec<Firm> = target.all_firms().collect::<Result<_, _>>().unwrap();
+        assert_eq!(a, b);
+        // A second restore into the now non-empty store is refused.
+        assert!(target.import_jsonl(buffer.as_slice()).is_err());
+    }
+}
