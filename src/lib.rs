@@ -3,5 +3,8 @@
 //! Layers depend downward only: `api` → `store` → `domain`; the cores `matching` and
 //! `schedule` are pure (no HTTP, no sled, no clock) and usable as a library.
 
+pub mod api;
 pub mod domain;
+pub mod startup;
 pub mod store;
+pub mod telemetry;

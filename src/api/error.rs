@@ -1,0 +1,212 @@
+//! The one error type of the HTTP layer and its RFC 9457 `application/problem+json` body.
+//! `status()` is an exhaustive match: a new variant cannot silently become a 500.
+
+use crate::domain::FieldError;
+use crate::store::StoreError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// One problem with one input field; `line` is set for rows of an import (CSV line number,
+/// or the 1-based position in a JSON array).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"field": "products[0].capacity.unit", "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2", "line": 7}))]
+pub struct ProblemField {
+    pub field: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl From<FieldError> for ProblemField {
+    fn from(e: FieldError) -> Self {
+        ProblemField {
+            field: e.field,
+            message: e.message,
+            line: None,
+        }
+    }
+}
+
+/// RFC 9457 problem details, with a stable machine-readable `code` and the invalid fields.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:mitra:problem:validation_failed",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "detail": "2 invalid field(s)",
+    "code": "validation_failed",
+    "errors": [{"field": "regency", "message": "'Denpasar' is not a kabupaten/kota of Nusa Tenggara Barat; see GET /v1/reference/regencies?province=NTB"}]
+}))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("the body is not valid CSV: {0}")]
+    MalformedCsv(String),
+    #[error("{} invalid field(s)", .0.len())]
+    Invalid(Vec<ProblemField>),
+    #[error("{what} '{id}' does not exist")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    ImportConflicts(String, Vec<ProblemField>),
+    #[error("If-Match {given} does not match the current version {current}")]
+    PreconditionFailed { given: String, current: u64 },
+    #[error("the body is larger than the {limit} bytes this endpoint accepts")]
+    PayloadTooLarge { limit: usize },
+    #[error("content type '{given}' is not accepted here; send {expected}")]
+    UnsupportedMediaType { given: String, expected: &'static str },
+    #[error("{0}")]
+    NotAcceptable(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid(vec![ProblemField {
+            field: field.into(),
+            message: message.into(),
+            line: None,
+        }])
+    }
+
+    pub fn from_fields(errors: Vec<FieldError>) -> ApiError {
+        ApiError::Invalid(errors.into_iter().map(Into::into).collect())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::MalformedCsv(_) => "malformed_csv",
+            ApiError::Invalid(_) => "validation_failed",
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::ImportConflicts(..) => "import_conflict",
+            ApiError::PreconditionFailed { .. } => "precondition_failed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::NotAcceptable(_) => "not_acceptable",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "The body is not valid JSON",
+            ApiError::MalformedCsv(_) => "The body is not valid CSV",
+            ApiError::Invalid(_) => "The request has invalid fields",
+            ApiError::NotFound { .. } => "Not found",
+            ApiError::Conflict(_) => "Conflict with the current state",
+            ApiError::ImportConflicts(..) => "Some imported ids already exist",
+            ApiError::PreconditionFailed { .. } => "Precondition failed",
+            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::UnsupportedMediaType { .. } => "Unsupported media type",
+            ApiError::NotAcceptable(_) => "Not acceptable",
+            ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Internal(_) => "Internal error",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let errors = match self {
+            ApiError::Invalid(errors) | ApiError::ImportConflicts(_, errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            kind: format!("urn:mitra:problem:{}", self.code()),
+            title: self.title().to_string(),
+            status: self.status_code().as_u16(),
+            // The cause of an internal error is logged, never sent.
+            detail: self.to_string(),
+            code: self.code().to_string(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedJson(_) | ApiError::MalformedCsv(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) | ApiError::ImportConflicts(..) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if matches!(self, ApiError::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(id) => ApiError::NotFound { what: "firm", id },
+            StoreError::AlreadyExists(id) => {
+                ApiError::Conflict(format!("a firm with id '{id}' already exists"))
+            }
+            StoreError::VersionMismatch {
+                id,
+                expected,
+                current,
+            } => ApiError::Conflict(format!(
+                "firm '{id}' is at version {current}, not {expected}: read it again and retry"
+            )),
+            StoreError::ImportConflicts(rows) => ApiError::ImportConflicts(
+                format!(
+                    "{} firm id(s) already exist; nothing was stored (use upsert=true to replace them)",
+                    rows.len()
+                ),
+                rows.into_iter()
+                    .map(|(row, id)| ProblemField {
+                        field: "id".into(),
+                        message: format!("firm '{id}' already exists"),
+                        line: Some(row as u64 + 1),
+                    })
+                    .collect(),
+            ),
+            e @ (StoreError::SchemaTooNew { .. }
+            | StoreError::Corrupt(_)
+            | StoreError::Sled(_)) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}

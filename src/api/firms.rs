@@ -1,0 +1,434 @@
+//! Firm profile endpoints: create, read, replace, patch, delete, list.
+
+use super::error::{ApiError, Problem};
+use super::extract::{JsonBody, QueryParams};
+use super::AppState;
+use crate::domain::{Certification, Firm, FirmId, FirmInput, Province};
+use crate::store::{FirmFilter, MAX_PAGE_SIZE};
+use actix_web::http::header;
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A strong ETag from the version: `"7"`.
+pub fn etag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+fn firm_response(mut response: actix_web::HttpResponseBuilder, firm: &Firm) -> HttpResponse {
+    response
+        .insert_header((header::ETAG, etag(firm.version)))
+        .json(firm)
+}
+
+/// The version an `If-Match` header asks for: `"7"`, `W/"7"` or `7`. `*` asks for none.
+fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let bare = text.trim_start_matches("W/").trim_matches('"');
+    bare.parse::<u64>().map(Some).map_err(|_| {
+        ApiError::invalid(
+            "If-Match",
+            format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
+        )
+    })
+}
+
+/// Parses a path id; an id that cannot exist is simply not found.
+fn path_id(raw: &str) -> Result<FirmId, ApiError> {
+    FirmId::parse(raw).map_err(|_| ApiError::NotFound {
+        what: "firm",
+        id: raw.to_string(),
+    })
+}
+
+/// Which version a write must apply to: `If-Match` (412 on mismatch) or the body's
+/// `version` (409 on mismatch).
+async fn expected_version(
+    state: &AppState,
+    req: &HttpRequest,
+    id: &FirmId,
+    body_version: Option<u64>,
+) -> Result<Option<u64>, ApiError> {
+    let Some(wanted) = if_match(req)? else {
+        return Ok(body_version);
+    };
+    let store = state.store.clone();
+    let key = id.to_string();
+    let current = web::block(move || store.get_firm(&key))
+        .await??
+        .ok_or_else(|| ApiError::NotFound {
+            what: "firm",
+            id: id.to_string(),
+        })?;
+    if current.version != wanted {
+        return Err(ApiError::PreconditionFailed {
+            given: etag(wanted),
+            current: current.version,
+        });
+    }
+    // The store re-checks inside its transaction, so a concurrent writer still loses.
+    Ok(Some(wanted))
+}
+
+/// Register a firm. The server assigns an id unless the body gives a slug `id`.
+#[utoipa::path(
+    tag = "firms",
+    request_body(content = FirmInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created; `Location` points at the firm", body = Firm,
+         headers(("Location" = String, description = "/v1/firms/{id}"), ("ETag" = String, description = "The version, e.g. \"1\""))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/firms")]
+pub async fn create_firm(
+    state: web::Data<AppState>,
+    body: JsonBody<FirmInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, profile) = body.0.parse(&state.reference).map_err(ApiError::from_fields)?;
+    let now = chrono::Utc::now();
+    let id = id.unwrap_or_else(|| new_firm_id(now));
+    let store = state.store.clone();
+    let firm = web::block(move || store.create_firm(id, profile, now)).await??;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/v1/firms/{}", firm.id)));
+    Ok(firm_response(response, &firm))
+}
+
+/// A time-ordered id for a firm registered without a slug.
+pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
+    FirmId::generate(now.timestamp_millis().max(0) as u64, rand::random())
+}
+
+/// One firm's profile, with its version as `ETag`.
+#[utoipa::path(
+    tag = "firms",
+    params(("id" = String, Path, description = "Firm id")),
+    responses(
+        (status = 200, body = Firm, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/firms/{id}")]
+pub async fn get_firm(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    let store = state.store.clone();
+    let key = id.to_string();
+    let firm = web::block(move || store.get_firm(&key))
+        .await??
+        .ok_or(ApiError::NotFound {
+            what: "firm",
+            id: id.to_string(),
+        })?;
+    Ok(firm_response(HttpResponse::Ok(), &firm))
+}
+
+/// Replace a firm's whole profile. Send `If-Match: "<version>"` (412 when stale) or the
+/// `version` field (409 when stale) to avoid overwriting someone else's change.
+#[utoipa::path(
+    tag = "firms",
+    params(
+        ("id" = String, Path, description = "Firm id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version being replaced"),
+    ),
+    request_body(content = FirmInput, content_type = "application/json"),
+    responses(
+        (status = 200, body = Firm, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/firms/{id}")]
+pub async fn replace_firm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: JsonBody<FirmInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    let firm = update(&state, &req, id, body.0).await?;
+    Ok(firm_response(HttpResponse::Ok(), &firm))
+}
+
+async fn update(
+    state: &AppState,
+    req: &HttpRequest,
+    id: FirmId,
+    input: FirmInput,
+) -> Result<Firm, ApiError> {
+    let (body_id, profile) = input.parse(&state.reference).map_err(ApiError::from_fields)?;
+    if body_id.as_ref().is_some_and(|b| b != &id) {
+        return Err(ApiError::invalid(
+            "id",
+            format!("a firm's id cannot change (the path says '{id}')"),
+        ));
+    }
+    let expected = expected_version(state, req, &id, input.version).await?;
+    let store = state.store.clone();
+    let now = chrono::Utc::now();
+    let firm = web::block(move || store.replace_firm(&id, profile, expected, now)).await??;
+    Ok(firm)
+}
+
+/// Change some fields of a profile with a JSON merge patch (RFC 7396): fields present replace
+/// the stored ones, `null` removes optional ones, lists are replaced whole.
+#[utoipa::path(
+    tag = "firms",
+    params(
+        ("id" = String, Path, description = "Firm id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version being changed"),
+    ),
+    request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
+                 example = json!({"employees": 18, "certifications": ["halal", "pirt", "bpom"]})),
+    responses(
+        (status = 200, body = Firm, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/firms/{id}")]
+pub async fn patch_firm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: JsonBody<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    let patch = body.0;
+    if !patch.is_object() {
+        return Err(ApiError::invalid("", "a merge patch must be a JSON object"));
+    }
+    let store = state.store.clone();
+    let key = id.to_string();
+    let current = web::block(move || store.get_firm(&key))
+        .await??
+        .ok_or_else(|| ApiError::NotFound {
+            what: "firm",
+            id: id.to_string(),
+        })?;
+    let mut doc = serde_json::to_value(current.to_input()).map_err(anyhow::Error::from)?;
+    // Without an explicit version, the patch applies to the version it was computed on.
+    let explicit_version = patch.get("version").is_some();
+    merge_patch(&mut doc, &patch);
+    let mut input: FirmInput = super::extract::parse_json(doc.to_string().as_bytes())?;
+    if !explicit_version {
+        input.version = Some(current.version);
+    }
+    let firm = update(&state, &req, id, input).await?;
+    Ok(firm_response(HttpResponse::Ok(), &firm))
+}
+
+/// RFC 7396 JSON merge patch.
+fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    let Some(fields) = patch.as_object() else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = serde_json::Value::Object(Default::default());
+    }
+    let object = target.as_object_mut().expect("made an object above");
+    for (key, value) in fields {
+        if value.is_null() {
+            object.remove(key);
+        } else {
+            merge_patch(object.entry(key.clone()).or_insert(serde_json::Value::Null), value);
+        }
+    }
+}
+
+/// Delete a firm (with `If-Match`, only the version the client saw).
+#[utoipa::path(
+    tag = "firms",
+    params(
+        ("id" = String, Path, description = "Firm id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/firms/{id}")]
+pub async fn delete_firm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    let expected = expected_version(&state, &req, &id, None).await?;
+    let store = state.store.clone();
+    web::block(move || store.delete_firm(&id, expected)).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The filters of a firm list or export; all given filters must hold.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FilterQuery {
+    /// NTB or JATIM (52/35 and full names accepted).
+    pub province: Option<String>,
+    /// KBLI code or prefix: "10" (food), "107", "10761" (coffee processing).
+    pub kbli: Option<String>,
+    /// Kab/kota code ("52.03", "5203") or name ("Lombok Timur").
+    pub regency: Option<String>,
+    /// A certification the firm holds (halal, pirt, bpom, sni, …).
+    pub certification: Option<String>,
+    /// Words in the firm's name or product names (case and accents ignored).
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<usize>,
+}
+
+/// One page of firms, in id order.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FirmList {
+    pub firms: Vec<Firm>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+fn problem(field: &str, message: String) -> super::error::ProblemField {
+    super::error::ProblemField {
+        field: field.into(),
+        message,
+        line: None,
+    }
+}
+
+impl FilterQuery {
+    pub fn filter(&self, state: &AppState) -> Result<FirmFilter, ApiError> {
+        let mut errors = Vec::new();
+        let province = match &self.province {
+            Some(p) => p
+                .parse::<Province>()
+                .map_err(|e| errors.push(problem("province", e)))
+                .ok(),
+            None => None,
+        };
+        let kbli = self.kbli.as_ref().map(|k| k.trim().to_string());
+        if let Some(k) = &kbli {
+            if k.is_empty() || k.len() > 5 || !k.chars().all(|c| c.is_ascii_digit()) {
+                errors.push(problem(
+                    "kbli",
+                    format!("'{k}' is not a KBLI code or prefix (1 to 5 digits)"),
+                ));
+            }
+        }
+        let regency = match &self.regency {
+            Some(text) => {
+                let found = Province::ALL
+                    .into_iter()
+                    .filter(|p| province.is_none_or(|want| want == *p))
+                    .find_map(|p| state.reference.find_regency(p, text));
+                match found {
+                    Some(r) => Some(r.code.clone()),
+                    None => {
+                        errors.push(problem(
+                            "regency",
+                            format!("'{text}' is not a kabupaten/kota of NTB or Jawa Timur"),
+                        ));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let certification = match &self.certification {
+            Some(c) => c
+                .parse::<Certification>()
+                .map_err(|e| errors.push(problem("certification", e)))
+                .ok(),
+            None => None,
+        };
+        if !errors.is_empty() {
+            return Err(ApiError::Invalid(errors));
+        }
+        Ok(FirmFilter {
+            province,
+            kbli,
+            regency,
+            certification,
+            q: self.q.clone(),
+        })
+    }
+}
+
+/// List firms with filters, in pages (stable while firms are added concurrently).
+#[utoipa::path(
+    tag = "firms",
+    params(FilterQuery, PageQuery),
+    responses(
+        (status = 200, body = FirmList),
+        (status = 422, description = "A filter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/firms")]
+pub async fn list_firms(
+    state: web::Data<AppState>,
+    filter: QueryParams<FilterQuery>,
+    page: QueryParams<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = filter.0.filter(&state)?;
+    let PageQuery { cursor, limit } = page.0;
+    if cursor.as_deref().is_some_and(|c| FirmId::parse(c).is_err()) {
+        return Err(ApiError::invalid("cursor", "is not a cursor returned by this API"));
+    }
+    let limit = limit.unwrap_or(50);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+        ));
+    }
+    let store = state.store.clone();
+    let page = web::block(move || store.list_firms(&filter, cursor.as_deref(), limit)).await??;
+    Ok(HttpResponse::Ok().json(FirmList {
+        firms: page.firms,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_patch;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}, "list": [1, 2]});
+        merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}, "list": [3]}));
+        assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}, "list": [3]}));
+    }
+}

@@ -1,0 +1,70 @@
+//! HTTP layer: routes, handlers, extractors, the error → problem mapping and the OpenAPI
+//! document. Handlers parse, call the store (off the async workers) and shape answers;
+//! rules live in `domain` and `store`.
+
+pub mod csv_format;
+pub mod error;
+pub mod extract;
+pub mod firms;
+pub mod health;
+pub mod import;
+pub mod reference;
+
+use crate::domain::Reference;
+use crate::store::Store;
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub store: Store,
+    pub reference: &'static Reference,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "mitra",
+        // Pinned: the document changes with the API, not with the crate version.
+        version = "1",
+        description = "Business matching for the trade forums of the industry offices of Nusa Tenggara Barat (NTB) and Jawa Timur (Jatim): IKM firm profiles, partner recommendations, forum timetables.\n\nErrors are RFC 9457 `application/problem+json` bodies with a stable `code` and, for invalid input, the list of fields and why.",
+        license(name = "MIT"),
+    ),
+    tags(
+        (name = "firms", description = "IKM firm profiles: what they make, what they need"),
+        (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
+        (name = "health", description = "Liveness and readiness"),
+    ),
+    components(schemas(error::Problem, error::ProblemField))
+)]
+struct ApiDoc;
+
+/// Every documented route. Used by the server and by [`openapi`], so the two cannot differ.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz).service(
+        scope::scope("/v1")
+            // Fixed paths before `/firms/{id}`, which would otherwise capture them.
+            .service(import::import_firms)
+            .service(import::export_firms)
+            .service(firms::create_firm)
+            .service(firms::list_firms)
+            .service(firms::get_firm)
+            .service(firms::replace_firm)
+            .service(firms::patch_firm)
+            .service(firms::delete_firm)
+            .service(reference::kbli)
+            .service(reference::hs)
+            .service(reference::regencies),
+    );
+}
+
+/// The OpenAPI document of the routes above.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts()
+        .1
+}

@@ -1,0 +1,106 @@
+//! Reference tables for pickers: KBLI 2020, HS 2022, kab/kota of NTB and Jatim.
+
+use super::error::{ApiError, Problem};
+use super::extract::QueryParams;
+use super::AppState;
+use crate::domain::reference::{HsEntry, KbliEntry, RegencyEntry};
+use crate::domain::Province;
+use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+const MAX_REFERENCE_LIMIT: usize = 500;
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Code prefix or words of the title/description (case-insensitive).
+    pub q: Option<String>,
+    /// At most this many entries (1–500, default 50).
+    pub limit: Option<usize>,
+}
+
+impl SearchQuery {
+    fn limit(&self) -> Result<usize, ApiError> {
+        match self.limit {
+            None => Ok(50),
+            Some(n) if (1..=MAX_REFERENCE_LIMIT).contains(&n) => Ok(n),
+            Some(_) => Err(ApiError::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_REFERENCE_LIMIT}"),
+            )),
+        }
+    }
+}
+
+/// KBLI 2020 codes (all levels) whose code starts with `q` or whose title contains it.
+#[utoipa::path(
+    tag = "reference",
+    params(SearchQuery),
+    responses(
+        (status = 200, body = Vec<KbliEntry>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reference/kbli")]
+pub async fn kbli(
+    state: web::Data<AppState>,
+    query: QueryParams<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let entries = state.reference.search_kbli(q.q.as_deref().unwrap_or(""), q.limit()?);
+    Ok(HttpResponse::Ok().json(entries))
+}
+
+/// HS 2022 codes (2, 4, 6 digits) whose code starts with `q` or whose description contains it.
+#[utoipa::path(
+    tag = "reference",
+    params(SearchQuery),
+    responses(
+        (status = 200, body = Vec<HsEntry>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reference/hs")]
+pub async fn hs(
+    state: web::Data<AppState>,
+    query: QueryParams<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let entries = state.reference.search_hs(q.q.as_deref().unwrap_or(""), q.limit()?);
+    Ok(HttpResponse::Ok().json(entries))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RegencyQuery {
+    /// NTB or JATIM (52/35 and the full names also work); both provinces when absent.
+    pub province: Option<String>,
+}
+
+/// The kabupaten/kota of NTB and/or Jawa Timur with their Kemendagri codes and centroids.
+#[utoipa::path(
+    tag = "reference",
+    params(RegencyQuery),
+    responses(
+        (status = 200, body = Vec<RegencyEntry>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reference/regencies")]
+pub async fn regencies(
+    state: web::Data<AppState>,
+    query: QueryParams<RegencyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let province = query
+        .0
+        .province
+        .map(|p| p.parse::<Province>())
+        .transpose()
+        .map_err(|e| ApiError::invalid("province", e))?;
+    let entries: Vec<&RegencyEntry> = state
+        .reference
+        .regencies
+        .iter()
+        .filter(|r| province.is_none_or(|p| r.province == p))
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}

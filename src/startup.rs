@@ -1,0 +1,111 @@
+//! Builds the server: opens the store, binds the listener (port 0 picks a free port, as the
+//! tests do), mounts routes, docs and middleware; runs until SIGINT/SIGTERM, then flushes.
+
+use crate::api::error::ApiError;
+use crate::api::{self, AppState};
+use crate::domain::Reference;
+use crate::store::Store;
+use actix_web::dev::Server;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use anyhow::Context;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on, e.g. `127.0.0.1:8080` (port 0 = any free port).
+    pub addr: String,
+    pub data_dir: PathBuf,
+    /// HTTP worker threads; the default is one per core.
+    pub workers: Option<usize>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let store = Store::open(&settings.data_dir)
+            .with_context(|| format!("opening the store in {}", settings.data_dir.display()))?;
+        Self::build_with_store(settings, store)
+    }
+
+    /// Builds the server on an already opened store (e.g. after loading demo data into it).
+    pub fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.addr)
+            .with_context(|| format!("binding {}", settings.addr))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            store: store.clone(),
+            reference: Reference::shared(),
+        });
+        let mut server = HttpServer::new(move || {
+            let (app, openapi) = App::new()
+                .into_utoipa_app()
+                .openapi(api::openapi())
+                .app_data(state.clone())
+                .configure(api::routes)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi))
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(|req: actix_web::HttpRequest| async move {
+                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound {
+                        what: "route",
+                        id: req.path().to_string(),
+                    })
+                }))
+                .wrap(actix_web::middleware::from_fn(echo_request_id))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until a shutdown signal (actix handles SIGINT and SIGTERM gracefully), then
+    /// flushes the store so nothing buffered is lost.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await?;
+        let store = self.store;
+        tokio::task::spawn_blocking(move || store.flush())
+            .await?
+            .context("flushing the store at shutdown")?;
+        tracing::info!("store flushed, stopped");
+        Ok(())
+    }
+}
+
+/// Returns the request id that the logs carry as `x-request-id`, so a user's report can be
+/// found in the logs.
+async fn echo_request_id(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().copied();
+    let mut response = next.call(req).await?;
+    if let Some(id) = id {
+        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), value);
+        }
+    }
+    Ok(response)
+}
