@@ -8,10 +8,19 @@ use std::io::{BufReader, BufWriter};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "mitra", version, about = "Business matching for the NTB–Jatim IKM trade forums")]
+#[command(
+    name = "mitra",
+    version,
+    about = "Business matching for the NTB–Jatim IKM trade forums"
+)]
 struct Cli {
     /// Folder of the sled store.
-    #[arg(long, global = true, env = "MITRA_DATA_DIR", default_value = "./mitra-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "MITRA_DATA_DIR",
+        default_value = "./mitra-data"
+    )]
     data_dir: PathBuf,
     /// Log lines as JSON (for log collectors) instead of text.
     #[arg(long, global = true, env = "MITRA_LOG_JSON")]

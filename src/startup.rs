@@ -79,6 +79,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server from elsewhere (tests, signal handlers).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until a shutdown signal (actix handles SIGINT and SIGTERM gracefully), then
     /// flushes the store so nothing buffered is lost.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {

@@ -130,7 +130,12 @@ fn row_to_input(line: u64, cell: impl Fn(&str) -> Option<String>) -> CsvRow {
     let employees = cell("employees").and_then(|e| {
         e.replace(['.', ' '], "")
             .parse::<i64>()
-            .map_err(|_| errors.push(FieldError::new("employees", format!("'{e}' is not a whole number"))))
+            .map_err(|_| {
+                errors.push(FieldError::new(
+                    "employees",
+                    format!("'{e}' is not a whole number"),
+                ))
+            })
             .ok()
     });
     let products = list(cell("products")).map(|items| {
@@ -173,8 +178,12 @@ fn row_to_input(line: u64, cell: impl Fn(&str) -> Option<String>) -> CsvRow {
         cell("contact_phone"),
         cell("contact_email"),
     );
-    let contact = (person.is_some() || phone.is_some() || email.is_some())
-        .then_some(ContactInput { person, phone, email });
+    let contact =
+        (person.is_some() || phone.is_some() || email.is_some()).then_some(ContactInput {
+            person,
+            phone,
+            email,
+        });
     CsvRow {
         line,
         input: FirmInput {
@@ -213,7 +222,10 @@ fn item_parts(item: &str) -> ItemParts {
         certifications: Vec::new(),
     };
     for part in parts.filter(|p| !p.is_empty()) {
-        if part.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ' ') {
+        if part
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ' ')
+        {
             out.hs_code = Some(part.to_string());
         } else if part.starts_with(|c: char| c.is_ascii_digit()) {
             out.rate = Some(part.to_string());
@@ -260,7 +272,12 @@ fn parse_rate_text(text: &str, field: &str, errors: &mut Vec<FieldError>) -> Rat
 }
 
 fn rate_text(rate: &Rate) -> String {
-    format!("{} {}/{}", format_amount(rate.amount()), rate.unit(), rate.per())
+    format!(
+        "{} {}/{}",
+        format_amount(rate.amount()),
+        rate.unit(),
+        rate.per()
+    )
 }
 
 /// Writes firms in the import's column layout.
@@ -273,7 +290,11 @@ pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<
             .products
             .iter()
             .map(|x| {
-                let hs = x.hs_code.as_deref().map(|h| format!(" | {h}")).unwrap_or_default();
+                let hs = x
+                    .hs_code
+                    .as_deref()
+                    .map(|h| format!(" | {h}"))
+                    .unwrap_or_default();
                 format!("{}{hs} | {}", x.name, rate_text(&x.capacity))
             })
             .collect::<Vec<_>>()
@@ -282,11 +303,19 @@ pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<
             .needs
             .iter()
             .map(|x| {
-                let hs = x.hs_code.as_deref().map(|h| format!(" | {h}")).unwrap_or_default();
+                let hs = x
+                    .hs_code
+                    .as_deref()
+                    .map(|h| format!(" | {h}"))
+                    .unwrap_or_default();
                 let certs = if x.required_certifications.is_empty() {
                     String::new()
                 } else {
-                    let names: Vec<&str> = x.required_certifications.iter().map(|c| c.as_str()).collect();
+                    let names: Vec<&str> = x
+                        .required_certifications
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect();
                     format!(" | {}", names.join("+"))
                 };
                 format!("{}{hs} | {}{certs}", x.name, rate_text(&x.volume))
@@ -302,7 +331,11 @@ pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<
             &p.kbli.join(";"),
             p.size.as_str(),
             &p.employees.to_string(),
-            &p.certifications.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(";"),
+            &p.certifications
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
             &products,
             &needs,
             contact.map_or("", |c| c.person.as_str()),

@@ -69,7 +69,10 @@ pub enum ApiError {
     #[error("the body is larger than the {limit} bytes this endpoint accepts")]
     PayloadTooLarge { limit: usize },
     #[error("content type '{given}' is not accepted here; send {expected}")]
-    UnsupportedMediaType { given: String, expected: &'static str },
+    UnsupportedMediaType {
+        given: String,
+        expected: &'static str,
+    },
     #[error("{0}")]
     NotAcceptable(String),
     #[error("{0}")]

@@ -95,7 +95,10 @@ pub async fn create_firm(
     state: web::Data<AppState>,
     body: JsonBody<FirmInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, profile) = body.0.parse(&state.reference).map_err(ApiError::from_fields)?;
+    let (id, profile) = body
+        .0
+        .parse(state.reference)
+        .map_err(ApiError::from_fields)?;
     let now = chrono::Utc::now();
     let id = id.unwrap_or_else(|| new_firm_id(now));
     let store = state.store.clone();
@@ -174,7 +177,9 @@ async fn update(
     id: FirmId,
     input: FirmInput,
 ) -> Result<Firm, ApiError> {
-    let (body_id, profile) = input.parse(&state.reference).map_err(ApiError::from_fields)?;
+    let (body_id, profile) = input
+        .parse(state.reference)
+        .map_err(ApiError::from_fields)?;
     if body_id.as_ref().is_some_and(|b| b != &id) {
         return Err(ApiError::invalid(
             "id",
@@ -254,7 +259,10 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
         if value.is_null() {
             object.remove(key);
         } else {
-            merge_patch(object.entry(key.clone()).or_insert(serde_json::Value::Null), value);
+            merge_patch(
+                object.entry(key.clone()).or_insert(serde_json::Value::Null),
+                value,
+            );
         }
     }
 }
@@ -403,7 +411,10 @@ pub async fn list_firms(
     let filter = filter.0.filter(&state)?;
     let PageQuery { cursor, limit } = page.0;
     if cursor.as_deref().is_some_and(|c| FirmId::parse(c).is_err()) {
-        return Err(ApiError::invalid("cursor", "is not a cursor returned by this API"));
+        return Err(ApiError::invalid(
+            "cursor",
+            "is not a cursor returned by this API",
+        ));
     }
     let limit = limit.unwrap_or(50);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {

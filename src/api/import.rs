@@ -75,7 +75,11 @@ pub async fn import_firms(
         m if is_json(m) => false,
         _ => {
             return Err(ApiError::UnsupportedMediaType {
-                given: if media.is_empty() { "(none)".into() } else { media },
+                given: if media.is_empty() {
+                    "(none)".into()
+                } else {
+                    media
+                },
                 expected: "application/json or text/csv",
             })
         }
@@ -206,7 +210,9 @@ fn errors_fields(errors: &[FieldError]) -> Vec<String> {
 }
 
 fn row_has_error_under(fields: &[String], field: &str) -> bool {
-    fields.iter().any(|f| field == f || field.starts_with(&format!("{f}.")))
+    fields
+        .iter()
+        .any(|f| field == f || field.starts_with(&format!("{f}.")))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -270,7 +276,10 @@ pub async fn export_firms(
         let body = csv_format::write_firms(&firms).map_err(anyhow::Error::from)?;
         Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"firms.csv\""))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"firms.csv\"",
+            ))
             .body(body))
     } else {
         Ok(HttpResponse::Ok().json(firms))

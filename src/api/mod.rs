@@ -42,21 +42,23 @@ struct ApiDoc;
 
 /// Every documented route. Used by the server and by [`openapi`], so the two cannot differ.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(
-        scope::scope("/v1")
-            // Fixed paths before `/firms/{id}`, which would otherwise capture them.
-            .service(import::import_firms)
-            .service(import::export_firms)
-            .service(firms::create_firm)
-            .service(firms::list_firms)
-            .service(firms::get_firm)
-            .service(firms::replace_firm)
-            .service(firms::patch_firm)
-            .service(firms::delete_firm)
-            .service(reference::kbli)
-            .service(reference::hs)
-            .service(reference::regencies),
-    );
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope::scope("/v1")
+                // Fixed paths before `/firms/{id}`, which would otherwise capture them.
+                .service(import::import_firms)
+                .service(import::export_firms)
+                .service(firms::create_firm)
+                .service(firms::list_firms)
+                .service(firms::get_firm)
+                .service(firms::replace_firm)
+                .service(firms::patch_firm)
+                .service(firms::delete_firm)
+                .service(reference::kbli)
+                .service(reference::hs)
+                .service(reference::regencies),
+        );
 }
 
 /// The OpenAPI document of the routes above.

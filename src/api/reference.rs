@@ -47,7 +47,9 @@ pub async fn kbli(
     query: QueryParams<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let entries = state.reference.search_kbli(q.q.as_deref().unwrap_or(""), q.limit()?);
+    let entries = state
+        .reference
+        .search_kbli(q.q.as_deref().unwrap_or(""), q.limit()?);
     Ok(HttpResponse::Ok().json(entries))
 }
 
@@ -66,7 +68,9 @@ pub async fn hs(
     query: QueryParams<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let entries = state.reference.search_hs(q.q.as_deref().unwrap_or(""), q.limit()?);
+    let entries = state
+        .reference
+        .search_hs(q.q.as_deref().unwrap_or(""), q.limit()?);
     Ok(HttpResponse::Ok().json(entries))
 }
 

@@ -52,7 +52,9 @@ impl Store {
     /// Restores an export into an empty store, records exactly as exported.
     pub fn import_jsonl(&self, input: impl BufRead) -> anyhow::Result<usize> {
         if self.count_firms() > 0 {
-            anyhow::bail!("the store already holds firms: import a backup into an empty data folder");
+            anyhow::bail!(
+                "the store already holds firms: import a backup into an empty data folder"
+            );
         }
         let mut lines = input.lines().enumerate();
         let (_, first) = lines
@@ -61,7 +63,10 @@ impl Store {
         let header: ExportHeader = serde_json::from_str(&first?)
             .map_err(|e| anyhow::anyhow!("line 1 is not a mitra export header: {e}"))?;
         if header.format != EXPORT_FORMAT {
-            anyhow::bail!("line 1: format is '{}', not '{EXPORT_FORMAT}'", header.format);
+            anyhow::bail!(
+                "line 1: format is '{}', not '{EXPORT_FORMAT}'",
+                header.format
+            );
         }
         if header.schema_version > SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew {
@@ -76,8 +81,8 @@ impl Store {
             if line.trim().is_empty() {
                 continue;
             }
-            let record: ExportRecord = serde_json::from_str(&line)
-                .map_err(|e| anyhow::anyhow!("line {}: {e}", n + 1))?;
+            let record: ExportRecord =
+                serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("line {}: {e}", n + 1))?;
             match record {
                 ExportRecord::Firm(firm) => chunk.push(*firm),
             }
@@ -109,10 +114,17 @@ mod tests {
         let (_, profile) = input.parse(Reference::shared()).unwrap();
         for i in 0..3 {
             let id = FirmId::parse(&format!("firm-{i}")).unwrap();
-            source.create_firm(id, profile.clone(), chrono::Utc::now()).unwrap();
+            source
+                .create_firm(id, profile.clone(), chrono::Utc::now())
+                .unwrap();
         }
         let mut buffer = Vec::new();
-        assert_eq!(source.export_jsonl(&mut buffer, chrono::Utc::now()).unwrap(), 3);
+        assert_eq!(
+            source
+                .export_jsonl(&mut buffer, chrono::Utc::now())
+                .unwrap(),
+            3
+        );
 
         let target_dir = tempfile::tempdir().unwrap();
         let target = Store::open(target_dir.path()).unwrap();

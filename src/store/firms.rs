@@ -230,7 +230,11 @@ impl Store {
     }
 
     /// Deletes a firm and its index entries; returns what was deleted.
-    pub fn delete_firm(&self, id: &FirmId, expected_version: Option<u64>) -> Result<Firm, StoreError> {
+    pub fn delete_firm(
+        &self,
+        id: &FirmId,
+        expected_version: Option<u64>,
+    ) -> Result<Firm, StoreError> {
         let firm = self.firm_trees().transaction(|tx| {
             let Some(old) = tx_get(tx, id.as_str())? else {
                 return abort(StoreError::NotFound(id.to_string()));
@@ -338,7 +342,9 @@ impl Store {
                     if !key.starts_with(&prefix) {
                         break;
                     }
-                    let Some(id) = id_of_index_key(&key) else { continue };
+                    let Some(id) = id_of_index_key(&key) else {
+                        continue;
+                    };
                     // A firm deleted since the index was read is simply skipped.
                     if let Some(firm) = self.get_firm(id)? {
                         if push(firm) {
@@ -376,7 +382,13 @@ mod tests {
     use super::*;
     use crate::domain::{FirmInput, Reference};
 
-    fn profile(name: &str, province: &str, regency: &str, kbli: &str, certs: &[&str]) -> FirmProfile {
+    fn profile(
+        name: &str,
+        province: &str,
+        regency: &str,
+        kbli: &str,
+        certs: &[&str],
+    ) -> FirmProfile {
         let input: FirmInput = serde_json::from_value(serde_json::json!({
             "name": name, "province": province, "regency": regency, "kbli": [kbli],
             "size": "small", "employees": 10,
@@ -397,10 +409,18 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let now = Utc::now();
         store
-            .create_firm(id("a"), profile("Kopi A", "NTB", "52.03", "10761", &["halal"]), now)
+            .create_firm(
+                id("a"),
+                profile("Kopi A", "NTB", "52.03", "10761", &["halal"]),
+                now,
+            )
             .unwrap();
         store
-            .create_firm(id("b"), profile("Kemasan B", "JATIM", "35.15", "17021", &[]), now)
+            .create_firm(
+                id("b"),
+                profile("Kemasan B", "JATIM", "35.15", "17021", &[]),
+                now,
+            )
             .unwrap();
         let by = |f: FirmFilter| -> Vec<String> {
             let page = store.list_firms(&f, None, 10).unwrap();
@@ -413,7 +433,12 @@ mod tests {
         assert_eq!(by(halal.clone()), ["a"]);
         // Replacing the profile moves the firm between index entries.
         store
-            .replace_firm(&id("a"), profile("Kopi A", "NTB", "52.01", "10761", &[]), Some(1), now)
+            .replace_firm(
+                &id("a"),
+                profile("Kopi A", "NTB", "52.01", "10761", &[]),
+                Some(1),
+                now,
+            )
             .unwrap();
         assert!(by(halal).is_empty());
         let regency = FirmFilter {
@@ -434,9 +459,14 @@ mod tests {
         let now = Utc::now();
         let p = profile("Kopi A", "NTB", "52.03", "10761", &[]);
         store.create_firm(id("a"), p.clone(), now).unwrap();
-        store.replace_firm(&id("a"), p.clone(), Some(1), now).unwrap();
+        store
+            .replace_firm(&id("a"), p.clone(), Some(1), now)
+            .unwrap();
         let err = store.replace_firm(&id("a"), p, Some(1), now).unwrap_err();
-        assert!(matches!(err, StoreError::VersionMismatch { current: 2, .. }));
+        assert!(matches!(
+            err,
+            StoreError::VersionMismatch { current: 2, .. }
+        ));
         assert_eq!(store.get_firm("a").unwrap().unwrap().version, 2);
     }
 
@@ -455,7 +485,10 @@ mod tests {
             updated_at: now,
         };
         let err = store
-            .import_firms(vec![firm("a"), firm("b"), firm("c")], ImportMode::CreateOnly)
+            .import_firms(
+                vec![firm("a"), firm("b"), firm("c")],
+                ImportMode::CreateOnly,
+            )
             .unwrap_err();
         assert!(matches!(err, StoreError::ImportConflicts(ref c) if c == &[(1, "b".to_string())]));
         assert_eq!(store.count_firms(), 1);
@@ -463,7 +496,13 @@ mod tests {
         let outcome = store
             .import_firms(vec![firm("a"), firm("b")], ImportMode::Upsert)
             .unwrap();
-        assert_eq!(outcome, ImportOutcome { created: 1, updated: 1 });
+        assert_eq!(
+            outcome,
+            ImportOutcome {
+                created: 1,
+                updated: 1
+            }
+        );
         assert_eq!(store.get_firm("b").unwrap().unwrap().version, 2);
     }
 }

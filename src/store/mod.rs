@@ -21,9 +21,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const PROBE_KEY: &[u8] = b"ready_probe";
 
+/// One schema upgrade, run in place on an open store.
+type Upgrade = fn(&Store) -> Result<(), StoreError>;
+
 /// Ordered upgrade steps: `UPGRADES[i]` takes a store from schema `i + 1` to `i + 2`.
 /// Empty while there is only schema 1.
-const UPGRADES: &[fn(&Store) -> Result<(), StoreError>] = &[];
+const UPGRADES: &[Upgrade] = &[];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,0 +1,234 @@
+//! A real server per test: port 0, its own temporary sled folder, and one method per
+//! endpoint so tests read like the API's guide.
+
+use mitra::startup::{Application, Settings};
+use reqwest::{Client, Response};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub data_dir: PathBuf,
+    handle: actix_web::dev::ServerHandle,
+    task: actix_web::rt::task::JoinHandle<anyhow::Result<()>>,
+    // Kept so the folder lives as long as the app.
+    _dir: Option<TempDir>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().to_path_buf();
+    let mut app = spawn_app_on(&path).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// A server on an existing data folder (the caller keeps the folder alive).
+pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        mitra::telemetry::init(false);
+    }
+    let app = Application::build(Settings {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data_dir.to_path_buf(),
+        workers: Some(2),
+    })
+    .expect("server builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let task = actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: Client::new(),
+        data_dir: data_dir.to_path_buf(),
+        handle,
+        task,
+        _dir: None,
+    }
+}
+
+/// A valid profile of an NTB coffee roaster; tests change what they need.
+pub fn coffee_roaster() -> Value {
+    json!({
+        "name": "CV Kopi Sembalun Rinjani",
+        "province": "NTB",
+        "regency": "Lombok Timur",
+        "kbli": ["10761"],
+        "size": "small",
+        "employees": 14,
+        "certifications": ["halal", "pirt"],
+        "products": [{"name": "Kopi arabika sangrai", "hs_code": "090121",
+                      "capacity": {"amount": 300, "unit": "kg", "per": "month"}}],
+        "needs": [{"name": "Standing pouch kemasan", "volume": {"amount": 2000, "unit": "pcs", "per": "month"}}],
+        "contact": {"person": "Baiq Nurul Aini", "phone": "0812-3456-7890", "email": "aini@kopisembalun.id"}
+    })
+}
+
+/// A valid profile of a Jatim packaging maker.
+pub fn packaging_maker() -> Value {
+    json!({
+        "name": "PT Kemasan Prima Sidoarjo",
+        "province": "JATIM",
+        "regency": "Sidoarjo",
+        "kbli": ["22220"],
+        "size": "medium",
+        "employees": 60,
+        "certifications": ["sni", "halal"],
+        "products": [{"name": "Standing pouch", "hs_code": "392329",
+                      "capacity": {"amount": 50000, "unit": "pcs", "per": "month"}}],
+        "needs": []
+    })
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_firm(&self, body: &Value) -> Response {
+        self.client
+            .post(self.url("/v1/firms"))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates a firm and returns its stored form; panics unless 201.
+    pub async fn create_firm(&self, body: &Value) -> Value {
+        let response = self.post_firm(body).await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    pub async fn get_firm(&self, id: &str) -> Response {
+        self.client
+            .get(self.url(&format!("/v1/firms/{id}")))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put_firm(&self, id: &str, body: &Value, if_match: Option<&str>) -> Response {
+        let mut request = self
+            .client
+            .put(self.url(&format!("/v1/firms/{id}")))
+            .json(body);
+        if let Some(etag) = if_match {
+            request = request.header("If-Match", etag);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn patch_firm(&self, id: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(&format!("/v1/firms/{id}")))
+            .header("Content-Type", "application/merge-patch+json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete_firm(&self, id: &str, if_match: Option<&str>) -> Response {
+        let mut request = self.client.delete(self.url(&format!("/v1/firms/{id}")));
+        if let Some(etag) = if_match {
+            request = request.header("If-Match", etag);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn list_firms(&self, query: &str) -> Response {
+        self.client
+            .get(self.url(&format!("/v1/firms?{query}")))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Every firm id of a filtered list, walking all pages of `page_size`.
+    pub async fn all_ids(&self, query: &str, page_size: usize) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut q = format!("{query}&limit={page_size}");
+            if let Some(c) = &cursor {
+                q.push_str(&format!("&cursor={c}"));
+            }
+            let page: Value = self.list_firms(&q).await.json().await.unwrap();
+            ids.extend(
+                page["firms"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["id"].as_str().unwrap().to_string()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => return ids,
+            }
+        }
+    }
+
+    pub async fn import(
+        &self,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+        query: &str,
+    ) -> Response {
+        self.client
+            .post(self.url(&format!("/v1/firms/import?{query}")))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn export(&self, query: &str) -> Response {
+        self.client
+            .get(self.url(&format!("/v1/firms/export?{query}")))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Stops the server gracefully and waits until its store is flushed and closed.
+    pub async fn stop(self) -> Option<TempDir> {
+        self.handle.stop(true).await;
+        self.task.await.expect("server task").expect("clean stop");
+        self._dir
+    }
+}
+
+/// The `errors` of a problem body as (field, line) pairs.
+pub fn problem_fields(problem: &Value) -> Vec<(String, Option<u64>)> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| (e["field"].as_str().unwrap().to_string(), e["line"].as_u64()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts a problem+json answer with this status and code; returns the body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status);
+    body
+}

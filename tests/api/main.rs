@@ -1,0 +1,6 @@
+mod errors;
+mod firms;
+mod helpers;
+mod import;
+mod reference;
+mod restart;
