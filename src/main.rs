@@ -39,6 +39,22 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "MITRA_WORKERS")]
         workers: Option<usize>,
+        /// Organizer tokens, comma-separated (several at once allow rotation). When neither
+        /// this nor a tokens file is given, a token is generated once and kept in
+        /// `<data dir>/organizer-token`.
+        #[arg(
+            long,
+            env = "MITRA_ORGANIZER_TOKENS",
+            value_delimiter = ',',
+            hide_env_values = true
+        )]
+        organizer_tokens: Vec<String>,
+        /// A file with one organizer token per line (`#` starts a comment).
+        #[arg(long, env = "MITRA_ORGANIZER_TOKENS_FILE")]
+        organizer_tokens_file: Option<PathBuf>,
+        /// Let callers without a token list firms (never with contact details).
+        #[arg(long, env = "MITRA_PUBLIC_DIRECTORY")]
+        public_directory: bool,
     },
     /// Write the whole store as JSON Lines (a backup; also the way across sled versions).
     Export {
@@ -57,11 +73,23 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     mitra::telemetry::init(cli.log_json);
     match cli.command {
-        Command::Serve { addr, workers } => serve(Settings {
+        Command::Serve {
             addr,
-            data_dir: cli.data_dir,
             workers,
-        }),
+            organizer_tokens,
+            organizer_tokens_file,
+            public_directory,
+        } => {
+            let organizer_tokens =
+                organizer_tokens_of(organizer_tokens, organizer_tokens_file, &cli.data_dir)?;
+            serve(Settings {
+                addr,
+                data_dir: cli.data_dir,
+                workers,
+                organizer_tokens,
+                public_directory,
+            })
+        }
         Command::Export { out } => {
             let store = Store::open(&cli.data_dir)?;
             let now = chrono::Utc::now();
@@ -85,6 +113,69 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The organizer tokens from the flag/env, the tokens file, or else the data folder's own
+/// generated token (created on first start, readable only by its owner).
+fn organizer_tokens_of(
+    given: Vec<String>,
+    file: Option<PathBuf>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Vec<String>> {
+    let mut tokens: Vec<String> = given
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading organizer tokens from {}", path.display()))?;
+        tokens.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+    }
+    if !tokens.is_empty() {
+        return Ok(tokens);
+    }
+    let path = data_dir.join("organizer-token");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let token = existing.trim().to_string();
+        if !token.is_empty() {
+            tracing::info!(file = %path.display(), "using the organizer token kept in the data folder");
+            return Ok(vec![token]);
+        }
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let bytes: [u8; 24] = rand::random();
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = format!("mitra_org_{token}");
+    write_private(&path, &token)?;
+    tracing::warn!(
+        file = %path.display(),
+        "no organizer token configured: generated one; set MITRA_ORGANIZER_TOKENS in production"
+    );
+    Ok(vec![token])
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(content.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()?;
+    Ok(())
 }
 
 fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
 //! Builds the server: opens the store, binds the listener (port 0 picks a free port, as the
 //! tests do), mounts routes, docs and middleware; runs until SIGINT/SIGTERM, then flushes.
 
+use crate::api::auth::OrganizerTokens;
 use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::domain::Reference;
@@ -22,6 +23,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// HTTP worker threads; the default is one per core.
     pub workers: Option<usize>,
+    /// Tokens that may do everything. Several at once, so they can be rotated.
+    pub organizer_tokens: Vec<String>,
+    /// Serve `GET /v1/firms` (without contacts) to callers without a token.
+    pub public_directory: bool,
 }
 
 pub struct Application {
@@ -42,9 +47,16 @@ impl Application {
         let listener = TcpListener::bind(&settings.addr)
             .with_context(|| format!("binding {}", settings.addr))?;
         let port = listener.local_addr()?.port();
+        if settings.organizer_tokens.is_empty() {
+            anyhow::bail!("no organizer token configured: nobody could manage the forum");
+        }
         let state = web::Data::new(AppState {
             store: store.clone(),
             reference: Reference::shared(),
+            organizer_tokens: OrganizerTokens::new(
+                settings.organizer_tokens.iter().map(String::as_str),
+            ),
+            public_directory: settings.public_directory,
         });
         let mut server = HttpServer::new(move || {
             let (app, openapi) = App::new()

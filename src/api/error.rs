@@ -58,6 +58,10 @@ pub enum ApiError {
     MalformedCsv(String),
     #[error("{} invalid field(s)", .0.len())]
     Invalid(Vec<ProblemField>),
+    #[error("a valid bearer token is required (Authorization: Bearer <token>)")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{what} '{id}' does not exist")]
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
@@ -99,6 +103,8 @@ impl ApiError {
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::MalformedCsv(_) => "malformed_csv",
             ApiError::Invalid(_) => "validation_failed",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound { .. } => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::ImportConflicts(..) => "import_conflict",
@@ -116,6 +122,8 @@ impl ApiError {
             ApiError::MalformedJson(_) => "The body is not valid JSON",
             ApiError::MalformedCsv(_) => "The body is not valid CSV",
             ApiError::Invalid(_) => "The request has invalid fields",
+            ApiError::Unauthorized => "Authentication required",
+            ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound { .. } => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
             ApiError::ImportConflicts(..) => "Some imported ids already exist",
@@ -150,6 +158,8 @@ impl ResponseError for ApiError {
         match self {
             ApiError::MalformedJson(_) | ApiError::MalformedCsv(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) | ApiError::ImportConflicts(..) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
@@ -167,8 +177,14 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if matches!(self, ApiError::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::Unauthorized => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"mitra\""));
+            }
+            _ => {}
         }
         response.json(self.problem())
     }

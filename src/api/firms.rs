@@ -1,5 +1,6 @@
 //! Firm profile endpoints: create, read, replace, patch, delete, list.
 
+use super::auth::{hash_token, new_firm_token, Caller};
 use super::error::{ApiError, Problem};
 use super::extract::{JsonBody, QueryParams};
 use super::AppState;
@@ -19,6 +20,32 @@ fn firm_response(mut response: actix_web::HttpResponseBuilder, firm: &Firm) -> H
     response
         .insert_header((header::ETAG, etag(firm.version)))
         .json(firm)
+}
+
+/// The firm as this caller may see it: contact details only for organizers and the firm.
+pub fn visible_to(caller: &Caller, mut firm: Firm) -> Firm {
+    if !caller.sees_contact_of(&firm.id) {
+        firm.profile.contact = None;
+    }
+    firm
+}
+
+/// The answer to a registration: the firm and its token, shown this once.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RegisteredFirm {
+    #[serde(flatten)]
+    pub firm: Firm,
+    /// The firm's bearer token. Only its hash is stored: keep it, or ask an organizer to
+    /// issue a new one.
+    #[schema(example = "mitra_firm_3f9c…")]
+    pub token: String,
+}
+
+/// A newly issued firm token.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IssuedToken {
+    pub firm_id: String,
+    pub token: String,
 }
 
 /// The version an `If-Match` header asks for: `"7"`, `W/"7"` or `7`. `*` asks for none.
@@ -76,12 +103,16 @@ async fn expected_version(
     Ok(Some(wanted))
 }
 
-/// Register a firm. The server assigns an id unless the body gives a slug `id`.
+/// Register a firm (organizers). The server assigns an id unless the body gives a slug `id`.
+/// The answer carries the firm's own bearer `token`, shown only this once.
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
-        (status = 201, description = "Created; `Location` points at the firm", body = Firm,
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created; `Location` points at the firm", body = RegisteredFirm,
          headers(("Location" = String, description = "/v1/firms/{id}"), ("ETag" = String, description = "The version, e.g. \"1\""))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
@@ -93,19 +124,52 @@ async fn expected_version(
 #[post("/firms")]
 pub async fn create_firm(
     state: web::Data<AppState>,
+    caller: Caller,
     body: JsonBody<FirmInput>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
     let (id, profile) = body
         .0
         .parse(state.reference)
         .map_err(ApiError::from_fields)?;
     let now = chrono::Utc::now();
     let id = id.unwrap_or_else(|| new_firm_id(now));
+    let token = new_firm_token();
+    let hash = hash_token(&token);
     let store = state.store.clone();
-    let firm = web::block(move || store.create_firm(id, profile, now)).await??;
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, format!("/v1/firms/{}", firm.id)));
-    Ok(firm_response(response, &firm))
+    let firm = web::block(move || store.create_firm(id, profile, hash, now)).await??;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/firms/{}", firm.id)))
+        .insert_header((header::ETAG, etag(firm.version)))
+        .json(RegisteredFirm { firm, token }))
+}
+
+/// Issue a new token for a firm (organizers); the previous one stops working at once.
+#[utoipa::path(
+    tag = "firms",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Firm id")),
+    responses(
+        (status = 200, body = IssuedToken),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/firms/{id}/token")]
+pub async fn reissue_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let id = path_id(&id)?;
+    let token = new_firm_token();
+    let hash = hash_token(&token);
+    let store = state.store.clone();
+    let firm_id = id.to_string();
+    web::block(move || store.reissue_token(&id, hash)).await??;
+    Ok(HttpResponse::Ok().json(IssuedToken { firm_id, token }))
 }
 
 /// A time-ordered id for a firm registered without a slug.
@@ -113,11 +177,15 @@ pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
     FirmId::generate(now.timestamp_millis().max(0) as u64, rand::random())
 }
 
-/// One firm's profile, with its version as `ETag`.
+/// One firm's profile, with its version as `ETag`. Contact details are shown to organizers
+/// and to the firm itself only.
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     params(("id" = String, Path, description = "Firm id")),
     responses(
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     )
@@ -125,8 +193,10 @@ pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
 #[get("/firms/{id}")]
 pub async fn get_firm(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
     let id = path_id(&id)?;
     let store = state.store.clone();
     let key = id.to_string();
@@ -136,19 +206,26 @@ pub async fn get_firm(
             what: "firm",
             id: id.to_string(),
         })?;
-    Ok(firm_response(HttpResponse::Ok(), &firm))
+    Ok(firm_response(
+        HttpResponse::Ok(),
+        &visible_to(&caller, firm),
+    ))
 }
 
 /// Replace a firm's whole profile. Send `If-Match: "<version>"` (412 when stale) or the
 /// `version` field (409 when stale) to avoid overwriting someone else's change.
+/// Organizers, or the firm itself.
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Firm id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being replaced"),
     ),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -162,11 +239,13 @@ pub async fn get_firm(
 #[put("/firms/{id}")]
 pub async fn replace_firm(
     state: web::Data<AppState>,
+    caller: Caller,
     req: HttpRequest,
     id: web::Path<String>,
     body: JsonBody<FirmInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id)?;
+    caller.require_firm(&id)?;
     let firm = update(&state, &req, id, body.0).await?;
     Ok(firm_response(HttpResponse::Ok(), &firm))
 }
@@ -195,8 +274,10 @@ async fn update(
 
 /// Change some fields of a profile with a JSON merge patch (RFC 7396): fields present replace
 /// the stored ones, `null` removes optional ones, lists are replaced whole.
+/// Organizers, or the firm itself.
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Firm id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being changed"),
@@ -204,6 +285,8 @@ async fn update(
     request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
                  example = json!({"employees": 18, "certifications": ["halal", "pirt", "bpom"]})),
     responses(
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -216,11 +299,13 @@ async fn update(
 #[patch("/firms/{id}")]
 pub async fn patch_firm(
     state: web::Data<AppState>,
+    caller: Caller,
     req: HttpRequest,
     id: web::Path<String>,
     body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id)?;
+    caller.require_firm(&id)?;
     let patch = body.0;
     if !patch.is_object() {
         return Err(ApiError::invalid("", "a merge patch must be a JSON object"));
@@ -267,14 +352,17 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     }
 }
 
-/// Delete a firm (with `If-Match`, only the version the client saw).
+/// Delete a firm and revoke its token (organizers; with `If-Match`, only the version seen).
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Firm id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted"),
     ),
     responses(
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 204, description = "Deleted"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, body = Problem, content_type = "application/problem+json"),
@@ -283,9 +371,11 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
 #[delete("/firms/{id}")]
 pub async fn delete_firm(
     state: web::Data<AppState>,
+    caller: Caller,
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
     let id = path_id(&id)?;
     let expected = expected_version(&state, &req, &id, None).await?;
     let store = state.store.clone();
@@ -394,10 +484,15 @@ impl FilterQuery {
 }
 
 /// List firms with filters, in pages (stable while firms are added concurrently).
+/// Contact details only for organizers (and a firm's own). Without a token only when the
+/// operator enabled the public directory (`MITRA_PUBLIC_DIRECTORY`).
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = []), ()),
     params(FilterQuery, PageQuery),
     responses(
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = FirmList),
         (status = 422, description = "A filter is invalid", body = Problem, content_type = "application/problem+json"),
     )
@@ -405,9 +500,13 @@ impl FilterQuery {
 #[get("/firms")]
 pub async fn list_firms(
     state: web::Data<AppState>,
+    caller: Caller,
     filter: QueryParams<FilterQuery>,
     page: QueryParams<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if !state.public_directory {
+        caller.require_signed_in()?;
+    }
     let filter = filter.0.filter(&state)?;
     let PageQuery { cursor, limit } = page.0;
     if cursor.as_deref().is_some_and(|c| FirmId::parse(c).is_err()) {
@@ -426,7 +525,11 @@ pub async fn list_firms(
     let store = state.store.clone();
     let page = web::block(move || store.list_firms(&filter, cursor.as_deref(), limit)).await??;
     Ok(HttpResponse::Ok().json(FirmList {
-        firms: page.firms,
+        firms: page
+            .firms
+            .into_iter()
+            .map(|f| visible_to(&caller, f))
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }

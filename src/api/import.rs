@@ -1,9 +1,10 @@
 //! Bulk import (JSON array or CSV, all or nothing) and export (CSV or JSON) of firms.
 
+use super::auth::{hash_token, new_firm_token, Caller};
 use super::csv_format;
 use super::error::{ApiError, Problem, ProblemField};
 use super::extract::{is_json, media_type, parse_json, read_body, QueryParams};
-use super::firms::{new_firm_id, FilterQuery};
+use super::firms::{new_firm_id, FilterQuery, IssuedToken};
 use super::AppState;
 use crate::domain::{FieldError, Firm, FirmInput, Reference};
 use crate::store::{ImportMode, StoreError, MAX_PAGE_SIZE};
@@ -24,13 +25,16 @@ pub struct ImportQuery {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"total": 2, "created": 1, "updated": 1, "ids": ["kopi-sembalun", "01jd3x9k2m4q7rt8vw"]}))]
+#[schema(example = json!({"total": 2, "created": 1, "updated": 1, "ids": ["kopi-sembalun", "01jd3x9k2m4q7rt8vw"],
+    "tokens": [{"firm_id": "01jd3x9k2m4q7rt8vw", "token": "mitra_firm_3f9c…"}]}))]
 pub struct ImportReport {
     pub total: usize,
     pub created: usize,
     pub updated: usize,
     /// The id of every row, in the order of the rows (generated where a row had none).
     pub ids: Vec<String>,
+    /// The bearer token of each new firm, shown only this once (updated firms keep theirs).
+    pub tokens: Vec<IssuedToken>,
 }
 
 /// A row of either format, with the line the user sees in their file.
@@ -43,8 +47,10 @@ struct Row {
 /// Import many firms at once. All or nothing: if any row is invalid, nothing is stored and
 /// the answer lists every bad row (`line`: CSV line, or 1-based position in the JSON array)
 /// with its field. See the `text/csv` columns in the README ("Importing a participant list").
+/// Organizers only.
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     params(ImportQuery),
     request_body(
         description = "A JSON array of firm profiles, or a CSV sheet (one firm per row).",
@@ -56,6 +62,8 @@ struct Row {
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "Not parseable as JSON or CSV", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Ids exist and upsert is off; nothing stored", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
@@ -65,10 +73,12 @@ struct Row {
 #[post("/firms/import")]
 pub async fn import_firms(
     state: web::Data<AppState>,
+    caller: Caller,
     req: HttpRequest,
     payload: web::Payload,
     query: QueryParams<ImportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
     let media = media_type(&req).unwrap_or_default();
     let csv = match media.as_str() {
         "text/csv" | "application/csv" => true,
@@ -95,7 +105,13 @@ pub async fn import_firms(
     let report = web::block(move || -> Result<ImportReport, ApiError> {
         let rows = if csv { csv_rows(&body)? } else { json_rows(&body)? };
         let (firms, lines) = validate_rows(rows, reference)?;
-        let ids = firms.iter().map(|f| f.id.to_string()).collect();
+        let ids: Vec<String> = firms.iter().map(|f| f.id.to_string()).collect();
+        let tokens: Vec<String> = firms.iter().map(|_| new_firm_token()).collect();
+        let firms = firms
+            .into_iter()
+            .zip(&tokens)
+            .map(|(firm, token)| (firm, Some(hash_token(token))))
+            .collect();
         let outcome = store.import_firms(firms, mode).map_err(|e| match e {
             StoreError::ImportConflicts(conflicts) => ApiError::ImportConflicts(
                 format!(
@@ -117,6 +133,14 @@ pub async fn import_firms(
             total: outcome.created + outcome.updated,
             created: outcome.created,
             updated: outcome.updated,
+            tokens: outcome
+                .created_rows
+                .iter()
+                .map(|&row| IssuedToken {
+                    firm_id: ids[row].clone(),
+                    token: tokens[row].clone(),
+                })
+                .collect(),
             ids,
         })
     })
@@ -222,25 +246,30 @@ pub struct ExportQuery {
 }
 
 /// Export firms (all, or those matching the list filters) as CSV or a JSON array.
+/// Organizers only.
 #[utoipa::path(
     tag = "firms",
+    security(("bearer" = [])),
     params(ExportQuery, FilterQuery),
     responses(
         (status = 200, description = "The firms", content(
             (Vec<Firm> = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 406, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/firms/export")]
 pub async fn export_firms(
     state: web::Data<AppState>,
+    caller: Caller,
     req: HttpRequest,
     format: QueryParams<ExportQuery>,
     query: QueryParams<FilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
     let accept = req
         .headers()
         .get(header::ACCEPT)

@@ -2,6 +2,7 @@
 //! document. Handlers parse, call the store (off the async workers) and shape answers;
 //! rules live in `domain` and `store`.
 
+pub mod auth;
 pub mod csv_format;
 pub mod error;
 pub mod extract;
@@ -20,6 +21,31 @@ use utoipa_actix_web::{scope, AppExt};
 pub struct AppState {
     pub store: Store,
     pub reference: &'static Reference,
+    pub organizer_tokens: auth::OrganizerTokens,
+    /// Whether `GET /v1/firms` answers without a token (contacts are never shown there).
+    pub public_directory: bool,
+}
+
+/// Declares the bearer scheme the operations refer to.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An organizer token (configured by the operator in MITRA_ORGANIZER_TOKENS) \
+                         or a firm's own token (returned once when the firm is registered).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
 }
 
 #[derive(OpenApi)]
@@ -36,7 +62,8 @@ pub struct AppState {
         (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(schemas(error::Problem, error::ProblemField))
+    components(schemas(error::Problem, error::ProblemField)),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
 
@@ -55,6 +82,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(firms::replace_firm)
                 .service(firms::patch_firm)
                 .service(firms::delete_firm)
+                .service(firms::reissue_token)
                 .service(reference::kbli)
                 .service(reference::hs)
                 .service(reference::regencies),

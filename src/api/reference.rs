@@ -1,5 +1,6 @@
 //! Reference tables for pickers: KBLI 2020, HS 2022, kab/kota of NTB and Jatim.
 
+use super::auth::Caller;
 use super::error::{ApiError, Problem};
 use super::extract::QueryParams;
 use super::AppState;
@@ -35,17 +36,21 @@ impl SearchQuery {
 /// KBLI 2020 codes (all levels) whose code starts with `q` or whose title contains it.
 #[utoipa::path(
     tag = "reference",
+    security(("bearer" = [])),
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<KbliEntry>),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reference/kbli")]
 pub async fn kbli(
     state: web::Data<AppState>,
+    caller: Caller,
     query: QueryParams<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
     let q = query.0;
     let entries = state
         .reference
@@ -56,17 +61,21 @@ pub async fn kbli(
 /// HS 2022 codes (2, 4, 6 digits) whose code starts with `q` or whose description contains it.
 #[utoipa::path(
     tag = "reference",
+    security(("bearer" = [])),
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<HsEntry>),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reference/hs")]
 pub async fn hs(
     state: web::Data<AppState>,
+    caller: Caller,
     query: QueryParams<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
     let q = query.0;
     let entries = state
         .reference
@@ -83,17 +92,21 @@ pub struct RegencyQuery {
 /// The kabupaten/kota of NTB and/or Jawa Timur with their Kemendagri codes and centroids.
 #[utoipa::path(
     tag = "reference",
+    security(("bearer" = [])),
     params(RegencyQuery),
     responses(
         (status = 200, body = Vec<RegencyEntry>),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reference/regencies")]
 pub async fn regencies(
     state: web::Data<AppState>,
+    caller: Caller,
     query: QueryParams<RegencyQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
     let province = query
         .0
         .province

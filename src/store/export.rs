@@ -20,6 +20,11 @@ pub struct ExportHeader {
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum ExportRecord {
     Firm(Box<Firm>),
+    /// The hash of a firm's token, so firms can still sign in after a restore.
+    FirmToken {
+        firm_id: String,
+        sha256: String,
+    },
 }
 
 /// Firms are restored in transactions of this many, to bound memory on large stores.
@@ -42,6 +47,16 @@ impl Store {
         let mut count = 0;
         for firm in self.all_firms() {
             serde_json::to_writer(&mut *out, &ExportRecord::Firm(Box::new(firm?)))?;
+            out.write_all(b"\n")?;
+            count += 1;
+        }
+        for entry in self.token_hashes() {
+            let (firm_id, hash) = entry?;
+            let record = ExportRecord::FirmToken {
+                firm_id,
+                sha256: hash.iter().map(|b| format!("{b:02x}")).collect(),
+            };
+            serde_json::to_writer(&mut *out, &record)?;
             out.write_all(b"\n")?;
             count += 1;
         }
@@ -75,6 +90,7 @@ impl Store {
             .into());
         }
         let mut chunk = Vec::with_capacity(RESTORE_CHUNK);
+        let mut tokens = Vec::new();
         let mut count = 0;
         for (n, line) in lines {
             let line = line?;
@@ -84,7 +100,15 @@ impl Store {
             let record: ExportRecord =
                 serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("line {}: {e}", n + 1))?;
             match record {
-                ExportRecord::Firm(firm) => chunk.push(*firm),
+                ExportRecord::Firm(firm) => chunk.push((*firm, None)),
+                ExportRecord::FirmToken { firm_id, sha256 } => {
+                    let hash = parse_hash(&sha256).ok_or_else(|| {
+                        anyhow::anyhow!("line {}: sha256 is not 64 hex digits", n + 1)
+                    })?;
+                    let id = crate::domain::FirmId::parse(&firm_id)
+                        .map_err(|e| anyhow::anyhow!("line {}: firm_id {e}", n + 1))?;
+                    tokens.push((id, hash));
+                }
             }
             if chunk.len() == RESTORE_CHUNK {
                 count += chunk.len();
@@ -93,8 +117,24 @@ impl Store {
         }
         count += chunk.len();
         self.import_firms(chunk, ImportMode::Restore)?;
+        // Tokens come after all firms in an export, and each needs its firm.
+        count += tokens.len();
+        for (id, hash) in tokens {
+            self.reissue_token(&id, hash)?;
+        }
         Ok(count)
     }
+}
+
+fn parse_hash(hex: &str) -> Option<super::TokenHash> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut hash = [0u8; 32];
+    for (i, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(hash)
 }
 
 #[cfg(test)]
@@ -112,23 +152,25 @@ mod tests {
         }))
         .unwrap();
         let (_, profile) = input.parse(Reference::shared()).unwrap();
-        for i in 0..3 {
+        for i in 0..3u8 {
             let id = FirmId::parse(&format!("firm-{i}")).unwrap();
+            let now = chrono::Utc::now();
             source
-                .create_firm(id, profile.clone(), chrono::Utc::now())
+                .create_firm(id, profile.clone(), [i; 32], now)
                 .unwrap();
         }
         let mut buffer = Vec::new();
-        assert_eq!(
-            source
-                .export_jsonl(&mut buffer, chrono::Utc::now())
-                .unwrap(),
-            3
-        );
+        let exported = source
+            .export_jsonl(&mut buffer, chrono::Utc::now())
+            .unwrap();
+        // Three firms and their three token hashes.
+        assert_eq!(exported, 6);
 
         let target_dir = tempfile::tempdir().unwrap();
         let target = Store::open(target_dir.path()).unwrap();
-        assert_eq!(target.import_jsonl(buffer.as_slice()).unwrap(), 3);
+        assert_eq!(target.import_jsonl(buffer.as_slice()).unwrap(), 6);
+        let owner = target.firm_of_token(&[2; 32]).unwrap().unwrap();
+        assert_eq!(owner.as_str(), "firm-2");
         let a: Vec<Firm> = source.all_firms().collect::<Result<_, _>>().unwrap();
         let b: Vec<Firm> = target.all_firms().collect::<Result<_, _>>().unwrap();
         assert_eq!(a, b);

@@ -73,7 +73,12 @@ pub enum ImportMode {
 pub struct ImportOutcome {
     pub created: usize,
     pub updated: usize,
+    /// Positions (in the imported list) of the firms that were new, and so got a token.
+    pub created_rows: Vec<usize>,
 }
+
+/// sha256 of a firm's bearer token; the token itself is never stored.
+pub type TokenHash = [u8; 32];
 
 type Trees<'a> = (
     &'a sled::Tree,
@@ -81,8 +86,12 @@ type Trees<'a> = (
     &'a sled::Tree,
     &'a sled::Tree,
     &'a sled::Tree,
+    &'a sled::Tree,
+    &'a sled::Tree,
 );
 type TxTrees = (
+    TransactionalTree,
+    TransactionalTree,
     TransactionalTree,
     TransactionalTree,
     TransactionalTree,
@@ -136,6 +145,21 @@ fn tx_drop_indexes(tx: &TxTrees, firm: &Firm) -> TxResult<()> {
     Ok(())
 }
 
+/// Makes `hash` the firm's only valid token.
+fn tx_set_token(tx: &TxTrees, id: &str, hash: &TokenHash) -> TxResult<()> {
+    tx_revoke_token(tx, id)?;
+    tx.5.insert(&hash[..], id.as_bytes())?;
+    tx.6.insert(id.as_bytes(), &hash[..])?;
+    Ok(())
+}
+
+fn tx_revoke_token(tx: &TxTrees, id: &str) -> TxResult<()> {
+    if let Some(old) = tx.6.remove(id.as_bytes())? {
+        tx.5.remove(old)?;
+    }
+    Ok(())
+}
+
 fn tx_get(tx: &TxTrees, id: &str) -> TxResult<Option<Firm>> {
     match tx.0.get(id.as_bytes())? {
         Some(bytes) => decode(&bytes).map(Some).or_else(abort),
@@ -162,7 +186,47 @@ impl Store {
             &self.firms_by_regency,
             &self.firms_by_kbli,
             &self.firms_by_certification,
+            &self.firm_tokens,
+            &self.token_of_firm,
         )
+    }
+
+    /// The firm a token belongs to, if any.
+    pub fn firm_of_token(&self, hash: &TokenHash) -> Result<Option<FirmId>, StoreError> {
+        match self.firm_tokens.get(&hash[..])? {
+            Some(id) => {
+                let id =
+                    std::str::from_utf8(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                FirmId::parse(id).map(Some).map_err(StoreError::Corrupt)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces a firm's token: the old one stops working at once.
+    pub fn reissue_token(&self, id: &FirmId, hash: TokenHash) -> Result<(), StoreError> {
+        self.firm_trees().transaction(|tx| {
+            if tx.0.get(id.as_str().as_bytes())?.is_none() {
+                return abort(StoreError::NotFound(id.to_string()));
+            }
+            tx_set_token(tx, id.as_str(), &hash)
+        })?;
+        self.flush()
+    }
+
+    /// Every (firm id, token hash) pair, for backups.
+    pub fn token_hashes(
+        &self,
+    ) -> impl Iterator<Item = Result<(String, TokenHash), StoreError>> + '_ {
+        self.token_of_firm.iter().map(|entry| {
+            let (id, hash) = entry?;
+            let id =
+                String::from_utf8(id.to_vec()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let hash: TokenHash = hash[..]
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("token hash is not 32 bytes".into()))?;
+            Ok((id, hash))
+        })
     }
 
     pub fn get_firm(&self, id: &str) -> Result<Option<Firm>, StoreError> {
@@ -176,11 +240,12 @@ impl Store {
         self.firms.len()
     }
 
-    /// Stores a new firm at version 1. Fails if the id is taken.
+    /// Stores a new firm at version 1 with its token. Fails if the id is taken.
     pub fn create_firm(
         &self,
         id: FirmId,
         profile: FirmProfile,
+        token: TokenHash,
         now: DateTime<Utc>,
     ) -> Result<Firm, StoreError> {
         let firm = Firm {
@@ -195,7 +260,8 @@ impl Store {
             if tx.0.get(firm.id.as_str().as_bytes())?.is_some() {
                 return abort(StoreError::AlreadyExists(firm.id.to_string()));
             }
-            tx_put(tx, &firm, &encoded)
+            tx_put(tx, &firm, &encoded)?;
+            tx_set_token(tx, firm.id.as_str(), &token)
         })?;
         self.flush()?;
         Ok(firm)
@@ -241,6 +307,7 @@ impl Store {
             };
             check_version(id, expected_version, old.version)?;
             tx_drop_indexes(tx, &old)?;
+            tx_revoke_token(tx, id.as_str())?;
             tx.0.remove(id.as_str().as_bytes())?;
             Ok(old)
         })?;
@@ -248,17 +315,18 @@ impl Store {
         Ok(firm)
     }
 
-    /// Writes many firms in one transaction: either all are stored or none is.
+    /// Writes many firms in one transaction: either all are stored or none is. A new firm
+    /// gets the token given with it; an updated one keeps its own.
     /// The caller guarantees ids are unique within `firms`.
     pub fn import_firms(
         &self,
-        firms: Vec<Firm>,
+        firms: Vec<(Firm, Option<TokenHash>)>,
         mode: ImportMode,
     ) -> Result<ImportOutcome, StoreError> {
         let outcome = self.firm_trees().transaction(|tx| {
             let mut outcome = ImportOutcome::default();
             let mut conflicts = Vec::new();
-            for (row, firm) in firms.iter().enumerate() {
+            for (row, (firm, token)) in firms.iter().enumerate() {
                 let old = tx_get(tx, firm.id.as_str())?;
                 let to_store = match (&old, mode) {
                     (Some(_), ImportMode::CreateOnly) => {
@@ -277,7 +345,13 @@ impl Store {
                         tx_drop_indexes(tx, old)?;
                         outcome.updated += 1;
                     }
-                    None => outcome.created += 1,
+                    None => {
+                        outcome.created += 1;
+                        outcome.created_rows.push(row);
+                        if let Some(token) = token {
+                            tx_set_token(tx, firm.id.as_str(), token)?;
+                        }
+                    }
                 }
                 tx_put(tx, &to_store, &encode(&to_store))?;
             }
@@ -404,24 +478,14 @@ mod tests {
     }
 
     #[test]
-    fn indexes_follow_every_change() {
+    fn indexes_and_tokens_follow_every_change() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now = Utc::now();
-        store
-            .create_firm(
-                id("a"),
-                profile("Kopi A", "NTB", "52.03", "10761", &["halal"]),
-                now,
-            )
-            .unwrap();
-        store
-            .create_firm(
-                id("b"),
-                profile("Kemasan B", "JATIM", "35.15", "17021", &[]),
-                now,
-            )
-            .unwrap();
+        let coffee = profile("Kopi A", "NTB", "52.03", "10761", &["halal"]);
+        let packaging = profile("Kemasan B", "JATIM", "35.15", "17021", &[]);
+        store.create_firm(id("a"), coffee, [1; 32], now).unwrap();
+        store.create_firm(id("b"), packaging, [2; 32], now).unwrap();
         let by = |f: FirmFilter| -> Vec<String> {
             let page = store.list_firms(&f, None, 10).unwrap();
             page.firms.into_iter().map(|f| f.id.to_string()).collect()
@@ -432,24 +496,22 @@ mod tests {
         };
         assert_eq!(by(halal.clone()), ["a"]);
         // Replacing the profile moves the firm between index entries.
-        store
-            .replace_firm(
-                &id("a"),
-                profile("Kopi A", "NTB", "52.01", "10761", &[]),
-                Some(1),
-                now,
-            )
-            .unwrap();
+        let moved = profile("Kopi A", "NTB", "52.01", "10761", &[]);
+        store.replace_firm(&id("a"), moved, Some(1), now).unwrap();
         assert!(by(halal).is_empty());
         let regency = FirmFilter {
             regency: Some("52.01".into()),
             ..Default::default()
         };
         assert_eq!(by(regency.clone()), ["a"]);
+        assert_eq!(store.firm_of_token(&[1; 32]).unwrap(), Some(id("a")));
         store.delete_firm(&id("a"), None).unwrap();
         assert!(by(regency).is_empty());
         assert_eq!(store.firms_by_kbli.len(), 1);
         assert_eq!(store.firms_by_province.len(), 1);
+        // Deleting a firm revokes its token.
+        assert_eq!(store.firm_of_token(&[1; 32]).unwrap(), None);
+        assert_eq!(store.firm_tokens.len(), 1);
     }
 
     #[test]
@@ -458,7 +520,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let now = Utc::now();
         let p = profile("Kopi A", "NTB", "52.03", "10761", &[]);
-        store.create_firm(id("a"), p.clone(), now).unwrap();
+        store.create_firm(id("a"), p.clone(), [1; 32], now).unwrap();
         store
             .replace_firm(&id("a"), p.clone(), Some(1), now)
             .unwrap();
@@ -471,18 +533,36 @@ mod tests {
     }
 
     #[test]
+    fn a_reissued_token_replaces_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let p = profile("Kopi A", "NTB", "52.03", "10761", &[]);
+        store.create_firm(id("a"), p, [1; 32], Utc::now()).unwrap();
+        store.reissue_token(&id("a"), [9; 32]).unwrap();
+        assert_eq!(store.firm_of_token(&[1; 32]).unwrap(), None);
+        assert_eq!(store.firm_of_token(&[9; 32]).unwrap(), Some(id("a")));
+        assert!(matches!(
+            store.reissue_token(&id("nobody"), [3; 32]),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    #[test]
     fn import_with_one_conflict_stores_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now = Utc::now();
         let p = profile("Kopi A", "NTB", "52.03", "10761", &[]);
-        store.create_firm(id("b"), p.clone(), now).unwrap();
-        let firm = |s: &str| Firm {
-            id: id(s),
-            profile: p.clone(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
+        store.create_firm(id("b"), p.clone(), [2; 32], now).unwrap();
+        let firm = |s: &str| {
+            let firm = Firm {
+                id: id(s),
+                profile: p.clone(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            (firm, Some([s.as_bytes()[0]; 32]))
         };
         let err = store
             .import_firms(
@@ -493,16 +573,20 @@ mod tests {
         assert!(matches!(err, StoreError::ImportConflicts(ref c) if c == &[(1, "b".to_string())]));
         assert_eq!(store.count_firms(), 1);
         assert_eq!(store.firms_by_province.len(), 1);
+        assert_eq!(store.firm_tokens.len(), 1);
+
         let outcome = store
             .import_firms(vec![firm("a"), firm("b")], ImportMode::Upsert)
             .unwrap();
-        assert_eq!(
-            outcome,
-            ImportOutcome {
-                created: 1,
-                updated: 1
-            }
-        );
+        let expected = ImportOutcome {
+            created: 1,
+            updated: 1,
+            created_rows: vec![0],
+        };
+        assert_eq!(outcome, expected);
         assert_eq!(store.get_firm("b").unwrap().unwrap().version, 2);
+        // The updated firm keeps its token; the new one has the imported one.
+        assert_eq!(store.firm_of_token(&[2; 32]).unwrap(), Some(id("b")));
+        assert_eq!(store.firm_of_token(&[b'a'; 32]).unwrap(), Some(id("a")));
     }
 }

@@ -11,7 +11,7 @@ mod firms;
 
 pub use codec::ENCODING_VERSION;
 pub use export::{ExportHeader, ExportRecord};
-pub use firms::{FirmFilter, FirmPage, ImportMode, ImportOutcome, MAX_PAGE_SIZE};
+pub use firms::{FirmFilter, FirmPage, ImportMode, ImportOutcome, TokenHash, MAX_PAGE_SIZE};
 
 use std::path::Path;
 
@@ -69,6 +69,10 @@ pub struct Store {
     firms_by_regency: sled::Tree,
     firms_by_kbli: sled::Tree,
     firms_by_certification: sled::Tree,
+    /// sha256(firm token) → firm id: who a bearer token belongs to.
+    firm_tokens: sled::Tree,
+    /// firm id → sha256 of its current token, so a re-issue or delete revokes the old one.
+    token_of_firm: sled::Tree,
 }
 
 impl Store {
@@ -82,6 +86,8 @@ impl Store {
             firms_by_regency: db.open_tree("firms_by_regency")?,
             firms_by_kbli: db.open_tree("firms_by_kbli")?,
             firms_by_certification: db.open_tree("firms_by_certification")?,
+            firm_tokens: db.open_tree("firm_tokens")?,
+            token_of_firm: db.open_tree("token_of_firm")?,
             db,
         };
         store.migrate()?;

@@ -8,7 +8,9 @@ async fn create_answers_201_with_location_and_etag_and_reads_back() {
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(response.headers()["etag"], "\"1\"");
-    let created: Value = response.json().await.unwrap();
+    let mut created: Value = response.json().await.unwrap();
+    let token = created.as_object_mut().unwrap().remove("token").unwrap();
+    assert!(token.as_str().unwrap().starts_with("mitra_firm_"));
     let id = created["id"].as_str().unwrap();
     assert_eq!(location, format!("/v1/firms/{id}"));
     // Normalised on the way in.

@@ -7,9 +7,16 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+/// The organizer tokens every test server accepts.
+pub const ORGANIZER: &str = "test-organizer-token";
+pub const ROTATED_ORGANIZER: &str = "test-organizer-token-next";
+
 pub struct TestApp {
     pub address: String,
+    /// Sends the organizer token with every request.
     pub client: Client,
+    /// Sends no token.
+    pub anonymous: Client,
     pub data_dir: PathBuf,
     handle: actix_web::dev::ServerHandle,
     task: actix_web::rt::task::JoinHandle<anyhow::Result<()>>,
@@ -34,14 +41,23 @@ pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
         addr: "127.0.0.1:0".into(),
         data_dir: data_dir.to_path_buf(),
         workers: Some(2),
+        organizer_tokens: vec![ORGANIZER.into(), ROTATED_ORGANIZER.into()],
+        public_directory: false,
     })
     .expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    // Every request of a test app is an organizer's unless a test says otherwise.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {ORGANIZER}").parse().unwrap(),
+    );
     let handle = app.handle();
     let task = actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
-        client: Client::new(),
+        client: Client::builder().default_headers(headers).build().unwrap(),
+        anonymous: Client::new(),
         data_dir: data_dir.to_path_buf(),
         handle,
         task,
@@ -98,9 +114,20 @@ impl TestApp {
 
     /// Creates a firm and returns its stored form; panics unless 201.
     pub async fn create_firm(&self, body: &Value) -> Value {
+        self.register_firm(body).await.0
+    }
+
+    /// Creates a firm; returns its stored form and its bearer token.
+    pub async fn register_firm(&self, body: &Value) -> (Value, String) {
         let response = self.post_firm(body).await;
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-        response.json().await.unwrap()
+        let mut firm: Value = response.json().await.unwrap();
+        let token = firm
+            .as_object_mut()
+            .unwrap()
+            .remove("token")
+            .expect("registration answers with the firm's token");
+        (firm, token.as_str().unwrap().to_string())
     }
 
     pub async fn get_firm(&self, id: &str) -> Response {
@@ -197,6 +224,20 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// A request with a chosen bearer token (`None`: no Authorization header).
+    pub fn as_token(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let request = self.anonymous.request(method, self.url(path));
+        match token {
+            Some(t) => request.bearer_auth(t),
+            None => request,
+        }
     }
 
     /// Stops the server gracefully and waits until its store is flushed and closed.

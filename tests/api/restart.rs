@@ -5,10 +5,15 @@ use serde_json::{json, Value};
 async fn a_restarted_server_finds_every_acknowledged_firm() {
     let app = spawn_app().await;
     let mut created = Vec::new();
+    let mut token = String::new();
     for i in 0..20 {
         let mut body = coffee_roaster();
         body["employees"] = json!(i);
-        created.push(app.create_firm(&body).await);
+        let (firm, firm_token) = app.register_firm(&body).await;
+        created.push(firm);
+        if i == 1 {
+            token = firm_token;
+        }
     }
     let id = created[0]["id"].as_str().unwrap().to_string();
     let mut changed = coffee_roaster();
@@ -42,5 +47,17 @@ async fn a_restarted_server_finds_every_acknowledged_firm() {
         404
     );
     assert_eq!(app.all_ids("province=NTB", 7).await.len(), 19);
+    // Firm tokens survive the restart too.
+    let own = created[1]["id"].as_str().unwrap();
+    let response = app
+        .as_token(
+            reqwest::Method::GET,
+            &format!("/v1/firms/{own}"),
+            Some(&token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
     drop(dir);
 }

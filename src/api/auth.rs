@@ -1,0 +1,131 @@
+//! Who is calling: an organizer (tokens configured by the operator), a firm (its own token,
+//! issued at registration, stored only as a sha256 hash), or nobody. Handlers state what
+//! they allow with the `require_*` methods; a missing or unknown token is 401, a valid
+//! token without the right is 403.
+
+use super::error::ApiError;
+use super::AppState;
+use crate::domain::FirmId;
+use crate::store::TokenHash;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// Prefix of firm tokens, so a leaked one is recognisable (e.g. by secret scanners).
+const FIRM_TOKEN_PREFIX: &str = "mitra_firm_";
+
+pub fn hash_token(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// A new firm token: 32 random bytes, hex, with a recognisable prefix.
+pub fn new_firm_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{FIRM_TOKEN_PREFIX}{hex}")
+}
+
+/// The organizer tokens in force, kept as hashes so a memory dump does not show them.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizerTokens(HashSet<TokenHash>);
+
+impl OrganizerTokens {
+    pub fn new<'a>(tokens: impl IntoIterator<Item = &'a str>) -> OrganizerTokens {
+        OrganizerTokens(tokens.into_iter().map(hash_token).collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn contains(&self, hash: &TokenHash) -> bool {
+        self.0.contains(hash)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Organizer,
+    Firm(FirmId),
+    Anonymous,
+}
+
+impl Caller {
+    /// Organizers only.
+    pub fn require_organizer(&self) -> Result<(), ApiError> {
+        match self {
+            Caller::Organizer => Ok(()),
+            Caller::Firm(_) => Err(ApiError::Forbidden("only organizers may do this".into())),
+            Caller::Anonymous => Err(ApiError::Unauthorized),
+        }
+    }
+
+    /// Organizers, or the firm `id` itself.
+    pub fn require_firm(&self, id: &FirmId) -> Result<(), ApiError> {
+        match self {
+            Caller::Organizer => Ok(()),
+            Caller::Firm(own) if own == id => Ok(()),
+            Caller::Firm(_) => Err(ApiError::Forbidden(
+                "a firm may only do this for itself".into(),
+            )),
+            Caller::Anonymous => Err(ApiError::Unauthorized),
+        }
+    }
+
+    /// Anyone with a valid token.
+    pub fn require_signed_in(&self) -> Result<(), ApiError> {
+        match self {
+            Caller::Anonymous => Err(ApiError::Unauthorized),
+            Caller::Organizer | Caller::Firm(_) => Ok(()),
+        }
+    }
+
+    /// Whether contact details of firm `id` may be shown to this caller.
+    pub fn sees_contact_of(&self, id: &FirmId) -> bool {
+        match self {
+            Caller::Organizer => true,
+            Caller::Firm(own) => own == id,
+            Caller::Anonymous => false,
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let header = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("").to_string());
+        Box::pin(async move {
+            let Some(header) = header else {
+                return Ok(Caller::Anonymous);
+            };
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or(ApiError::Unauthorized)?;
+            let state = state.ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+            let hash = hash_token(token);
+            if state.organizer_tokens.contains(&hash) {
+                return Ok(Caller::Organizer);
+            }
+            if !token.starts_with(FIRM_TOKEN_PREFIX) {
+                return Err(ApiError::Unauthorized);
+            }
+            let store = state.store.clone();
+            match web::block(move || store.firm_of_token(&hash)).await?? {
+                Some(id) => Ok(Caller::Firm(id)),
+                None => Err(ApiError::Unauthorized),
+            }
+        })
+    }
+}
