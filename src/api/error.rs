@@ -193,16 +193,17 @@ impl ResponseError for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(id) => ApiError::NotFound { what: "firm", id },
-            StoreError::AlreadyExists(id) => {
-                ApiError::Conflict(format!("a firm with id '{id}' already exists"))
+            StoreError::NotFound { what, id } => ApiError::NotFound { what, id },
+            StoreError::AlreadyExists { what, id } => {
+                ApiError::Conflict(format!("a {what} with id '{id}' already exists"))
             }
+            StoreError::Refused(reason) => ApiError::Conflict(reason),
             StoreError::VersionMismatch {
                 id,
                 expected,
                 current,
             } => ApiError::Conflict(format!(
-                "firm '{id}' is at version {current}, not {expected}: read it again and retry"
+                "'{id}' is at version {current}, not {expected}: read it again and retry"
             )),
             StoreError::ImportConflicts(rows) => ApiError::ImportConflicts(
                 format!(

@@ -2,7 +2,9 @@
 //! tables (KBLI, HS, kabupaten/kota) they are checked against. Pure: no I/O beyond the
 //! tables compiled into the binary.
 
+pub mod event;
 pub mod firm;
+pub mod id;
 pub mod province;
 pub mod quantity;
 pub mod reference;
@@ -11,6 +13,7 @@ pub use firm::{
     Certification, Contact, FieldError, Firm, FirmId, FirmInput, FirmProfile, FirmSize, Need,
     Product,
 };
+pub use id::{EventId, RequestId};
 pub use province::Province;
 pub use quantity::{Dimension, Period, Rate, Unit};
 pub use reference::Reference;

@@ -25,6 +25,13 @@ pub enum ExportRecord {
         firm_id: String,
         sha256: String,
     },
+    /// A record of a forum tree (events, participants, requests, schedules), key and value
+    /// as stored.
+    Forum {
+        tree: String,
+        key: String,
+        value: serde_json::Value,
+    },
 }
 
 /// Firms are restored in transactions of this many, to bound memory on large stores.
@@ -60,8 +67,31 @@ impl Store {
             out.write_all(b"\n")?;
             count += 1;
         }
+        for (name, tree) in self.forum_trees() {
+            for entry in tree.iter() {
+                let (key, value) = entry?;
+                let record = ExportRecord::Forum {
+                    tree: name.to_string(),
+                    key: String::from_utf8(key.to_vec())?,
+                    value: super::codec::decode(&value)?,
+                };
+                serde_json::to_writer(&mut *out, &record)?;
+                out.write_all(b"\n")?;
+                count += 1;
+            }
+        }
         out.flush()?;
         Ok(count)
+    }
+
+    /// The trees of forums, in the order a restore needs them.
+    fn forum_trees(&self) -> [(&'static str, &sled::Tree); 4] {
+        [
+            ("events", &self.events),
+            ("participants", &self.participants),
+            ("requests", &self.requests),
+            ("schedules", &self.schedules),
+        ]
     }
 
     /// Restores an export into an empty store, records exactly as exported.
@@ -109,6 +139,16 @@ impl Store {
                         .map_err(|e| anyhow::anyhow!("line {}: firm_id {e}", n + 1))?;
                     tokens.push((id, hash));
                 }
+                ExportRecord::Forum { tree, key, value } => {
+                    let target = self
+                        .forum_trees()
+                        .into_iter()
+                        .find(|(name, _)| *name == tree)
+                        .map(|(_, t)| t)
+                        .ok_or_else(|| anyhow::anyhow!("line {}: unknown tree '{tree}'", n + 1))?;
+                    target.insert(key.as_bytes(), super::codec::encode(&value))?;
+                    count += 1;
+                }
             }
             if chunk.len() == RESTORE_CHUNK {
                 count += chunk.len();
@@ -122,6 +162,7 @@ impl Store {
         for (id, hash) in tokens {
             self.reissue_token(&id, hash)?;
         }
+        self.flush()?;
         Ok(count)
     }
 }

@@ -207,7 +207,10 @@ impl Store {
     pub fn reissue_token(&self, id: &FirmId, hash: TokenHash) -> Result<(), StoreError> {
         self.firm_trees().transaction(|tx| {
             if tx.0.get(id.as_str().as_bytes())?.is_none() {
-                return abort(StoreError::NotFound(id.to_string()));
+                return abort(StoreError::NotFound {
+                    what: "firm",
+                    id: id.to_string(),
+                });
             }
             tx_set_token(tx, id.as_str(), &hash)
         })?;
@@ -258,7 +261,10 @@ impl Store {
         let encoded = encode(&firm);
         self.firm_trees().transaction(|tx| {
             if tx.0.get(firm.id.as_str().as_bytes())?.is_some() {
-                return abort(StoreError::AlreadyExists(firm.id.to_string()));
+                return abort(StoreError::AlreadyExists {
+                    what: "firm",
+                    id: firm.id.to_string(),
+                });
             }
             tx_put(tx, &firm, &encoded)?;
             tx_set_token(tx, firm.id.as_str(), &token)
@@ -277,7 +283,10 @@ impl Store {
     ) -> Result<Firm, StoreError> {
         let firm = self.firm_trees().transaction(|tx| {
             let Some(old) = tx_get(tx, id.as_str())? else {
-                return abort(StoreError::NotFound(id.to_string()));
+                return abort(StoreError::NotFound {
+                    what: "firm",
+                    id: id.to_string(),
+                });
             };
             check_version(id, expected_version, old.version)?;
             let new = Firm {
@@ -303,7 +312,10 @@ impl Store {
     ) -> Result<Firm, StoreError> {
         let firm = self.firm_trees().transaction(|tx| {
             let Some(old) = tx_get(tx, id.as_str())? else {
-                return abort(StoreError::NotFound(id.to_string()));
+                return abort(StoreError::NotFound {
+                    what: "firm",
+                    id: id.to_string(),
+                });
             };
             check_version(id, expected_version, old.version)?;
             tx_drop_indexes(tx, &old)?;
@@ -543,7 +555,7 @@ mod tests {
         assert_eq!(store.firm_of_token(&[9; 32]).unwrap(), Some(id("a")));
         assert!(matches!(
             store.reissue_token(&id("nobody"), [3; 32]),
-            Err(StoreError::NotFound(_))
+            Err(StoreError::NotFound { .. })
         ));
     }
 

@@ -6,6 +6,7 @@
 //! so an acknowledged write survives a crash of the process.
 
 mod codec;
+mod events;
 mod export;
 mod firms;
 
@@ -30,16 +31,18 @@ const UPGRADES: &[Upgrade] = &[];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("firm '{0}' not found")]
-    NotFound(String),
-    #[error("firm '{0}' already exists")]
-    AlreadyExists(String),
-    #[error("firm '{id}' is at version {current}, not {expected}")]
+    #[error("{what} '{id}' not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{what} '{id}' already exists")]
+    AlreadyExists { what: &'static str, id: String },
+    #[error("'{id}' is at version {current}, not {expected}")]
     VersionMismatch {
         id: String,
         expected: u64,
         current: u64,
     },
+    #[error("{0}")]
+    Refused(String),
     #[error("import refused: {} firm id(s) already exist", .0.len())]
     ImportConflicts(Vec<(usize, String)>),
     #[error("the data folder was written by a newer mitra (schema {found}, this build knows {SCHEMA_VERSION})")]
@@ -73,6 +76,13 @@ pub struct Store {
     firm_tokens: sled::Tree,
     /// firm id → sha256 of its current token, so a re-issue or delete revokes the old one.
     token_of_firm: sled::Tree,
+    events: sled::Tree,
+    /// `event\0firm` → participant.
+    participants: sled::Tree,
+    /// `event\0request id` → meeting request.
+    requests: sled::Tree,
+    /// event → its current schedule.
+    schedules: sled::Tree,
 }
 
 impl Store {
@@ -88,6 +98,10 @@ impl Store {
             firms_by_certification: db.open_tree("firms_by_certification")?,
             firm_tokens: db.open_tree("firm_tokens")?,
             token_of_firm: db.open_tree("token_of_firm")?,
+            events: db.open_tree("events")?,
+            participants: db.open_tree("participants")?,
+            requests: db.open_tree("requests")?,
+            schedules: db.open_tree("schedules")?,
             db,
         };
         store.migrate()?;

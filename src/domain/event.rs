@@ -1,0 +1,805 @@
+//! Forums ("temu bisnis"): days with sessions, cut into meeting slots of a fixed length with
+//! a break between them; a number of tables; the firms taking part and the meeting requests
+//! they send each other.
+
+use super::firm::{FieldError, FirmId, MAX_NAME_CHARS};
+use super::id::{EventId, RequestId};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const MAX_DAYS: usize = 14;
+pub const MAX_SESSIONS_PER_DAY: usize = 4;
+pub const MAX_SLOTS: usize = 500;
+pub const MAX_TABLES: u32 = 1000;
+
+/// Time-zone names people use in Indonesia, mapped to IANA names.
+fn time_zone_alias(name: &str) -> &str {
+    match name.trim().to_ascii_uppercase().as_str() {
+        "WIB" => "Asia/Jakarta",
+        "WITA" => "Asia/Makassar",
+        "WIT" => "Asia/Jayapura",
+        _ => name.trim(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "pagi", "start": "08:30", "end": "12:00"}))]
+pub struct Session {
+    /// Unique within its day, e.g. "pagi"/"morning".
+    pub name: String,
+    /// Local time "HH:MM" in the forum's time zone.
+    #[schema(value_type = String, example = "08:30")]
+    pub start: NaiveTime,
+    #[schema(value_type = String, example = "12:00")]
+    pub end: NaiveTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventDay {
+    #[schema(value_type = String, example = "2026-12-10")]
+    pub date: NaiveDate,
+    pub sessions: Vec<Session>,
+}
+
+/// One meeting slot: a time at which every table can hold one meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"index": 0, "date": "2026-12-10", "session": "pagi", "session_index": 0, "start": "2026-12-10T08:30:00", "end": "2026-12-10T08:50:00"}))]
+pub struct Slot {
+    /// Slots are numbered from 0 across days and sessions, in time order.
+    pub index: u32,
+    #[schema(value_type = String)]
+    pub date: NaiveDate,
+    pub session: String,
+    /// Position of the (day, session) among all sessions of the forum.
+    pub session_index: u32,
+    /// Local date-time in the forum's time zone.
+    #[schema(value_type = String)]
+    pub start: NaiveDateTime,
+    #[schema(value_type = String)]
+    pub end: NaiveDateTime,
+}
+
+/// A stored forum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    pub id: EventId,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// IANA time zone, e.g. Asia/Makassar (WITA) for NTB, Asia/Jakarta (WIB) for Jatim.
+    pub time_zone: String,
+    pub days: Vec<EventDay>,
+    pub slot_minutes: u32,
+    pub break_minutes: u32,
+    pub tables: u32,
+    /// One name per table ("Meja 1" …) when given.
+    #[serde(default)]
+    pub table_names: Vec<String>,
+    pub version: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The slots the days and sessions are cut into.
+    pub fn slots(&self) -> Vec<Slot> {
+        derive_slots(&self.days, self.slot_minutes, self.break_minutes)
+    }
+
+    /// (day, session) pairs in time order, each with its number of slots.
+    pub fn sessions(&self) -> Vec<(String, u32)> {
+        let slots = self.slots();
+        let mut out: Vec<(String, u32)> = Vec::new();
+        for slot in &slots {
+            let key = format!("{} {}", slot.date, slot.session);
+            match out.last_mut() {
+                Some((name, count)) if *name == key => *count += 1,
+                _ => out.push((key, 1)),
+            }
+        }
+        out
+    }
+
+    pub fn table_name(&self, table: u32) -> String {
+        self.table_names
+            .get(table as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("Meja {}", table + 1))
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        // Validated when the event was created.
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Jakarta)
+    }
+}
+
+fn derive_slots(days: &[EventDay], slot_minutes: u32, break_minutes: u32) -> Vec<Slot> {
+    let slot = TimeDelta::minutes(slot_minutes as i64);
+    let step = TimeDelta::minutes((slot_minutes + break_minutes) as i64);
+    let mut out = Vec::new();
+    let mut session_index = 0;
+    for day in days {
+        for session in &day.sessions {
+            let end = day.date.and_time(session.end);
+            let mut start = day.date.and_time(session.start);
+            while start + slot <= end && out.len() <= MAX_SLOTS {
+                out.push(Slot {
+                    index: out.len() as u32,
+                    date: day.date,
+                    session: session.name.clone(),
+                    session_index,
+                    start,
+                    end: start + slot,
+                });
+                start += step;
+            }
+            session_index += 1;
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct SessionInput {
+    #[schema(required = true)]
+    pub name: Option<String>,
+    /// "HH:MM"
+    #[schema(required = true)]
+    pub start: Option<String>,
+    #[schema(required = true)]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct DayInput {
+    /// "YYYY-MM-DD"
+    #[schema(required = true)]
+    pub date: Option<String>,
+    #[schema(required = true)]
+    pub sessions: Option<Vec<SessionInput>>,
+}
+
+/// A forum as a client describes it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "temu-bisnis-mataram-2026",
+    "name": "Temu Bisnis IKM NTB–Jatim 2026",
+    "venue": "Islamic Center, Mataram",
+    "time_zone": "Asia/Makassar",
+    "days": [
+        {"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "12:00"}, {"name": "siang", "start": "13:30", "end": "16:00"}]},
+        {"date": "2026-12-11", "sessions": [{"name": "pagi", "start": "08:30", "end": "12:00"}]}
+    ],
+    "slot_minutes": 20,
+    "break_minutes": 5,
+    "tables": 14
+}))]
+pub struct EventInput {
+    pub id: Option<String>,
+    #[schema(required = true)]
+    pub name: Option<String>,
+    pub venue: Option<String>,
+    /// IANA name (Asia/Makassar) or WIB/WITA/WIT.
+    #[schema(required = true)]
+    pub time_zone: Option<String>,
+    #[schema(required = true)]
+    pub days: Option<Vec<DayInput>>,
+    #[schema(required = true)]
+    pub slot_minutes: Option<i64>,
+    /// Minutes between two slots (default 0).
+    pub break_minutes: Option<i64>,
+    #[schema(required = true)]
+    pub tables: Option<i64>,
+    /// One name per table.
+    pub table_names: Option<Vec<String>>,
+}
+
+/// The validated parts of an [`EventInput`].
+#[derive(Debug, Clone)]
+pub struct EventSpec {
+    pub id: Option<EventId>,
+    pub name: String,
+    pub venue: Option<String>,
+    pub time_zone: String,
+    pub days: Vec<EventDay>,
+    pub slot_minutes: u32,
+    pub break_minutes: u32,
+    pub tables: u32,
+    pub table_names: Vec<String>,
+}
+
+impl EventSpec {
+    pub fn into_event(self, id: EventId, now: DateTime<Utc>) -> Event {
+        Event {
+            id,
+            name: self.name,
+            venue: self.venue,
+            time_zone: self.time_zone,
+            days: self.days,
+            slot_minutes: self.slot_minutes,
+            break_minutes: self.break_minutes,
+            tables: self.tables,
+            table_names: self.table_names,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+fn text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>) -> Option<String> {
+    match value.as_deref().map(str::trim) {
+        None => {
+            errors.push(FieldError::new(field, "is required"));
+            None
+        }
+        Some("") => {
+            errors.push(FieldError::new(field, "must not be empty"));
+            None
+        }
+        Some(v) if v.chars().count() > MAX_NAME_CHARS => {
+            errors.push(FieldError::new(
+                field,
+                format!("must be at most {MAX_NAME_CHARS} characters"),
+            ));
+            None
+        }
+        Some(v) => Some(v.to_string()),
+    }
+}
+
+fn number(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<i64>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Option<u32> {
+    match value {
+        None => {
+            errors.push(FieldError::new(field, "is required"));
+            None
+        }
+        Some(n) if range.contains(&n) => Some(n as u32),
+        Some(_) => {
+            errors.push(FieldError::new(
+                field,
+                format!("must be between {} and {}", range.start(), range.end()),
+            ));
+            None
+        }
+    }
+}
+
+impl EventInput {
+    pub fn parse(&self) -> Result<EventSpec, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let id = match &self.id {
+            Some(raw) => EventId::parse(raw.trim())
+                .map_err(|e| errors.push(FieldError::new("id", e)))
+                .ok(),
+            None => None,
+        };
+        let name = text(&mut errors, "name", &self.name);
+        let venue = self
+            .venue
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        let time_zone = match self.time_zone.as_deref() {
+            None => {
+                errors.push(FieldError::new("time_zone", "is required"));
+                None
+            }
+            Some(raw) => {
+                let name = time_zone_alias(raw);
+                match name.parse::<chrono_tz::Tz>() {
+                    Ok(tz) => Some(tz.name().to_string()),
+                    Err(_) => {
+                        errors.push(FieldError::new(
+                            "time_zone",
+                            format!("'{raw}' is not a time zone; use e.g. Asia/Makassar (WITA) or Asia/Jakarta (WIB)"),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let slot_minutes = number(&mut errors, "slot_minutes", self.slot_minutes, 5..=240);
+        let break_minutes = number(
+            &mut errors,
+            "break_minutes",
+            Some(self.break_minutes.unwrap_or(0)),
+            0..=120,
+        );
+        let tables = number(&mut errors, "tables", self.tables, 1..=MAX_TABLES as i64);
+
+        let mut days = Vec::new();
+        match self.days.as_deref() {
+            None => errors.push(FieldError::new("days", "is required")),
+            Some([]) => errors.push(FieldError::new("days", "must list at least one day")),
+            Some(list) if list.len() > MAX_DAYS => errors.push(FieldError::new(
+                "days",
+                format!("must list at most {MAX_DAYS} days"),
+            )),
+            Some(list) => {
+                for (d, day) in list.iter().enumerate() {
+                    if let Some(day) = parse_day(&mut errors, d, day) {
+                        if let Some(prev) = days.last().map(|p: &EventDay| p.date) {
+                            if day.date <= prev {
+                                errors.push(FieldError::new(
+                                    format!("days[{d}].date"),
+                                    "days must be in order, each date once",
+                                ));
+                            }
+                        }
+                        days.push(day);
+                    }
+                }
+            }
+        }
+
+        let table_names = match (&self.table_names, tables) {
+            (Some(names), Some(count)) => {
+                if names.len() != count as usize {
+                    errors.push(FieldError::new(
+                        "table_names",
+                        format!("has {} names for {count} tables", names.len()),
+                    ));
+                }
+                let trimmed: Vec<String> = names.iter().map(|n| n.trim().to_string()).collect();
+                for (i, n) in trimmed.iter().enumerate() {
+                    if n.is_empty() || trimmed[..i].contains(n) {
+                        errors.push(FieldError::new(
+                            format!("table_names[{i}]"),
+                            "must be non-empty and unique",
+                        ));
+                    }
+                }
+                trimmed
+            }
+            _ => Vec::new(),
+        };
+
+        if let (Some(slot), Some(pause)) = (slot_minutes, break_minutes) {
+            if errors.is_empty() {
+                let slots = derive_slots(&days, slot, pause);
+                if slots.is_empty() {
+                    errors.push(FieldError::new(
+                        "days",
+                        "no session is long enough for one slot",
+                    ));
+                } else if slots.len() > MAX_SLOTS {
+                    errors.push(FieldError::new(
+                        "days",
+                        format!("the sessions make more than {MAX_SLOTS} slots"),
+                    ));
+                }
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        match (name, time_zone, slot_minutes, break_minutes, tables) {
+            (
+                Some(name),
+                Some(time_zone),
+                Some(slot_minutes),
+                Some(break_minutes),
+                Some(tables),
+            ) => Ok(EventSpec {
+                id,
+                name,
+                venue,
+                time_zone,
+                days,
+                slot_minutes,
+                break_minutes,
+                tables,
+                table_names,
+            }),
+            _ => Err(vec![FieldError::new("", "incomplete event")]),
+        }
+    }
+}
+
+fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<EventDay> {
+    let field = format!("days[{d}]");
+    let date = match day.date.as_deref() {
+        None => {
+            errors.push(FieldError::new(format!("{field}.date"), "is required"));
+            None
+        }
+        Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+            .map_err(|_| {
+                errors.push(FieldError::new(
+                    format!("{field}.date"),
+                    format!("'{raw}' is not a date YYYY-MM-DD"),
+                ))
+            })
+            .ok(),
+    };
+    let mut sessions: Vec<Session> = Vec::new();
+    match day.sessions.as_deref() {
+        None | Some([]) => errors.push(FieldError::new(
+            format!("{field}.sessions"),
+            "must list at least one session",
+        )),
+        Some(list) if list.len() > MAX_SESSIONS_PER_DAY => errors.push(FieldError::new(
+            format!("{field}.sessions"),
+            format!("must list at most {MAX_SESSIONS_PER_DAY} sessions"),
+        )),
+        Some(list) => {
+            for (s, session) in list.iter().enumerate() {
+                let sf = format!("{field}.sessions[{s}]");
+                let name = text(errors, &format!("{sf}.name"), &session.name);
+                let time =
+                    |errors: &mut Vec<FieldError>, part: &str, value: &Option<String>| match value
+                        .as_deref()
+                    {
+                        None => {
+                            errors.push(FieldError::new(format!("{sf}.{part}"), "is required"));
+                            None
+                        }
+                        Some(raw) => NaiveTime::parse_from_str(raw.trim(), "%H:%M")
+                            .map_err(|_| {
+                                errors.push(FieldError::new(
+                                    format!("{sf}.{part}"),
+                                    format!("'{raw}' is not a time HH:MM"),
+                                ))
+                            })
+                            .ok(),
+                    };
+                let start = time(errors, "start", &session.start);
+                let end = time(errors, "end", &session.end);
+                if let (Some(name), Some(start), Some(end)) = (name, start, end) {
+                    if end <= start {
+                        errors.push(FieldError::new(format!("{sf}.end"), "must be after start"));
+                    } else if sessions.iter().any(|x| x.name == name) {
+                        errors.push(FieldError::new(
+                            format!("{sf}.name"),
+                            format!("'{name}' is used twice on this day"),
+                        ));
+                    } else if sessions.last().is_some_and(|prev| start < prev.end) {
+                        errors.push(FieldError::new(
+                            format!("{sf}.start"),
+                            "sessions must be in order and not overlap",
+                        ));
+                    } else {
+                        sessions.push(Session { name, start, end });
+                    }
+                }
+            }
+        }
+    }
+    Some(EventDay {
+        date: date?,
+        sessions,
+    })
+}
+
+/// A firm taking part in a forum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Participant {
+    pub firm_id: FirmId,
+    /// Slots the firm cannot meet in (derived from `unavailable_times` too).
+    #[serde(default)]
+    pub unavailable_slots: Vec<u32>,
+    /// At most this many meetings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_meetings: Option<u32>,
+    /// A host keeps one table for the whole forum; others come to it.
+    #[serde(default)]
+    pub host: bool,
+    pub registered_at: DateTime<Utc>,
+}
+
+/// A participant as a client sends it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"firm_id": "kopi-sembalun", "unavailable_slots": [0, 1], "unavailable_times": [{"from": "2026-12-10T13:30", "to": "2026-12-10T14:30"}], "max_meetings": 8, "host": false}))]
+pub struct ParticipantInput {
+    #[schema(required = true)]
+    pub firm_id: Option<String>,
+    pub unavailable_slots: Option<Vec<i64>>,
+    /// Local times in the forum's time zone; every slot overlapping one is unavailable.
+    pub unavailable_times: Option<Vec<TimeRangeInput>>,
+    pub max_meetings: Option<i64>,
+    pub host: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct TimeRangeInput {
+    /// "YYYY-MM-DDTHH:MM" local time.
+    #[schema(required = true)]
+    pub from: Option<String>,
+    #[schema(required = true)]
+    pub to: Option<String>,
+}
+
+impl ParticipantInput {
+    /// Checks the input against the forum's slots; the firm's existence is the caller's check.
+    pub fn parse(&self, event: &Event, now: DateTime<Utc>) -> Result<Participant, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let slots = event.slots();
+        let firm_id = match self.firm_id.as_deref() {
+            None => {
+                errors.push(FieldError::new("firm_id", "is required"));
+                None
+            }
+            Some(raw) => FirmId::parse(raw.trim())
+                .map_err(|e| errors.push(FieldError::new("firm_id", e)))
+                .ok(),
+        };
+        let mut unavailable: Vec<u32> = Vec::new();
+        for (i, &slot) in self
+            .unavailable_slots
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if slot < 0 || slot as usize >= slots.len() {
+                errors.push(FieldError::new(
+                    format!("unavailable_slots[{i}]"),
+                    format!("slot {slot} is out of range 0..{}", slots.len()),
+                ));
+            } else {
+                unavailable.push(slot as u32);
+            }
+        }
+        for (i, range) in self
+            .unavailable_times
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let field = format!("unavailable_times[{i}]");
+            let parse = |part: &str, v: &Option<String>| -> Result<NaiveDateTime, FieldError> {
+                let raw = v
+                    .as_deref()
+                    .ok_or_else(|| FieldError::new(format!("{field}.{part}"), "is required"))?;
+                NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
+                    .or_else(|_| NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S"))
+                    .map_err(|_| {
+                        FieldError::new(
+                            format!("{field}.{part}"),
+                            format!("'{raw}' is not a local time YYYY-MM-DDTHH:MM"),
+                        )
+                    })
+            };
+            match (parse("from", &range.from), parse("to", &range.to)) {
+                (Ok(from), Ok(to)) if from < to => {
+                    unavailable.extend(
+                        slots
+                            .iter()
+                            .filter(|s| s.start < to && from < s.end)
+                            .map(|s| s.index),
+                    );
+                }
+                (Ok(_), Ok(_)) => {
+                    errors.push(FieldError::new(format!("{field}.to"), "must be after from"))
+                }
+                (a, b) => errors.extend([a.err(), b.err()].into_iter().flatten()),
+            }
+        }
+        unavailable.sort_unstable();
+        unavailable.dedup();
+        let max_meetings = match self.max_meetings {
+            None => None,
+            Some(n) if (0..=slots.len() as i64).contains(&n) => Some(n as u32),
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "max_meetings",
+                    format!(
+                        "must be between 0 and {} (the number of slots)",
+                        slots.len()
+                    ),
+                ));
+                None
+            }
+        };
+        match firm_id {
+            Some(firm_id) if errors.is_empty() => Ok(Participant {
+                firm_id,
+                unavailable_slots: unavailable,
+                max_meetings,
+                host: self.host.unwrap_or(false),
+                registered_at: now,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestStatus {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+/// "I would like to meet this firm": from one participant to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeetingRequest {
+    pub id: RequestId,
+    pub from: FirmId,
+    pub to: FirmId,
+    /// 1 (nice to have) to 3 (must meet); default 2.
+    pub priority: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub status: RequestStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"from": "kopi-sembalun", "to": "kafe-nusantara-surabaya", "priority": 3, "message": "Kami mencari pembeli kopi arabika sangrai"}))]
+pub struct MeetingRequestInput {
+    #[schema(required = true)]
+    pub from: Option<String>,
+    #[schema(required = true)]
+    pub to: Option<String>,
+    pub priority: Option<i64>,
+    pub message: Option<String>,
+}
+
+impl MeetingRequestInput {
+    pub fn parse(
+        &self,
+        id: RequestId,
+        now: DateTime<Utc>,
+    ) -> Result<MeetingRequest, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut firm = |field: &str, value: &Option<String>| match value.as_deref() {
+            None => {
+                errors.push(FieldError::new(field, "is required"));
+                None
+            }
+            Some(raw) => FirmId::parse(raw.trim())
+                .map_err(|e| errors.push(FieldError::new(field, e)))
+                .ok(),
+        };
+        let from = firm("from", &self.from);
+        let to = firm("to", &self.to);
+        if from.is_some() && from == to {
+            errors.push(FieldError::new(
+                "to",
+                "a firm cannot request a meeting with itself",
+            ));
+        }
+        let priority = match self.priority {
+            None => Some(2),
+            Some(p @ 1..=3) => Some(p as u8),
+            Some(_) => {
+                errors.push(FieldError::new("priority", "must be 1, 2 or 3"));
+                None
+            }
+        };
+        let message = match self.message.as_deref().map(str::trim) {
+            Some(m) if m.chars().count() > 1000 => {
+                errors.push(FieldError::new(
+                    "message",
+                    "must be at most 1000 characters",
+                ));
+                None
+            }
+            Some(m) if !m.is_empty() => Some(m.to_string()),
+            _ => None,
+        };
+        match (from, to, priority) {
+            (Some(from), Some(to), Some(priority)) if errors.is_empty() => Ok(MeetingRequest {
+                id,
+                from,
+                to,
+                priority,
+                message,
+                status: RequestStatus::Pending,
+                created_at: now,
+                updated_at: now,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn forum() -> EventInput {
+        serde_json::from_value(json!({
+            "name": "Temu Bisnis", "time_zone": "WITA",
+            "days": [
+                {"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "12:00"},
+                                                   {"name": "siang", "start": "13:30", "end": "15:00"}]},
+                {"date": "2026-12-11", "sessions": [{"name": "pagi", "start": "09:00", "end": "10:00"}]}
+            ],
+            "slot_minutes": 20, "break_minutes": 5, "tables": 3
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn slots_are_cut_from_sessions_with_breaks() {
+        let event = forum()
+            .parse()
+            .unwrap()
+            .into_event(EventId::parse("f").unwrap(), Utc::now());
+        assert_eq!(event.time_zone, "Asia/Makassar");
+        let slots = event.slots();
+        // 08:30–12:00 holds 8 slots of 20 min + 5 min break (the 9th would end at 12:10);
+        // 13:30–15:00 holds 3 (13:30, 13:55, 14:20); 09:00–10:00 holds 2.
+        assert_eq!(slots.len(), 8 + 3 + 2);
+        assert_eq!(
+            slots[1].start.time(),
+            NaiveTime::from_hms_opt(8, 55, 0).unwrap()
+        );
+        assert_eq!(slots[8].session, "siang");
+        assert_eq!(slots[12].session_index, 2);
+        assert_eq!(
+            event.sessions(),
+            vec![
+                ("2026-12-10 pagi".to_string(), 8),
+                ("2026-12-10 siang".to_string(), 3),
+                ("2026-12-11 pagi".to_string(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_forums_name_their_fields() {
+        let mut input = forum();
+        input.time_zone = Some("Mars/Olympus".into());
+        input.tables = Some(0);
+        input.days.as_mut().unwrap()[1].date = Some("2026-12-09".into());
+        input.days.as_mut().unwrap()[0].sessions.as_mut().unwrap()[1].end = Some("13:00".into());
+        let fields: Vec<String> = input
+            .parse()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "time_zone",
+                "tables",
+                "days[0].sessions[1].end",
+                "days[1].date"
+            ]
+        );
+    }
+
+    #[test]
+    fn unavailable_times_become_slots() {
+        let event = forum()
+            .parse()
+            .unwrap()
+            .into_event(EventId::parse("f").unwrap(), Utc::now());
+        let input: ParticipantInput = serde_json::from_value(json!({
+            "firm_id": "kopi", "unavailable_slots": [12],
+            "unavailable_times": [{"from": "2026-12-10T09:00", "to": "2026-12-10T09:30"}]
+        }))
+        .unwrap();
+        let p = input.parse(&event, Utc::now()).unwrap();
+        // 08:55–09:15 and 09:20–09:40 overlap 09:00–09:30.
+        assert_eq!(p.unavailable_slots, vec![1, 2, 12]);
+        let bad: ParticipantInput = serde_json::from_value(
+            json!({"firm_id": "kopi", "unavailable_slots": [13], "max_meetings": 99}),
+        )
+        .unwrap();
+        let fields: Vec<String> = bad
+            .parse(&event, Utc::now())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["unavailable_slots[0]", "max_meetings"]);
+    }
+}

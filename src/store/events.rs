@@ -1,0 +1,262 @@
+//! Forums, their participants and meeting requests. Participants and requests are keyed
+//! `event\0firm` and `event\0request`, so one prefix scan lists a forum's; every change that
+//! depends on another record (a participant needs its forum and firm) checks it inside the
+//! same transaction.
+
+use super::codec::{decode, encode, index_key, index_prefix};
+use super::{Store, StoreError};
+use crate::domain::event::{Event, MeetingRequest, Participant, RequestStatus};
+use crate::domain::{EventId, FirmId, RequestId};
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Serialize};
+use sled::transaction::ConflictableTransactionError;
+use sled::Transactional;
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+fn abort<T>(e: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn not_found(what: &'static str, id: impl ToString) -> StoreError {
+    StoreError::NotFound {
+        what,
+        id: id.to_string(),
+    }
+}
+
+impl Store {
+    pub fn create_event(&self, event: Event) -> Result<Event, StoreError> {
+        let encoded = encode(&event);
+        let inserted = self.events.compare_and_swap(
+            event.id.as_str().as_bytes(),
+            None as Option<&[u8]>,
+            Some(encoded),
+        )?;
+        if inserted.is_err() {
+            return Err(StoreError::AlreadyExists {
+                what: "event",
+                id: event.id.to_string(),
+            });
+        }
+        self.flush()?;
+        Ok(event)
+    }
+
+    pub fn get_event(&self, id: &str) -> Result<Option<Event>, StoreError> {
+        self.events
+            .get(id.as_bytes())?
+            .map(|b| decode(&b))
+            .transpose()
+    }
+
+    pub fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.events.iter().map(|e| decode(&e?.1)).collect()
+    }
+
+    /// Deletes a forum with its participants, requests and schedule.
+    pub fn delete_event(&self, id: &EventId) -> Result<(), StoreError> {
+        let prefix = index_prefix(id.as_str());
+        let participant_keys = self.keys_with_prefix(&self.participants, &prefix)?;
+        let request_keys = self.keys_with_prefix(&self.requests, &prefix)?;
+        (
+            &self.events,
+            &self.participants,
+            &self.requests,
+            &self.schedules,
+        )
+            .transaction(|(events, participants, requests, schedules)| {
+                if events.remove(id.as_str().as_bytes())?.is_none() {
+                    return abort(not_found("event", id));
+                }
+                for key in &participant_keys {
+                    participants.remove(key.as_slice())?;
+                }
+                for key in &request_keys {
+                    requests.remove(key.as_slice())?;
+                }
+                schedules.remove(id.as_str().as_bytes())?;
+                Ok(())
+            })?;
+        self.flush()
+    }
+
+    fn keys_with_prefix(
+        &self,
+        tree: &sled::Tree,
+        prefix: &[u8],
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        tree.scan_prefix(prefix)
+            .keys()
+            .map(|k| Ok(k?.to_vec()))
+            .collect()
+    }
+
+    fn values_with_prefix<T: DeserializeOwned>(
+        &self,
+        tree: &sled::Tree,
+        prefix: &[u8],
+    ) -> Result<Vec<T>, StoreError> {
+        tree.scan_prefix(prefix)
+            .values()
+            .map(|v| decode(&v?))
+            .collect()
+    }
+
+    /// Adds or replaces a participant; the forum and the firm must exist.
+    pub fn put_participant(
+        &self,
+        event: &EventId,
+        participant: Participant,
+    ) -> Result<Participant, StoreError> {
+        let key = index_key(event.as_str(), participant.firm_id.as_str());
+        let encoded = encode(&participant);
+        (&self.events, &self.firms, &self.participants).transaction(
+            |(events, firms, participants)| {
+                if events.get(event.as_str().as_bytes())?.is_none() {
+                    return abort(not_found("event", event));
+                }
+                if firms
+                    .get(participant.firm_id.as_str().as_bytes())?
+                    .is_none()
+                {
+                    return abort(not_found("firm", &participant.firm_id));
+                }
+                participants.insert(key.as_slice(), encoded.as_slice())?;
+                Ok(())
+            },
+        )?;
+        self.flush()?;
+        Ok(participant)
+    }
+
+    pub fn participant(
+        &self,
+        event: &EventId,
+        firm: &FirmId,
+    ) -> Result<Option<Participant>, StoreError> {
+        self.participants
+            .get(index_key(event.as_str(), firm.as_str()))?
+            .map(|b| decode(&b))
+            .transpose()
+    }
+
+    pub fn participants(&self, event: &EventId) -> Result<Vec<Participant>, StoreError> {
+        self.values_with_prefix(&self.participants, &index_prefix(event.as_str()))
+    }
+
+    /// Removes a participant (a cancellation); its requests stay for the record.
+    pub fn remove_participant(
+        &self,
+        event: &EventId,
+        firm: &FirmId,
+    ) -> Result<Participant, StoreError> {
+        let removed = self
+            .participants
+            .remove(index_key(event.as_str(), firm.as_str()))?;
+        let participant = removed.ok_or_else(|| not_found("participant", firm))?;
+        self.flush()?;
+        decode(&participant)
+    }
+
+    /// Records a request between two participants; a second open request for the same
+    /// direction is refused.
+    pub fn add_request(
+        &self,
+        event: &EventId,
+        request: MeetingRequest,
+    ) -> Result<MeetingRequest, StoreError> {
+        let existing: Vec<MeetingRequest> = self.requests(event)?;
+        if existing.iter().any(|r| {
+            r.from == request.from && r.to == request.to && r.status != RequestStatus::Declined
+        }) {
+            return Err(StoreError::Refused(format!(
+                "'{}' already asked to meet '{}' at this forum",
+                request.from, request.to
+            )));
+        }
+        let key = index_key(event.as_str(), request.id.as_str());
+        let encoded = encode(&request);
+        (&self.events, &self.participants, &self.requests).transaction(
+            |(events, participants, requests)| {
+                if events.get(event.as_str().as_bytes())?.is_none() {
+                    return abort(not_found("event", event));
+                }
+                for firm in [&request.from, &request.to] {
+                    if participants
+                        .get(index_key(event.as_str(), firm.as_str()))?
+                        .is_none()
+                    {
+                        return abort(not_found("participant", firm));
+                    }
+                }
+                requests.insert(key.as_slice(), encoded.as_slice())?;
+                Ok(())
+            },
+        )?;
+        self.flush()?;
+        Ok(request)
+    }
+
+    pub fn requests(&self, event: &EventId) -> Result<Vec<MeetingRequest>, StoreError> {
+        self.values_with_prefix(&self.requests, &index_prefix(event.as_str()))
+    }
+
+    pub fn request(
+        &self,
+        event: &EventId,
+        id: &RequestId,
+    ) -> Result<Option<MeetingRequest>, StoreError> {
+        self.requests
+            .get(index_key(event.as_str(), id.as_str()))?
+            .map(|b| decode(&b))
+            .transpose()
+    }
+
+    /// Accepts or declines a request.
+    pub fn answer_request(
+        &self,
+        event: &EventId,
+        id: &RequestId,
+        status: RequestStatus,
+        now: DateTime<Utc>,
+    ) -> Result<MeetingRequest, StoreError> {
+        let key = index_key(event.as_str(), id.as_str());
+        let answered = self.requests.transaction(|requests| {
+            let Some(bytes) = requests.get(key.as_slice())? else {
+                return abort(not_found("request", id));
+            };
+            let mut request: MeetingRequest = decode(&bytes).or_else(abort)?;
+            request.status = status;
+            request.updated_at = now;
+            requests.insert(key.as_slice(), encode(&request))?;
+            Ok(request)
+        })?;
+        self.flush()?;
+        Ok(answered)
+    }
+
+    /// Stores a forum's schedule (any serialisable plan), replacing the previous one.
+    pub fn put_schedule<T: Serialize>(
+        &self,
+        event: &EventId,
+        schedule: &T,
+    ) -> Result<(), StoreError> {
+        let encoded = encode(schedule);
+        (&self.events, &self.schedules).transaction(|(events, schedules)| {
+            if events.get(event.as_str().as_bytes())?.is_none() {
+                return abort(not_found("event", event));
+            }
+            schedules.insert(event.as_str().as_bytes(), encoded.as_slice())?;
+            Ok(())
+        })?;
+        self.flush()
+    }
+
+    pub fn schedule<T: DeserializeOwned>(&self, event: &EventId) -> Result<Option<T>, StoreError> {
+        self.schedules
+            .get(event.as_str().as_bytes())?
+            .map(|b| decode(&b))
+            .transpose()
+    }
+}
