@@ -7,10 +7,11 @@ use super::error::ApiError;
 use super::AppState;
 use crate::domain::FirmId;
 use crate::store::TokenHash;
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
-use futures_util::future::LocalBoxFuture;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
@@ -95,37 +96,65 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
+    type Future = std::future::Ready<Result<Caller, ApiError>>;
 
+    /// The caller that [`authenticate`] established for this request.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let header = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.to_str().unwrap_or("").to_string());
-        Box::pin(async move {
-            let Some(header) = header else {
-                return Ok(Caller::Anonymous);
-            };
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or(ApiError::Unauthorized)?;
-            let state = state.ok_or_else(|| anyhow::anyhow!("application state missing"))?;
-            let hash = hash_token(token);
-            if state.organizer_tokens.contains(&hash) {
-                return Ok(Caller::Organizer);
-            }
-            if !token.starts_with(FIRM_TOKEN_PREFIX) {
-                return Err(ApiError::Unauthorized);
-            }
-            let store = state.store.clone();
-            match web::block(move || store.firm_of_token(&hash)).await?? {
-                Some(id) => Ok(Caller::Firm(id)),
-                None => Err(ApiError::Unauthorized),
-            }
-        })
+        std::future::ready(Ok(req
+            .extensions()
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or(Caller::Anonymous)))
+    }
+}
+
+/// Middleware of the `/v1` routes: resolves the bearer token before anything else is read,
+/// so a request without a valid token is a 401 whatever its body. Anonymous callers pass
+/// only to the public directory, when enabled.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let caller = resolve(&req).await?;
+    if caller == Caller::Anonymous {
+        let public = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.public_directory)
+            && req.method() == actix_web::http::Method::GET
+            && req.path() == "/v1/firms";
+        if !public {
+            return Err(ApiError::Unauthorized.into());
+        }
+    }
+    req.extensions_mut().insert(caller);
+    next.call(req).await
+}
+
+async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(Caller::Anonymous);
+    };
+    let value = value.to_str().unwrap_or("");
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+    let hash = hash_token(token);
+    if state.organizer_tokens.contains(&hash) {
+        return Ok(Caller::Organizer);
+    }
+    if !token.starts_with(FIRM_TOKEN_PREFIX) {
+        return Err(ApiError::Unauthorized);
+    }
+    let store = state.store.clone();
+    match web::block(move || store.firm_of_token(&hash)).await?? {
+        Some(id) => Ok(Caller::Firm(id)),
+        None => Err(ApiError::Unauthorized),
     }
 }

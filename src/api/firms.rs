@@ -504,9 +504,6 @@ pub async fn list_firms(
     filter: QueryParams<FilterQuery>,
     page: QueryParams<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.public_directory {
-        caller.require_signed_in()?;
-    }
     let filter = filter.0.filter(&state)?;
     let PageQuery { cursor, limit } = page.0;
     if cursor.as_deref().is_some_and(|c| FirmId::parse(c).is_err()) {

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod csv_format;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod firms;
 pub mod health;
@@ -59,6 +60,7 @@ impl utoipa::Modify for BearerScheme {
     ),
     tags(
         (name = "firms", description = "IKM firm profiles: what they make, what they need"),
+        (name = "events", description = "Forums: sessions and slots, participants, meeting requests, timetables"),
         (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
         (name = "health", description = "Liveness and readiness"),
     ),
@@ -73,6 +75,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(health::readyz)
         .service(
             scope::scope("/v1")
+                .wrap(actix_web::middleware::from_fn(auth::authenticate))
                 // Fixed paths before `/firms/{id}`, which would otherwise capture them.
                 .service(import::import_firms)
                 .service(import::export_firms)
@@ -83,6 +86,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(firms::patch_firm)
                 .service(firms::delete_firm)
                 .service(firms::reissue_token)
+                .service(events::create_event)
+                .service(events::list_events)
+                .service(events::get_event)
+                .service(events::delete_event)
+                .service(events::add_participant)
+                .service(events::list_participants)
+                .service(events::remove_participant)
+                .service(events::create_request)
+                .service(events::list_requests)
+                .service(events::answer_request)
                 .service(reference::kbli)
                 .service(reference::hs)
                 .service(reference::regencies),

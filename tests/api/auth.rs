@@ -2,40 +2,11 @@
 //! but the probes and the docs.
 
 use crate::helpers::{
-    assert_problem, coffee_roaster, packaging_maker, spawn_app, TestApp, ROTATED_ORGANIZER,
+    assert_problem, coffee_roaster, packaging_maker, spawn_app, spawn_public_app, TestApp,
+    ROTATED_ORGANIZER,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
-
-/// Every firm route with a body that would be valid for an organizer.
-fn firm_routes(id: &str) -> Vec<(Method, String, Option<Value>)> {
-    vec![
-        (Method::GET, "/v1/firms".into(), None),
-        (Method::POST, "/v1/firms".into(), Some(packaging_maker())),
-        (Method::GET, format!("/v1/firms/{id}"), None),
-        (
-            Method::PUT,
-            format!("/v1/firms/{id}"),
-            Some(coffee_roaster()),
-        ),
-        (
-            Method::PATCH,
-            format!("/v1/firms/{id}"),
-            Some(json!({"employees": 3})),
-        ),
-        (Method::DELETE, format!("/v1/firms/{id}"), None),
-        (Method::POST, format!("/v1/firms/{id}/token"), None),
-        (
-            Method::POST,
-            "/v1/firms/import".into(),
-            Some(json!([packaging_maker()])),
-        ),
-        (Method::GET, "/v1/firms/export".into(), None),
-        (Method::GET, "/v1/reference/kbli?q=kopi".into(), None),
-        (Method::GET, "/v1/reference/hs?q=coffee".into(), None),
-        (Method::GET, "/v1/reference/regencies".into(), None),
-    ]
-}
 
 async fn status(
     app: &TestApp,
@@ -51,19 +22,49 @@ async fn status(
     request.send().await.unwrap().status().as_u16()
 }
 
+/// Every operation of the OpenAPI document, with its path parameters filled in, so a
+/// new endpoint is covered as soon as it is documented.
+fn documented_operations() -> Vec<(Method, String)> {
+    let doc = serde_json::to_value(mitra::api::openapi()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let concrete: String = path
+            .split('/')
+            .map(|part| if part.starts_with('{') { "x" } else { part })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in item.as_object().unwrap().keys() {
+            out.push((
+                Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                concrete.clone(),
+            ));
+        }
+    }
+    out
+}
+
 #[actix_web::test]
-async fn without_a_token_only_probes_and_docs_answer() {
+async fn without_a_valid_token_only_probes_and_docs_answer() {
     let app = spawn_app().await;
-    let firm = app.create_firm(&coffee_roaster()).await;
-    for (method, path, body) in firm_routes(firm["id"].as_str().unwrap()) {
+    let operations = documented_operations();
+    assert!(operations.len() > 20);
+    for (method, path) in operations {
+        let body = Some(json!({}));
+        let expected = if path.starts_with("/v1/") { 401 } else { 200 };
         assert_eq!(
             status(&app, method.clone(), &path, &body, None).await,
-            401,
+            expected,
             "{method} {path}"
         );
         assert_eq!(
             status(&app, method.clone(), &path, &body, Some("wrong")).await,
-            401,
+            expected,
+            "{method} {path}"
+        );
+        let forged = Some("mitra_firm_0000");
+        assert_eq!(
+            status(&app, method.clone(), &path, &body, forged).await,
+            expected,
             "{method} {path}"
         );
     }
@@ -84,6 +85,32 @@ async fn without_a_token_only_probes_and_docs_answer() {
         "Bearer realm=\"mitra\""
     );
     assert_problem(response, 401, "unauthorized").await;
+}
+
+#[actix_web::test]
+async fn the_public_directory_lists_firms_without_contacts_and_nothing_else() {
+    let app = spawn_public_app().await;
+    app.create_firm(&coffee_roaster()).await;
+    let list: Value = app
+        .as_token(Method::GET, "/v1/firms", None)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let firms = list["firms"].as_array().unwrap();
+    assert_eq!(firms.len(), 1);
+    assert!(firms[0].get("contact").is_none());
+    let id = firms[0]["id"].as_str().unwrap();
+    assert_eq!(
+        status(&app, Method::GET, &format!("/v1/firms/{id}"), &None, None).await,
+        401
+    );
+    assert_eq!(
+        status(&app, Method::GET, "/v1/events", &None, None).await,
+        401
+    );
 }
 
 #[actix_web::test]

@@ -26,14 +26,25 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().to_path_buf();
-    let mut app = spawn_app_on(&path).await;
+    let mut app = start(dir.path(), false).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// A server whose operator enabled the public directory.
+pub async fn spawn_public_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut app = start(dir.path(), true).await;
     app._dir = Some(dir);
     app
 }
 
 /// A server on an existing data folder (the caller keeps the folder alive).
 pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
+    start(data_dir, false).await
+}
+
+async fn start(data_dir: &Path, public_directory: bool) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         mitra::telemetry::init(false);
     }
@@ -42,7 +53,7 @@ pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
         data_dir: data_dir.to_path_buf(),
         workers: Some(2),
         organizer_tokens: vec![ORGANIZER.into(), ROTATED_ORGANIZER.into()],
-        public_directory: false,
+        public_directory,
     })
     .expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -226,6 +237,35 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// An organizer's request with an optional JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Like [`TestApp::call`] with a firm's token.
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.as_token(method, path, Some(token));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
     /// A request with a chosen bearer token (`None`: no Authorization header).
     pub fn as_token(
         &self,
@@ -272,4 +312,22 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status);
     body
+}
+
+/// A two-day forum in Mataram: 8 + 3 slots on day one, 2 on day two, 3 tables.
+pub fn forum() -> Value {
+    json!({
+        "id": "temu-bisnis-mataram",
+        "name": "Temu Bisnis IKM NTB–Jatim",
+        "venue": "Islamic Center, Mataram",
+        "time_zone": "WITA",
+        "days": [
+            {"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "12:00"},
+                                               {"name": "siang", "start": "13:30", "end": "15:00"}]},
+            {"date": "2026-12-11", "sessions": [{"name": "pagi", "start": "09:00", "end": "10:00"}]}
+        ],
+        "slot_minutes": 20,
+        "break_minutes": 5,
+        "tables": 3
+    })
 }

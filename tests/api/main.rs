@@ -1,5 +1,6 @@
 mod auth;
 mod errors;
+mod events;
 mod firms;
 mod helpers;
 mod import;

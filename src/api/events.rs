@@ -1,0 +1,382 @@
+//! Forum endpoints: the forum itself, its participants and their meeting requests.
+
+use super::auth::Caller;
+use super::error::{ApiError, Problem};
+use super::extract::JsonBody;
+use super::AppState;
+use crate::domain::event::{
+    Event, EventInput, MeetingRequest, MeetingRequestInput, Participant, ParticipantInput,
+    RequestStatus, Slot,
+};
+use crate::domain::{EventId, FirmId, RequestId};
+use actix_web::http::header;
+use actix_web::{delete, get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A forum with the slots its sessions are cut into.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: Event,
+    pub slots: Vec<Slot>,
+}
+
+impl From<Event> for EventView {
+    fn from(event: Event) -> Self {
+        EventView {
+            slots: event.slots(),
+            event,
+        }
+    }
+}
+
+pub fn event_id(raw: &str) -> Result<EventId, ApiError> {
+    EventId::parse(raw).map_err(|_| ApiError::NotFound {
+        what: "event",
+        id: raw.to_string(),
+    })
+}
+
+fn firm_id(raw: &str) -> Result<FirmId, ApiError> {
+    FirmId::parse(raw).map_err(|_| ApiError::NotFound {
+        what: "firm",
+        id: raw.to_string(),
+    })
+}
+
+/// Loads a forum or answers 404.
+pub async fn load_event(state: &AppState, id: &EventId) -> Result<Event, ApiError> {
+    let store = state.store.clone();
+    let key = id.to_string();
+    web::block(move || store.get_event(&key))
+        .await??
+        .ok_or_else(|| ApiError::NotFound {
+            what: "event",
+            id: id.to_string(),
+        })
+}
+
+/// Create a forum (organizers): days with sessions, slot length, break, tables.
+/// The answer lists the slots the sessions are cut into.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    request_body(content = EventInput, content_type = "application/json"),
+    responses(
+        (status = 201, body = EventView, headers(("Location" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/events")]
+pub async fn create_event(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<EventInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let spec = body.0.parse().map_err(ApiError::from_fields)?;
+    let now = chrono::Utc::now();
+    let id = spec
+        .id
+        .clone()
+        .unwrap_or_else(|| EventId::generate(now.timestamp_millis().max(0) as u64, rand::random()));
+    let event = spec.into_event(id, now);
+    let store = state.store.clone();
+    let event = web::block(move || store.create_event(event)).await??;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/events/{}", event.id)))
+        .json(EventView::from(event)))
+}
+
+/// All forums.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<EventView>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let store = state.store.clone();
+    let events = web::block(move || store.events()).await??;
+    Ok(HttpResponse::Ok().json(events.into_iter().map(EventView::from).collect::<Vec<_>>()))
+}
+
+/// One forum with its slots.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    responses(
+        (status = 200, body = EventView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/events/{id}")]
+pub async fn get_event(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let event = load_event(&state, &event_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(EventView::from(event)))
+}
+
+/// Delete a forum with its participants, requests and schedule (organizers).
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/events/{id}")]
+pub async fn delete_event(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let id = event_id(&id)?;
+    let store = state.store.clone();
+    web::block(move || store.delete_event(&id)).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Register a firm for the forum, or change its registration (organizers, or the firm
+/// itself): unavailable slots or times, a meeting cap, and whether it hosts a table.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    request_body(content = ParticipantInput, content_type = "application/json"),
+    responses(
+        (status = 201, body = Participant),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such forum or firm", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/events/{id}/participants")]
+pub async fn add_participant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<ParticipantInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let id = event_id(&id)?;
+    let event = load_event(&state, &id).await?;
+    let participant = body
+        .0
+        .parse(&event, chrono::Utc::now())
+        .map_err(ApiError::from_fields)?;
+    caller.require_firm(&participant.firm_id)?;
+    let store = state.store.clone();
+    let participant = web::block(move || store.put_participant(&id, participant)).await??;
+    Ok(HttpResponse::Created().json(participant))
+}
+
+/// The forum's participants.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    responses(
+        (status = 200, body = Vec<Participant>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/events/{id}/participants")]
+pub async fn list_participants(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let id = event_id(&id)?;
+    load_event(&state, &id).await?;
+    let store = state.store.clone();
+    let participants = web::block(move || store.participants(&id)).await??;
+    Ok(HttpResponse::Ok().json(participants))
+}
+
+/// Withdraw a firm from the forum (organizers, or the firm itself). Repair the schedule
+/// afterwards to refill its slots.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Forum id"),
+        ("firm_id" = String, Path, description = "Firm id"),
+    ),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/events/{id}/participants/{firm_id}")]
+pub async fn remove_participant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, firm) = path.into_inner();
+    let (id, firm) = (event_id(&id)?, firm_id(&firm)?);
+    caller.require_firm(&firm)?;
+    let store = state.store.clone();
+    web::block(move || store.remove_participant(&id, &firm)).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ask to meet another participant (organizers, or the requesting firm itself).
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    request_body(content = MeetingRequestInput, content_type = "application/json"),
+    responses(
+        (status = 201, body = MeetingRequest),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such forum or participant", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already requested", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/events/{id}/requests")]
+pub async fn create_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<MeetingRequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let id = event_id(&id)?;
+    let now = chrono::Utc::now();
+    let request_id = RequestId::generate(now.timestamp_millis().max(0) as u64, rand::random());
+    let request = body
+        .0
+        .parse(request_id, now)
+        .map_err(ApiError::from_fields)?;
+    caller.require_firm(&request.from)?;
+    let store = state.store.clone();
+    let request = web::block(move || store.add_request(&id, request)).await??;
+    Ok(HttpResponse::Created().json(request))
+}
+
+/// Meeting requests of the forum: all for organizers, a firm's own (sent or received) for
+/// a firm.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    responses(
+        (status = 200, body = Vec<MeetingRequest>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/events/{id}/requests")]
+pub async fn list_requests(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let id = event_id(&id)?;
+    load_event(&state, &id).await?;
+    let store = state.store.clone();
+    let requests = web::block(move || store.requests(&id)).await??;
+    let visible: Vec<MeetingRequest> = requests
+        .into_iter()
+        .filter(|r| caller.require_firm(&r.from).is_ok() || caller.require_firm(&r.to).is_ok())
+        .collect();
+    Ok(HttpResponse::Ok().json(visible))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Answer {
+    Accept,
+    Decline,
+}
+
+/// Accept or decline a request (organizers, or the firm it was sent to). An accepted
+/// request is a mutual wish to meet and is scheduled first.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Forum id"),
+        ("request_id" = String, Path, description = "Request id"),
+        ("answer" = Answer, Path, description = "accept or decline"),
+    ),
+    responses(
+        (status = 200, body = MeetingRequest),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/events/{id}/requests/{request_id}/{answer}")]
+pub async fn answer_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_signed_in()?;
+    let (id, request_id, answer) = path.into_inner();
+    let status = match answer.as_str() {
+        "accept" => RequestStatus::Accepted,
+        "decline" => RequestStatus::Declined,
+        _ => {
+            return Err(ApiError::NotFound {
+                what: "route",
+                id: format!("/v1/events/{id}/requests/{request_id}/{answer}"),
+            })
+        }
+    };
+    let id = event_id(&id)?;
+    let request_id = RequestId::parse(&request_id).map_err(|_| ApiError::NotFound {
+        what: "request",
+        id: request_id.clone(),
+    })?;
+    let store = state.store.clone();
+    let (event, rid) = (id.clone(), request_id.clone());
+    let request = web::block(move || store.request(&event, &rid))
+        .await??
+        .ok_or_else(|| ApiError::NotFound {
+            what: "request",
+            id: request_id.to_string(),
+        })?;
+    caller.require_firm(&request.to)?;
+    let store = state.store.clone();
+    let now = chrono::Utc::now();
+    let answered =
+        web::block(move || store.answer_request(&id, &request_id, status, now)).await??;
+    Ok(HttpResponse::Ok().json(answered))
+}
