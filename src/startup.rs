@@ -33,6 +33,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -58,6 +59,7 @@ impl Application {
             ),
             public_directory: settings.public_directory,
         });
+        let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             let (app, openapi) = App::new()
                 .into_utoipa_app()
@@ -84,6 +86,7 @@ impl Application {
             port,
             server: server.run(),
             store,
+            state: app_state,
         })
     }
 
@@ -100,6 +103,14 @@ impl Application {
     /// flushes the store so nothing buffered is lost.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.server.await?;
+        // Worker threads drop their copy of the state shortly after the server future ends;
+        // wait for them, so the store is closed (and its folder free) when this returns.
+        let state = self.state.into_inner();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::sync::Arc::strong_count(&state) > 1 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        drop(state);
         let store = self.store;
         tokio::task::spawn_blocking(move || store.flush())
             .await?
