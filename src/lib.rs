@@ -3,4 +3,5 @@
 //! Layers depend downward only: `api` → `store` → `domain`; the cores `matching` and
 //! `schedule` are pure (no HTTP, no sled, no clock) and usable as a library.
 
+pub mod demo;
 pub mod domain;
