@@ -149,7 +149,7 @@ impl Plan {
             n
         );
 
-        let products = pick_items(rng, a.products, 1, &[50, 35, 15])
+        let products = pick_items(rng, a.products, 1, product_counts(size))
             .into_iter()
             .map(|item| ProductInput {
                 name: Some(item_name(rng, item, config)),
@@ -339,6 +339,15 @@ fn firm_name<R: Rng>(
         format!("{form} {brand}")
     };
     (name, brand)
+}
+
+/// Weights of 1, 2 and 3 products: small workshops make one thing, bigger firms a range.
+fn product_counts(size: FirmSize) -> &'static [u32] {
+    match size {
+        FirmSize::Micro => &[70, 25, 5],
+        FirmSize::Small => &[50, 35, 15],
+        FirmSize::Medium => &[30, 40, 30],
+    }
 }
 
 /// Distinct items, `least + i` of them with probability proportional to `weights[i]`.

@@ -178,3 +178,21 @@ fn twenty_thousand_firms_are_quick_even_in_debug() {
     assert_eq!(firms.len(), 20_000);
     assert!(took < Duration::from_secs(10), "took {took:?}");
 }
+
+/// `cargo test --release --lib demo::tests::report -- --ignored --nocapture`: timings at
+/// demo and benchmark sizes, and a few firms to look at.
+#[test]
+#[ignore]
+fn report() {
+    for n in [3_000, 200_000] {
+        let start = Instant::now();
+        let firms = generate(DemoConfig::default().seed, n);
+        println!("{n} firms in {:?}", start.elapsed());
+        assert_eq!(firms.len(), n);
+    }
+    let sample = generate(DemoConfig::default().seed, 3);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&sample).expect("serialisable")
+    );
+}
