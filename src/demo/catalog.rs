@@ -20,7 +20,7 @@ pub(crate) enum Kind {
     Timber,
     /// Packaging, metal, machinery, chemicals: SNI and ISO 9001.
     Industrial,
-    /// Cigarettes and processed tobacco: no halal, sometimes ISO 9001.
+    /// Tobacco leaf and cigarettes: no halal, sometimes ISO 9001.
     Tobacco,
 }
 
@@ -709,7 +709,7 @@ pub(crate) static ARCHETYPES: &[Archetype] = &[
         key: "tembakau",
         province: Ntb,
         weight: 6,
-        kind: Kind::Commodity,
+        kind: Kind::Tobacco,
         kbli: &["12091", "01150"],
         core: &["Tembakau", "Tembakau Virginia", "Tani Tembakau"],
         regencies: &[

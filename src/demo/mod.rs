@@ -302,7 +302,7 @@ fn firm_name<R: Rng>(
     // Groups (KUB, koperasi) are how crafts and smallholders organise; PR is the
     // customary prefix of cigarette makers.
     let group_ok = matches!(a.kind, Kind::Craft | Kind::Commodity | Kind::Timber);
-    let form = if a.kind == Kind::Tobacco && rng.gen_bool(0.6) {
+    let form = if a.key == "kretek" && rng.gen_bool(0.6) {
         "PR"
     } else {
         match size {
