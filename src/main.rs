@@ -55,6 +55,28 @@ enum Command {
         /// Let callers without a token list firms (never with contact details).
         #[arg(long, env = "MITRA_PUBLIC_DIRECTORY")]
         public_directory: bool,
+        /// Load the demo data set (realistic NTB and Jatim firms) if the store holds no firm.
+        #[arg(long)]
+        demo: bool,
+        /// How many demo firms to load.
+        #[arg(long, default_value_t = 3000)]
+        demo_firms: usize,
+        /// Seed of the demo data (the same seed gives the same firms).
+        #[arg(long, default_value_t = 5235)]
+        demo_seed: u64,
+    },
+    /// Write the demo data set in the import formats (for `POST /v1/firms/import`).
+    Demo {
+        #[arg(long, default_value_t = 3000)]
+        firms: usize,
+        #[arg(long, default_value_t = 5235)]
+        seed: u64,
+        /// `csv` (the organizer's sheet) or `json` (an array of profiles).
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        /// Output file; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Write the whole store as JSON Lines (a backup; also the way across sled versions).
     Export {
@@ -79,9 +101,16 @@ fn main() -> anyhow::Result<()> {
             organizer_tokens,
             organizer_tokens_file,
             public_directory,
+            demo,
+            demo_firms,
+            demo_seed,
         } => {
             let organizer_tokens =
                 organizer_tokens_of(organizer_tokens, organizer_tokens_file, &cli.data_dir)?;
+            if demo {
+                let store = Store::open(&cli.data_dir)?;
+                load_demo(&store, &cli.data_dir, demo_seed, demo_firms)?;
+            }
             serve(Settings {
                 addr,
                 data_dir: cli.data_dir,
@@ -89,6 +118,27 @@ fn main() -> anyhow::Result<()> {
                 organizer_tokens,
                 public_directory,
             })
+        }
+        Command::Demo {
+            firms,
+            seed,
+            format,
+            out,
+        } => {
+            let inputs = mitra::demo::generate(seed, firms);
+            let body = if format == "json" {
+                serde_json::to_vec_pretty(&inputs)?
+            } else {
+                let firms = demo_firms(inputs, chrono::Utc::now())?;
+                mitra::api::csv_format::write_firms(&firms)?
+            };
+            match out {
+                Some(path) => std::fs::write(&path, body)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::Write::write_all(&mut std::io::stdout().lock(), &body)?,
+            }
+            eprintln!("wrote {firms} demo firms (seed {seed})");
+            Ok(())
         }
         Command::Export { out } => {
             let store = Store::open(&cli.data_dir)?;
@@ -113,6 +163,70 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Validated demo firms, at version 1.
+fn demo_firms(
+    inputs: Vec<mitra::domain::FirmInput>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<mitra::domain::Firm>> {
+    let reference = mitra::domain::Reference::shared();
+    inputs
+        .into_iter()
+        .map(|input| {
+            let (id, profile) = input
+                .parse(reference)
+                .map_err(|e| anyhow::anyhow!("demo firm is invalid: {e:?}"))?;
+            Ok(mitra::domain::Firm {
+                id: id.ok_or_else(|| anyhow::anyhow!("demo firm without id"))?,
+                profile,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+        .collect()
+}
+
+/// Loads the demo firms into an empty store, each with a token; the tokens go to
+/// `<data dir>/demo-firm-tokens.csv` so one can sign in as any demo firm.
+fn load_demo(
+    store: &Store,
+    data_dir: &std::path::Path,
+    seed: u64,
+    count: usize,
+) -> anyhow::Result<()> {
+    if store.count_firms() > 0 {
+        tracing::info!(
+            firms = store.count_firms(),
+            "store already holds firms; demo data not loaded"
+        );
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let firms = demo_firms(mitra::demo::generate(seed, count), chrono::Utc::now())?;
+    let mut tokens = String::from("firm_id,token\n");
+    let with_tokens = firms
+        .into_iter()
+        .map(|firm| {
+            let token = mitra::api::auth::new_firm_token();
+            tokens.push_str(&format!("{},{token}\n", firm.id));
+            let hash = mitra::api::auth::hash_token(&token);
+            (firm, Some(hash))
+        })
+        .collect();
+    let outcome = store.import_firms(with_tokens, mitra::store::ImportMode::CreateOnly)?;
+    let path = data_dir.join("demo-firm-tokens.csv");
+    let _ = std::fs::remove_file(&path);
+    write_private(&path, tokens.trim_end())?;
+    tracing::info!(
+        firms = outcome.created,
+        seed,
+        took_ms = started.elapsed().as_millis() as u64,
+        tokens = %path.display(),
+        "demo data loaded"
+    );
+    Ok(())
 }
 
 /// The organizer tokens from the flag/env, the tokens file, or else the data folder's own
