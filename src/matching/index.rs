@@ -1,0 +1,197 @@
+//! The candidate index: posting lists from need and product terms (glossary concepts and
+//! words, HS-description words included), HS prefixes (2 and 4 digits) and IO sectors to the
+//! firms carrying them, so a query scores only plausible partners. Updated per firm.
+
+use super::score::FirmFeatures;
+use super::sector::{SectorId, SectorTable, SECTORS};
+use super::text::TermId;
+use std::collections::HashMap;
+
+/// A firm's position in the matcher's slot table.
+pub type Slot = u32;
+
+/// Posting keys: a product/need term, or an HS prefix tagged with its length.
+fn hs_prefixes(hs: (u32, u8)) -> impl Iterator<Item = u64> {
+    let (code, len) = hs;
+    [2u8, 4]
+        .into_iter()
+        .filter(move |&n| len >= n)
+        .map(move |n| ((n as u64) << 32) | (code / 10u32.pow((len - n) as u32)) as u64)
+}
+
+/// Keys of one side (products or needs) of a firm, de-duplicated.
+fn side_keys(items: &[super::score::ItemFeatures]) -> (Vec<TermId>, Vec<u64>) {
+    let mut terms: Vec<TermId> = items
+        .iter()
+        .flat_map(|i| i.terms.iter().chain(i.hs_terms.iter()).map(|t| t.id))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    let mut hs: Vec<u64> = items.iter().flat_map(|i| hs_prefixes(i.hs)).collect();
+    hs.sort_unstable();
+    hs.dedup();
+    (terms, hs)
+}
+
+#[derive(Debug, Default)]
+pub struct CandidateIndex {
+    product_terms: HashMap<TermId, Vec<Slot>>,
+    need_terms: HashMap<TermId, Vec<Slot>>,
+    product_hs: HashMap<u64, Vec<Slot>>,
+    need_hs: HashMap<u64, Vec<Slot>>,
+    sector_firms: Vec<Vec<Slot>>,
+}
+
+fn add(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
+    for k in keys {
+        map.entry(*k).or_default().push(slot);
+    }
+}
+
+fn drop_slot(list: &mut Vec<Slot>, slot: Slot) {
+    // Order inside a posting list carries no meaning: candidates are de-duplicated and
+    // sorted before scoring.
+    if let Some(p) = list.iter().position(|&s| s == slot) {
+        list.swap_remove(p);
+    }
+}
+
+fn remove(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
+    for k in keys {
+        if let Some(list) = map.get_mut(k) {
+            drop_slot(list, slot);
+            if list.is_empty() {
+                map.remove(k);
+            }
+        }
+    }
+}
+
+/// Budget of one query: posting lists are read shortest first until `max_candidates`
+/// entries were gathered; sector links add at most `sector_candidates` firms each.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub max_candidates: usize,
+    pub sector_links: usize,
+    pub sector_candidates: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_candidates: 50_000,
+            sector_links: 3,
+            sector_candidates: 256,
+        }
+    }
+}
+
+impl CandidateIndex {
+    pub fn new() -> Self {
+        CandidateIndex {
+            sector_firms: vec![Vec::new(); SECTORS],
+            ..Default::default()
+        }
+    }
+
+    pub fn insert(&mut self, slot: Slot, f: &FirmFeatures) {
+        let (pt, ph) = side_keys(&f.products);
+        let (nt, nh) = side_keys(&f.needs);
+        add(&mut self.product_terms, &pt, slot);
+        add(&mut self.product_hs, &ph, slot);
+        add(&mut self.need_terms, &nt, slot);
+        add(&mut self.need_hs, &nh, slot);
+        for &s in &f.sectors {
+            self.sector_firms[s as usize].push(slot);
+        }
+    }
+
+    pub fn remove(&mut self, slot: Slot, f: &FirmFeatures) {
+        let (pt, ph) = side_keys(&f.products);
+        let (nt, nh) = side_keys(&f.needs);
+        remove(&mut self.product_terms, &pt, slot);
+        remove(&mut self.product_hs, &ph, slot);
+        remove(&mut self.need_terms, &nt, slot);
+        remove(&mut self.need_hs, &nh, slot);
+        for &s in &f.sectors {
+            drop_slot(&mut self.sector_firms[s as usize], slot);
+        }
+    }
+
+    /// Candidate partners of a firm with features `q`: suppliers of its needs when
+    /// `supplies`, buyers of its products when `buys`. Sorted, de-duplicated, may include
+    /// the firm itself.
+    pub fn candidates(
+        &self,
+        q: &FirmFeatures,
+        supplies: bool,
+        buys: bool,
+        budget: Budget,
+        out: &mut Vec<Slot>,
+    ) {
+        out.clear();
+        let mut lists: Vec<&[Slot]> = Vec::new();
+        if supplies {
+            let (terms, hs) = side_keys(&q.needs);
+            lists.extend(
+                terms
+                    .iter()
+                    .filter_map(|t| self.product_terms.get(t))
+                    .map(Vec::as_slice),
+            );
+            lists.extend(
+                hs.iter()
+                    .filter_map(|h| self.product_hs.get(h))
+                    .map(Vec::as_slice),
+            );
+        }
+        if buys {
+            let (terms, hs) = side_keys(&q.products);
+            lists.extend(
+                terms
+                    .iter()
+                    .filter_map(|t| self.need_terms.get(t))
+                    .map(Vec::as_slice),
+            );
+            lists.extend(
+                hs.iter()
+                    .filter_map(|h| self.need_hs.get(h))
+                    .map(Vec::as_slice),
+            );
+        }
+        // Rare keys first: they name what the firm is specifically about.
+        lists.sort_by_key(|l| l.len());
+        for l in lists {
+            let room = budget.max_candidates.saturating_sub(out.len());
+            if room == 0 {
+                break;
+            }
+            out.extend_from_slice(&l[..l.len().min(room)]);
+        }
+        let table = SectorTable::shared();
+        let mut links: Vec<(f32, SectorId)> = Vec::new();
+        for &s in &q.sectors {
+            if supplies {
+                links.extend(table.suppliers_of(s).iter().map(|&(i, a)| (a, i)));
+            }
+            if buys {
+                links.extend(table.buyers_of(s).iter().map(|&(j, a)| (a, j)));
+            }
+        }
+        links.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut taken: Vec<SectorId> = Vec::with_capacity(budget.sector_links);
+        for &(_, s) in &links {
+            if taken.len() == budget.sector_links {
+                break;
+            }
+            if taken.contains(&s) {
+                continue;
+            }
+            taken.push(s);
+            let l = &self.sector_firms[s as usize];
+            out.extend_from_slice(&l[..l.len().min(budget.sector_candidates)]);
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
