@@ -5,7 +5,8 @@
 use super::score::FirmFeatures;
 use super::sector::{SectorId, SectorTable, SECTORS};
 use super::text::TermId;
-use std::collections::HashMap;
+use crate::domain::FirmId;
+use std::collections::{BTreeSet, HashMap};
 
 /// A firm's position in the matcher's slot table.
 pub type Slot = u32;
@@ -39,7 +40,9 @@ pub struct CandidateIndex {
     need_terms: HashMap<TermId, Vec<Slot>>,
     product_hs: HashMap<u64, Vec<Slot>>,
     need_hs: HashMap<u64, Vec<Slot>>,
-    sector_firms: Vec<Vec<Slot>>,
+    /// Firms of each IO sector in id order, so the sector-only candidates taken are the
+    /// ones ranking breaks ties for (lowest id first).
+    sector_firms: Vec<BTreeSet<(FirmId, Slot)>>,
 }
 
 fn add(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
@@ -68,7 +71,7 @@ fn remove(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
 }
 
 /// Budget of one query: posting lists are read shortest first until `max_candidates`
-/// entries were gathered; sector links add at most `sector_candidates` firms each.
+/// entries were gathered; sector links add at least `sector_candidates` firms each (4 × k when larger).
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
     pub max_candidates: usize,
@@ -81,7 +84,7 @@ impl Default for Budget {
         Budget {
             max_candidates: 50_000,
             sector_links: 3,
-            sector_candidates: 256,
+            sector_candidates: 64,
         }
     }
 }
@@ -89,12 +92,12 @@ impl Default for Budget {
 impl CandidateIndex {
     pub fn new() -> Self {
         CandidateIndex {
-            sector_firms: vec![Vec::new(); SECTORS],
+            sector_firms: vec![BTreeSet::new(); SECTORS],
             ..Default::default()
         }
     }
 
-    pub fn insert(&mut self, slot: Slot, f: &FirmFeatures) {
+    pub fn insert(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
         add(&mut self.product_terms, &pt, slot);
@@ -102,11 +105,11 @@ impl CandidateIndex {
         add(&mut self.need_terms, &nt, slot);
         add(&mut self.need_hs, &nh, slot);
         for &s in &f.sectors {
-            self.sector_firms[s as usize].push(slot);
+            self.sector_firms[s as usize].insert((id.clone(), slot));
         }
     }
 
-    pub fn remove(&mut self, slot: Slot, f: &FirmFeatures) {
+    pub fn remove(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
         remove(&mut self.product_terms, &pt, slot);
@@ -114,19 +117,22 @@ impl CandidateIndex {
         remove(&mut self.need_terms, &nt, slot);
         remove(&mut self.need_hs, &nh, slot);
         for &s in &f.sectors {
-            drop_slot(&mut self.sector_firms[s as usize], slot);
+            self.sector_firms[s as usize].remove(&(id.clone(), slot));
         }
     }
 
     /// Candidate partners of a firm with features `q`: suppliers of its needs when
     /// `supplies`, buyers of its products when `buys`. Sorted, de-duplicated, may include
-    /// the firm itself.
+    /// the firm itself. Sector links with a coefficient ≥ `saturation` all count; each linked
+    /// sector adds its `per_sector` lowest-id firms.
     pub fn candidates(
         &self,
         q: &FirmFeatures,
         supplies: bool,
         buys: bool,
         budget: Budget,
+        saturation: f32,
+        per_sector: usize,
         out: &mut Vec<Slot>,
     ) {
         out.clear();
@@ -179,17 +185,30 @@ impl CandidateIndex {
             }
         }
         links.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut taken: Vec<SectorId> = Vec::with_capacity(budget.sector_links);
-        for &(_, s) in &links {
-            if taken.len() == budget.sector_links {
-                break;
-            }
+        // Every link whose sector fit is saturated scores alike, so all of them are read,
+        // plus the strongest few below saturation.
+        let mut taken: Vec<SectorId> = Vec::new();
+        let (mut unsaturated, mut added) = (0, 0);
+        for &(a, s) in &links {
             if taken.contains(&s) {
                 continue;
             }
+            if a < saturation {
+                // Small sectors may hold too few in-scope firms: read on until enough.
+                if unsaturated >= budget.sector_links && added >= 2 * per_sector {
+                    break;
+                }
+                unsaturated += 1;
+            }
             taken.push(s);
-            let l = &self.sector_firms[s as usize];
-            out.extend_from_slice(&l[..l.len().min(budget.sector_candidates)]);
+            let before = out.len();
+            out.extend(
+                self.sector_firms[s as usize]
+                    .iter()
+                    .take(per_sector)
+                    .map(|&(_, slot)| slot),
+            );
+            added += out.len() - before;
         }
         out.sort_unstable();
         out.dedup();

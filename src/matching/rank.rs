@@ -218,7 +218,7 @@ impl Matcher {
                 (self.slots.len() - 1) as Slot
             }
         };
-        self.index.insert(slot, &features);
+        self.index.insert(slot, &firm.id, &features);
         self.by_id.insert(firm.id.clone(), slot);
         self.slots[slot as usize] = Some(Entry { firm, features });
     }
@@ -229,7 +229,7 @@ impl Matcher {
             return false;
         };
         if let Some(e) = self.slots[slot as usize].take() {
-            self.index.remove(slot, &e.features);
+            self.index.remove(slot, id, &e.features);
         }
         self.free.push(slot);
         true
@@ -336,7 +336,10 @@ impl Matcher {
     fn query_candidates(&self, q: &FirmFeatures, query: &MatchQuery, out: &mut Vec<Slot>) {
         let supplies = query.direction != Direction::Buys;
         let buys = query.direction != Direction::Supplies;
-        self.index.candidates(q, supplies, buys, self.budget, out);
+        let per_sector = self.budget.sector_candidates.max(4 * query.k);
+        let saturation = self.config.sector_saturation as f32;
+        self.index
+            .candidates(q, supplies, buys, self.budget, saturation, per_sector, out);
     }
 
     /// Top-k partners of a stored firm through the index; `None` for an unknown id.
