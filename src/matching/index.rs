@@ -2,9 +2,9 @@
 //! words, HS-description words included), HS prefixes (2 and 4 digits) and IO sectors to the
 //! firms carrying them, so a query scores only plausible partners. Updated per firm.
 
-use super::score::FirmFeatures;
+use super::score::{FirmFeatures, ItemFeatures};
 use super::sector::{SectorId, SectorTable, SECTORS};
-use super::text::TermId;
+use super::text::{Term, TermId, WORD_WEIGHT};
 use crate::domain::FirmId;
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,18 +20,58 @@ fn hs_prefixes(hs: (u32, u8)) -> impl Iterator<Item = u64> {
         .map(move |n| ((n as u64) << 32) | (code / 10u32.pow((len - n) as u32)) as u64)
 }
 
-/// Keys of one side (products or needs) of a firm, de-duplicated.
-fn side_keys(items: &[super::score::ItemFeatures]) -> (Vec<TermId>, Vec<u64>) {
-    let mut terms: Vec<TermId> = items
+/// The terms of an item worth a posting: a match on attribute or family terms alone
+/// ("dried", "packaging") scores half and almost always falls below `min_item_similarity`,
+/// so only terms weighing at least a plain word are indexed, unless the item has no other.
+fn strong_terms(i: &ItemFeatures) -> impl Iterator<Item = TermId> + '_ {
+    let strong = |t: &&Term| t.weight >= WORD_WEIGHT;
+    let all = !i.terms.iter().chain(i.hs_terms.iter()).any(|t| strong(&t));
+    i.terms
         .iter()
-        .flat_map(|i| i.terms.iter().chain(i.hs_terms.iter()).map(|t| t.id))
-        .collect();
+        .chain(i.hs_terms.iter())
+        .filter(move |t| all || strong(t))
+        .map(|t| t.id)
+}
+
+/// Keys of one side (products or needs) of a firm, de-duplicated.
+fn side_keys(items: &[ItemFeatures]) -> (Vec<TermId>, Vec<u64>) {
+    let mut terms: Vec<TermId> = items.iter().flat_map(strong_terms).collect();
     terms.sort_unstable();
     terms.dedup();
     let mut hs: Vec<u64> = items.iter().flat_map(|i| hs_prefixes(i.hs)).collect();
     hs.sort_unstable();
     hs.dedup();
     (terms, hs)
+}
+
+/// Per-query scratch marking the slots already proposed: de-duplicates candidates in
+/// O(entries) without sorting. Reused across queries through the epoch counter.
+#[derive(Debug, Default)]
+pub struct Seen {
+    marks: Vec<u32>,
+    epoch: u32,
+}
+
+impl Seen {
+    fn start(&mut self, slots: usize) {
+        if self.marks.len() < slots {
+            self.marks.resize(slots, 0);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.marks.iter_mut().for_each(|m| *m = 0);
+            self.epoch = 1;
+        }
+    }
+
+    /// True the first time a slot is offered in this query.
+    #[inline]
+    fn first(&mut self, slot: Slot) -> bool {
+        let m = &mut self.marks[slot as usize];
+        let new = *m != self.epoch;
+        *m = self.epoch;
+        new
+    }
 }
 
 #[derive(Debug, Default)]
@@ -122,8 +162,8 @@ impl CandidateIndex {
     }
 
     /// Candidate partners of a firm with features `q`: suppliers of its needs when
-    /// `supplies`, buyers of its products when `buys`. Sorted, de-duplicated, may include
-    /// the firm itself. Sector links with a coefficient ≥ `saturation` all count; each linked
+    /// `supplies`, buyers of its products when `buys`. De-duplicated (`slots` bounds the slot
+    /// numbers), in no particular order, may include the firm itself. Sector links with a coefficient ≥ `saturation` all count; each linked
     /// sector adds its `per_sector` lowest-id firms.
     pub fn candidates(
         &self,
@@ -133,9 +173,13 @@ impl CandidateIndex {
         budget: Budget,
         saturation: f32,
         per_sector: usize,
+        slots: usize,
+        seen: &mut Seen,
         out: &mut Vec<Slot>,
     ) {
         out.clear();
+        seen.start(slots);
+        let mut gathered = 0usize;
         let mut lists: Vec<&[Slot]> = Vec::new();
         if supplies {
             let (terms, hs) = side_keys(&q.needs);
@@ -168,11 +212,13 @@ impl CandidateIndex {
         // Rare keys first: they name what the firm is specifically about.
         lists.sort_by_key(|l| l.len());
         for l in lists {
-            let room = budget.max_candidates.saturating_sub(out.len());
+            let room = budget.max_candidates.saturating_sub(gathered);
             if room == 0 {
                 break;
             }
-            out.extend_from_slice(&l[..l.len().min(room)]);
+            let l = &l[..l.len().min(room)];
+            gathered += l.len();
+            out.extend(l.iter().copied().filter(|&s| seen.first(s)));
         }
         let table = SectorTable::shared();
         let mut links: Vec<(f32, SectorId)> = Vec::new();
@@ -201,16 +247,12 @@ impl CandidateIndex {
                 unsaturated += 1;
             }
             taken.push(s);
-            let before = out.len();
-            out.extend(
-                self.sector_firms[s as usize]
-                    .iter()
-                    .take(per_sector)
-                    .map(|&(_, slot)| slot),
-            );
-            added += out.len() - before;
+            for &(_, slot) in self.sector_firms[s as usize].iter().take(per_sector) {
+                added += 1;
+                if seen.first(slot) {
+                    out.push(slot);
+                }
+            }
         }
-        out.sort_unstable();
-        out.dedup();
     }
 }

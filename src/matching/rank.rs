@@ -2,7 +2,7 @@
 //! and the scoring config, and answers top-k partner queries for one firm or all firms.
 
 use super::config::ScoringConfig;
-use super::index::{Budget, CandidateIndex, Slot};
+use super::index::{Budget, CandidateIndex, Seen, Slot};
 use super::score::{combine, directed, explain_directed, DirectedScore, FirmFeatures, PairScore};
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
 use rayon::prelude::*;
@@ -102,6 +102,17 @@ pub struct MatcherStats {
 struct Entry {
     firm: Arc<Firm>,
     features: FirmFeatures,
+    /// The id's first 8 bytes, big-endian, zero-padded: orders like the id unless equal,
+    /// so ranking ties rarely need a string comparison.
+    id_key: u64,
+}
+
+fn id_key(id: &FirmId) -> u64 {
+    let mut b = [0u8; 8];
+    let s = id.as_str().as_bytes();
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// Firms, their features, the candidate index and the config. Keep one behind a lock and
@@ -120,11 +131,6 @@ impl Default for Matcher {
     fn default() -> Self {
         Matcher::new(ScoringConfig::default())
     }
-}
-
-/// Ranking order: score descending (NaN-proof), ties by partner id ascending.
-fn rank_order(a: &(f64, &FirmId), b: &(f64, &FirmId)) -> Ordering {
-    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
 }
 
 impl Matcher {
@@ -220,7 +226,11 @@ impl Matcher {
         };
         self.index.insert(slot, &firm.id, &features);
         self.by_id.insert(firm.id.clone(), slot);
-        self.slots[slot as usize] = Some(Entry { firm, features });
+        self.slots[slot as usize] = Some(Entry {
+            id_key: id_key(&firm.id),
+            firm,
+            features,
+        });
     }
 
     /// Removes a firm; returns whether it was there.
@@ -264,45 +274,53 @@ impl Matcher {
 
     fn top_k(
         &self,
-        me: Option<&FirmId>,
+        me: Option<Slot>,
         profile: &FirmProfile,
         q: &FirmFeatures,
         query: &MatchQuery,
         candidates: impl Iterator<Item = Slot>,
     ) -> Vec<Match> {
-        let mut scored: Vec<(f64, Slot)> = Vec::new();
+        let entry_of = |s: Slot| self.slots[s as usize].as_ref().expect("scored slot");
+        let cmp = |a: &(f64, Slot), b: &(f64, Slot)| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                let (x, y) = (entry_of(a.1), entry_of(b.1));
+                x.id_key
+                    .cmp(&y.id_key)
+                    .then_with(|| x.firm.id.cmp(&y.firm.id))
+            })
+        };
+        // The best k so far, unordered; `worst` is the index of the one ranked last. Most
+        // candidates lose against the k-th score without touching ids or sorting.
+        let mut scored: Vec<(f64, Slot)> = Vec::with_capacity(query.k + 1);
+        let mut worst = 0usize;
         let mut count = 0u64;
         for slot in candidates {
+            if query.k == 0 {
+                break;
+            }
             let Some(e) = self.entry(slot) else { continue };
-            if Some(&e.firm.id) == me
+            if Some(slot) == me
                 || !Self::in_scope(profile.province, e.firm.profile.province, query.scope)
             {
                 continue;
             }
             count += 1;
             let s = self.rank_score(q, &e.features, query.direction);
-            if s >= query.min_score && s > 0.0 {
-                scored.push((s, slot));
+            if s < query.min_score || s <= 0.0 {
+                continue;
             }
+            if scored.len() < query.k {
+                scored.push((s, slot));
+            } else if s >= scored[worst].0 && cmp(&(s, slot), &scored[worst]) == Ordering::Less {
+                scored[worst] = (s, slot);
+            } else {
+                continue;
+            }
+            worst = (0..scored.len())
+                .max_by(|&i, &j| cmp(&scored[i], &scored[j]))
+                .unwrap_or(0);
         }
         self.pairs_scored.fetch_add(count, AtomicOrdering::Relaxed);
-        let id_of = |s: Slot| {
-            &self.slots[s as usize]
-                .as_ref()
-                .expect("scored slot")
-                .firm
-                .id
-        };
-        let cmp =
-            |a: &(f64, Slot), b: &(f64, Slot)| rank_order(&(a.0, id_of(a.1)), &(b.0, id_of(b.1)));
-        let k = query.k.min(scored.len());
-        if k == 0 {
-            return Vec::new();
-        }
-        if k < scored.len() {
-            scored.select_nth_unstable_by(k - 1, cmp);
-            scored.truncate(k);
-        }
         scored.sort_by(cmp);
         scored
             .into_iter()
@@ -333,22 +351,38 @@ impl Matcher {
             .collect()
     }
 
-    fn query_candidates(&self, q: &FirmFeatures, query: &MatchQuery, out: &mut Vec<Slot>) {
+    fn query_candidates(
+        &self,
+        q: &FirmFeatures,
+        query: &MatchQuery,
+        seen: &mut Seen,
+        out: &mut Vec<Slot>,
+    ) {
         let supplies = query.direction != Direction::Buys;
         let buys = query.direction != Direction::Supplies;
         let per_sector = self.budget.sector_candidates.max(4 * query.k);
         let saturation = self.config.sector_saturation as f32;
-        self.index
-            .candidates(q, supplies, buys, self.budget, saturation, per_sector, out);
+        self.index.candidates(
+            q,
+            supplies,
+            buys,
+            self.budget,
+            saturation,
+            per_sector,
+            self.slots.len(),
+            seen,
+            out,
+        );
     }
 
     /// Top-k partners of a stored firm through the index; `None` for an unknown id.
     pub fn matches_for(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
-        let e = self.entry(*self.by_id.get(id)?)?;
+        let slot = *self.by_id.get(id)?;
+        let e = self.entry(slot)?;
         let mut cands = Vec::new();
-        self.query_candidates(&e.features, query, &mut cands);
+        self.query_candidates(&e.features, query, &mut Seen::default(), &mut cands);
         Some(self.top_k(
-            Some(id),
+            Some(slot),
             &e.firm.profile,
             &e.features,
             query,
@@ -360,15 +394,16 @@ impl Matcher {
     pub fn matches_for_profile(&self, profile: &FirmProfile, query: &MatchQuery) -> Vec<Match> {
         let q = FirmFeatures::of(profile);
         let mut cands = Vec::new();
-        self.query_candidates(&q, query, &mut cands);
+        self.query_candidates(&q, query, &mut Seen::default(), &mut cands);
         self.top_k(None, profile, &q, query, cands.into_iter())
     }
 
     /// Top-k of a stored firm by scoring every firm: the reference for recall.
     pub fn matches_for_exhaustive(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
-        let e = self.entry(*self.by_id.get(id)?)?;
+        let slot = *self.by_id.get(id)?;
+        let e = self.entry(slot)?;
         let all = 0..self.slots.len() as Slot;
-        Some(self.top_k(Some(id), &e.firm.profile, &e.features, query, all))
+        Some(self.top_k(Some(slot), &e.firm.profile, &e.features, query, all))
     }
 
     fn ids_sorted(&self) -> Vec<(&FirmId, Slot)> {
@@ -380,21 +415,31 @@ impl Matcher {
     /// Top-k for every firm through the index, in parallel on the current rayon pool (run it
     /// inside `pool.install` to choose the pool). Sorted by firm id.
     pub fn rank_all(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
-        self.ids_sorted()
-            .par_iter()
-            .map_init(Vec::new, |cands, &(id, slot)| {
-                let e = self.entry(slot).expect("indexed slot");
-                self.query_candidates(&e.features, query, cands);
-                let m = self.top_k(
-                    Some(id),
-                    &e.firm.profile,
-                    &e.features,
-                    query,
-                    cands.iter().copied(),
-                );
-                (id.clone(), m)
+        let ids = self.ids_sorted();
+        // A few contiguous chunks per thread, each with one scratch: the scratch is as long
+        // as the slot table, so it is allocated per chunk, not per rayon job.
+        let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
+        let parts: Vec<Vec<(FirmId, Vec<Match>)>> = ids
+            .par_chunks(chunk)
+            .map(|part| {
+                let (mut seen, mut cands) = (Seen::default(), Vec::new());
+                part.iter()
+                    .map(|&(id, slot)| {
+                        let e = self.entry(slot).expect("indexed slot");
+                        self.query_candidates(&e.features, query, &mut seen, &mut cands);
+                        let m = self.top_k(
+                            Some(slot),
+                            &e.firm.profile,
+                            &e.features,
+                            query,
+                            cands.iter().copied(),
+                        );
+                        (id.clone(), m)
+                    })
+                    .collect()
             })
-            .collect()
+            .collect();
+        parts.into_iter().flatten().collect()
     }
 
     /// Top-k for every firm by scoring every pair: for tests and recall measurement.
@@ -406,7 +451,7 @@ impl Matcher {
                 let e = self.entry(slot).expect("indexed slot");
                 (
                     id.clone(),
-                    self.top_k(Some(id), &e.firm.profile, &e.features, query, 0..n),
+                    self.top_k(Some(slot), &e.firm.profile, &e.features, query, 0..n),
                 )
             })
             .collect()

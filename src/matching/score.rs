@@ -22,6 +22,36 @@ pub struct ItemFeatures {
     pub rate: Rate,
     /// Required certifications (needs only), as bits of [`cert_bit`].
     pub required: u16,
+    /// One bit per term id (mod 64) of `terms`, and of `hs_terms`: two items that share no
+    /// bit share no term, which rules most pairs out without a merge.
+    pub mask: u64,
+    pub hs_mask: u64,
+}
+
+fn term_mask(terms: &[Term]) -> u64 {
+    terms.iter().fold(0, |m, t| m | 1 << (t.id % 64))
+}
+
+/// Bit of an HS chapter (01–97) in a u128, or 0 without a code.
+fn chapter_bit(hs: (u32, u8)) -> u128 {
+    let (code, len) = hs;
+    if len < 2 {
+        return 0;
+    }
+    1u128 << ((code / 10u32.pow((len - 2) as u32)) % 128)
+}
+
+/// Whether a product could answer a need at all (false means similarity 0).
+#[inline]
+fn may_answer(
+    need_mask: u64,
+    need_hs_mask: u64,
+    need_ch: u128,
+    p_mask: u64,
+    p_hs_mask: u64,
+    p_ch: u128,
+) -> bool {
+    need_mask & (p_mask | p_hs_mask) != 0 || need_hs_mask & p_mask != 0 || need_ch & p_ch != 0
 }
 
 /// What the scorer knows of a firm, derived from its profile alone.
@@ -31,6 +61,15 @@ pub struct FirmFeatures {
     pub needs: Vec<ItemFeatures>,
     pub certifications: u16,
     pub sectors: Vec<SectorId>,
+    /// Unions of the item masks and HS chapters of each side, to skip unrelated firms.
+    pub product_mask: (u64, u64, u128),
+    pub need_mask: (u64, u64, u128),
+}
+
+fn side_mask(items: &[ItemFeatures]) -> (u64, u64, u128) {
+    items.iter().fold((0, 0, 0), |(a, b, c), i| {
+        (a | i.mask, b | i.hs_mask, c | chapter_bit(i.hs))
+    })
 }
 
 pub fn cert_bit(c: Certification) -> u16 {
@@ -50,9 +89,13 @@ fn hs_key(code: Option<&str>) -> (u32, u8) {
 
 fn item(name: &str, hs: Option<&str>, rate: Rate, required: &[Certification]) -> ItemFeatures {
     let lex = Lexicon::shared();
+    let terms = lex.analyse(name);
+    let hs_terms = hs.map(|c| lex.hs_terms(c).to_vec()).unwrap_or_default();
     ItemFeatures {
-        terms: lex.analyse(name),
-        hs_terms: hs.map(|c| lex.hs_terms(c).to_vec()).unwrap_or_default(),
+        mask: term_mask(&terms),
+        hs_mask: term_mask(&hs_terms),
+        terms,
+        hs_terms,
         hs: hs_key(hs),
         rate,
         required: required.iter().fold(0, |m, c| m | cert_bit(*c)),
@@ -69,24 +112,28 @@ impl FirmFeatures {
             .collect();
         sectors.sort_unstable();
         sectors.dedup();
+        let products: Vec<ItemFeatures> = profile
+            .products
+            .iter()
+            .map(|p| item(&p.name, p.hs_code.as_deref(), p.capacity, &[]))
+            .collect();
+        let needs: Vec<ItemFeatures> = profile
+            .needs
+            .iter()
+            .map(|n| {
+                item(
+                    &n.name,
+                    n.hs_code.as_deref(),
+                    n.volume,
+                    &n.required_certifications,
+                )
+            })
+            .collect();
         FirmFeatures {
-            products: profile
-                .products
-                .iter()
-                .map(|p| item(&p.name, p.hs_code.as_deref(), p.capacity, &[]))
-                .collect(),
-            needs: profile
-                .needs
-                .iter()
-                .map(|n| {
-                    item(
-                        &n.name,
-                        n.hs_code.as_deref(),
-                        n.volume,
-                        &n.required_certifications,
-                    )
-                })
-                .collect(),
+            product_mask: side_mask(&products),
+            need_mask: side_mask(&needs),
+            products,
+            needs,
             certifications: profile
                 .certifications
                 .iter()
@@ -173,6 +220,17 @@ fn hs_similarity(a: (u32, u8), b: (u32, u8), cfg: &ScoringConfig) -> Option<f64>
 
 /// Similarity of a product to a need: HS codes when both have one, else the names.
 pub fn item_similarity(need: &ItemFeatures, product: &ItemFeatures, cfg: &ScoringConfig) -> f64 {
+    let (nc, pc) = (chapter_bit(need.hs), chapter_bit(product.hs));
+    if !may_answer(
+        need.mask,
+        need.hs_mask,
+        nc,
+        product.mask,
+        product.hs_mask,
+        pc,
+    ) {
+        return 0.0;
+    }
     let f = cfg.hs_description_factor as f32;
     let by_name = coverage_similarity(&need.terms, &product.terms, &product.hs_terms, f)
         .max(coverage_similarity(&need.hs_terms, &product.terms, &[], 1.0) * f)
@@ -220,7 +278,17 @@ pub fn directed(
     let (mut best_fit, mut sum_fit) = (0.0f64, 0.0f64);
     let (mut best_sim, mut sum_sim) = (0.0f64, 0.0f64);
     let (mut cap_num, mut cert_num, mut answered_weight) = (0.0f64, 0.0f64, 0.0f64);
-    for (ni, need) in b.needs.iter().enumerate() {
+    let (bn, bh, bc) = b.need_mask;
+    let (sp, sh, sc) = s.product_mask;
+    // Nothing of s can answer anything of b: every need stays unanswered (same result as
+    // the loop below), only explanations need the per-need records.
+    let related = may_answer(bn, bh, bc, sp, sh, sc);
+    let needs: &[ItemFeatures] = if related || answers.is_some() {
+        &b.needs
+    } else {
+        &[]
+    };
+    for (ni, need) in needs.iter().enumerate() {
         let mut best: Option<(usize, f64)> = None;
         for (pi, product) in s.products.iter().enumerate() {
             let sim = item_similarity(need, product, cfg);
