@@ -74,6 +74,18 @@ impl Seen {
     }
 }
 
+/// What one candidate query asks for: suppliers of the firm's needs and/or buyers of its
+/// products, within a budget; sector links with a coefficient ≥ `saturation` all count and
+/// each linked sector adds its `per_sector` lowest-id firms.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask {
+    pub supplies: bool,
+    pub buys: bool,
+    pub budget: Budget,
+    pub saturation: f32,
+    pub per_sector: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct CandidateIndex {
     product_terms: HashMap<TermId, Vec<Slot>>,
@@ -163,20 +175,22 @@ impl CandidateIndex {
 
     /// Candidate partners of a firm with features `q`: suppliers of its needs when
     /// `supplies`, buyers of its products when `buys`. De-duplicated (`slots` bounds the slot
-    /// numbers), in no particular order, may include the firm itself. Sector links with a coefficient ≥ `saturation` all count; each linked
-    /// sector adds its `per_sector` lowest-id firms.
+    /// numbers), in no particular order, may include the firm itself.
     pub fn candidates(
         &self,
         q: &FirmFeatures,
-        supplies: bool,
-        buys: bool,
-        budget: Budget,
-        saturation: f32,
-        per_sector: usize,
+        ask: &Ask,
         slots: usize,
         seen: &mut Seen,
         out: &mut Vec<Slot>,
     ) {
+        let Ask {
+            supplies,
+            buys,
+            budget,
+            saturation,
+            per_sector,
+        } = *ask;
         out.clear();
         seen.start(slots);
         let mut gathered = 0usize;

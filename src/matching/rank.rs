@@ -2,7 +2,7 @@
 //! and the scoring config, and answers top-k partner queries for one firm or all firms.
 
 use super::config::ScoringConfig;
-use super::index::{Budget, CandidateIndex, Seen, Slot};
+use super::index::{Ask, Budget, CandidateIndex, Seen, Slot};
 use super::score::{combine, directed, explain_directed, DirectedScore, FirmFeatures, PairScore};
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
 use rayon::prelude::*;
@@ -358,21 +358,14 @@ impl Matcher {
         seen: &mut Seen,
         out: &mut Vec<Slot>,
     ) {
-        let supplies = query.direction != Direction::Buys;
-        let buys = query.direction != Direction::Supplies;
-        let per_sector = self.budget.sector_candidates.max(4 * query.k);
-        let saturation = self.config.sector_saturation as f32;
-        self.index.candidates(
-            q,
-            supplies,
-            buys,
-            self.budget,
-            saturation,
-            per_sector,
-            self.slots.len(),
-            seen,
-            out,
-        );
+        let ask = Ask {
+            supplies: query.direction != Direction::Buys,
+            buys: query.direction != Direction::Supplies,
+            budget: self.budget,
+            saturation: self.config.sector_saturation as f32,
+            per_sector: self.budget.sector_candidates.max(4 * query.k),
+        };
+        self.index.candidates(q, &ask, self.slots.len(), seen, out);
     }
 
     /// Top-k partners of a stored firm through the index; `None` for an unknown id.
