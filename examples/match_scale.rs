@@ -1,0 +1,114 @@
+//! Scale check of the matching core on synthetic firms: time and pairs scored with the
+//! candidate index against exhaustive scoring, recall@k of the index, peak memory.
+//!
+//!     cargo run --release --example match_scale -- --firms 20000 [--exhaustive-max 20000]
+//!         [--sample 500] [--k 10] [--seed 1]
+//!
+//! Above `--exhaustive-max` firms, recall is measured on `--sample` firms only.
+
+use mitra::matching::{recall, synthetic, MatchQuery, Matcher, ScoringConfig};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.parse().expect("a number"))
+        .unwrap_or(default)
+}
+
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() {
+    let n = arg("--firms", 2000);
+    let exhaustive_max = arg("--exhaustive-max", 20_000);
+    let sample = arg("--sample", 500);
+    let k = arg("--k", 10);
+    let seed = arg("--seed", 1) as u64;
+    let query = MatchQuery {
+        k,
+        ..MatchQuery::default()
+    };
+
+    let t = Instant::now();
+    let firms: Vec<Arc<_>> = synthetic::firms(n, seed)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let generated = t.elapsed();
+    let t = Instant::now();
+    let matcher = Matcher::build(ScoringConfig::default(), firms.iter().cloned());
+    let built = t.elapsed();
+    println!("firms: {n}  threads: {}", rayon::current_num_threads());
+    println!("generate: {:.2?}  build matcher: {:.2?}", generated, built);
+
+    let before = matcher.stats().pairs_scored;
+    let t = Instant::now();
+    let indexed = matcher.rank_all(&query);
+    let dt = t.elapsed();
+    let pairs = matcher.stats().pairs_scored - before;
+    println!(
+        "index:      top-{k} for all firms in {:.2?}; candidate pairs scored {pairs} ({:.1}/firm); {:.0} pairs/s",
+        dt,
+        pairs as f64 / n as f64,
+        pairs as f64 / dt.as_secs_f64()
+    );
+
+    let one = &firms[n / 2].id;
+    let t = Instant::now();
+    let reps = 200;
+    for _ in 0..reps {
+        std::hint::black_box(matcher.matches_for(one, &query));
+    }
+    println!(
+        "one firm:   top-{k} in {:.2?} (mean of {reps})",
+        t.elapsed() / reps
+    );
+
+    if n <= exhaustive_max {
+        let before = matcher.stats().pairs_scored;
+        let t = Instant::now();
+        let exhaustive = matcher.rank_all_exhaustive(&query);
+        let dt = t.elapsed();
+        let pairs = matcher.stats().pairs_scored - before;
+        println!(
+            "exhaustive: top-{k} for all firms in {:.2?}; pairs scored {pairs}; {:.0} pairs/s",
+            dt,
+            pairs as f64 / dt.as_secs_f64()
+        );
+        println!(
+            "recall@{k} (all firms): {:.4}",
+            recall(&indexed, &exhaustive)
+        );
+    } else {
+        // Exhaustive answers for an evenly spread sample of firms.
+        let step = (n / sample.max(1)).max(1);
+        let t = Instant::now();
+        let reference: Vec<_> = (0..n)
+            .step_by(step)
+            .map(|i| {
+                let id = &firms[i].id;
+                (
+                    id.clone(),
+                    matcher.matches_for_exhaustive(id, &query).expect("stored"),
+                )
+            })
+            .collect();
+        println!(
+            "exhaustive: {} sampled firms in {:.2?}",
+            reference.len(),
+            t.elapsed()
+        );
+        println!("recall@{k} (sample): {:.4}", recall(&indexed, &reference));
+    }
+    if let Some(mib) = peak_memory_mib() {
+        println!("peak memory (VmHWM): {mib:.0} MiB");
+    }
+}

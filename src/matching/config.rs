@@ -1,0 +1,215 @@
+//! Every weight and threshold of the scoring model, in one serialisable value.
+
+use crate::domain::FieldError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Relative weights of the components of a directed fit. Only their ratios matter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(example = json!({"supply": 0.55, "capacity": 0.15, "certification": 0.1, "sector": 0.2}))]
+pub struct Weights {
+    /// What the supplier makes against what the buyer needs (HS codes or names).
+    pub supply: f64,
+    /// Supplier capacity against buyer volume.
+    pub capacity: f64,
+    /// Certifications the buyer requires that the supplier holds.
+    pub certification: f64,
+    /// How much the buyer's IO sector buys from the supplier's.
+    pub sector: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            supply: 0.55,
+            capacity: 0.15,
+            certification: 0.1,
+            sector: 0.2,
+        }
+    }
+}
+
+/// Similarity of two HS codes by the longest shared level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct HsLevels {
+    pub subheading6: f64,
+    pub heading4: f64,
+    pub chapter2: f64,
+}
+
+impl Default for HsLevels {
+    fn default() -> Self {
+        HsLevels {
+            subheading6: 1.0,
+            heading4: 0.75,
+            chapter2: 0.35,
+        }
+    }
+}
+
+/// The scoring model's parameters. `Default` is the tuned starting point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(example = json!({
+    "weights": {"supply": 0.55, "capacity": 0.15, "certification": 0.1, "sector": 0.2},
+    "hs": {"subheading6": 1.0, "heading4": 0.75, "chapter2": 0.35},
+    "hs_description_factor": 0.8, "name_when_hs_differs": 0.6, "min_item_similarity": 0.25,
+    "capacity_neutral": 0.5, "capacity_zero_decades": 2.0, "best_need_share": 0.6,
+    "sector_saturation": 0.05, "two_way_bonus": 0.5
+}))]
+pub struct ScoringConfig {
+    pub weights: Weights,
+    pub hs: HsLevels,
+    /// Credit for a need word found only in the product's HS description, not its name.
+    pub hs_description_factor: f64,
+    /// When both sides have HS codes that disagree, the names still count, scaled by this.
+    pub name_when_hs_differs: f64,
+    /// Below this similarity a product does not answer a need at all.
+    pub min_item_similarity: f64,
+    /// Capacity fit when capacity and volume cannot be compared (pcs against kg).
+    pub capacity_neutral: f64,
+    /// Capacity fit falls from 1 (capacity ≥ volume) to 0 when capacity is this many orders
+    /// of magnitude below the volume (2: 1 % of the volume scores 0).
+    pub capacity_zero_decades: f64,
+    /// Supply fit over several needs = this share × the best need + the rest × the mean.
+    pub best_need_share: f64,
+    /// Input coefficient at which the sector fit reaches 1 (it grows as a square root).
+    pub sector_saturation: f64,
+    /// Pair score = max(fits) + this × min(fits) × (1 − max(fits)): two-way trade counts.
+    pub two_way_bonus: f64,
+}
+
+impl Default for ScoringConfig {
+    fn default() -> Self {
+        ScoringConfig {
+            weights: Weights::default(),
+            hs: HsLevels::default(),
+            hs_description_factor: 0.8,
+            name_when_hs_differs: 0.6,
+            min_item_similarity: 0.25,
+            capacity_neutral: 0.5,
+            capacity_zero_decades: 2.0,
+            best_need_share: 0.6,
+            sector_saturation: 0.05,
+            two_way_bonus: 0.5,
+        }
+    }
+}
+
+impl ScoringConfig {
+    /// Every invalid field, named by its path ("weights.supply").
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let w = &self.weights;
+        let weights = [
+            ("weights.supply", w.supply),
+            ("weights.capacity", w.capacity),
+            ("weights.certification", w.certification),
+            ("weights.sector", w.sector),
+        ];
+        for (field, v) in weights {
+            if !v.is_finite() || v < 0.0 {
+                errs.push(FieldError::new(field, "must be a finite number ≥ 0"));
+            }
+        }
+        let sum: f64 = weights.iter().map(|(_, v)| v).sum();
+        if errs.is_empty() && sum <= 0.0 {
+            errs.push(FieldError::new(
+                "weights",
+                "at least one weight must be > 0",
+            ));
+        }
+        let unit = [
+            ("hs.subheading6", self.hs.subheading6),
+            ("hs.heading4", self.hs.heading4),
+            ("hs.chapter2", self.hs.chapter2),
+            ("hs_description_factor", self.hs_description_factor),
+            ("name_when_hs_differs", self.name_when_hs_differs),
+            ("min_item_similarity", self.min_item_similarity),
+            ("capacity_neutral", self.capacity_neutral),
+            ("best_need_share", self.best_need_share),
+            ("two_way_bonus", self.two_way_bonus),
+        ];
+        for (field, v) in unit {
+            if !(0.0..=1.0).contains(&v) {
+                errs.push(FieldError::new(field, "must be between 0 and 1"));
+            }
+        }
+        for (field, v) in [
+            ("capacity_zero_decades", self.capacity_zero_decades),
+            ("sector_saturation", self.sector_saturation),
+        ] {
+            if !v.is_finite() || v <= 0.0 {
+                errs.push(FieldError::new(field, "must be a finite number > 0"));
+            }
+        }
+        if self.hs.heading4 > self.hs.subheading6 || self.hs.chapter2 > self.hs.heading4 {
+            errs.push(FieldError::new(
+                "hs",
+                "a closer HS match must not score less: subheading6 ≥ heading4 ≥ chapter2",
+            ));
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_round_trips() {
+        let c = ScoringConfig::default();
+        assert_eq!(c.validate(), Ok(()));
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<ScoringConfig>(&json).unwrap(), c);
+        // Missing fields take their defaults.
+        let partial: ScoringConfig =
+            serde_json::from_str(r#"{"weights": {"sector": 0.5}}"#).unwrap();
+        assert_eq!(partial.weights.sector, 0.5);
+        assert_eq!(partial.weights.supply, 0.55);
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let mut c = ScoringConfig::default();
+        c.weights.supply = -1.0;
+        c.weights.sector = f64::NAN;
+        c.capacity_neutral = 1.5;
+        c.sector_saturation = 0.0;
+        c.hs.heading4 = 1.0;
+        c.hs.subheading6 = 0.9;
+        let fields: Vec<String> = c
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "weights.supply",
+                "weights.sector",
+                "capacity_neutral",
+                "sector_saturation",
+                "hs"
+            ]
+        );
+        let zero = ScoringConfig {
+            weights: Weights {
+                supply: 0.0,
+                capacity: 0.0,
+                certification: 0.0,
+                sector: 0.0,
+            },
+            ..ScoringConfig::default()
+        };
+        assert_eq!(zero.validate().unwrap_err()[0].field, "weights");
+    }
+}

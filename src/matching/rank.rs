@@ -1,0 +1,472 @@
+//! Ranking: the [`Matcher`] owns the firms, their precomputed features, the candidate index
+//! and the scoring config, and answers top-k partner queries for one firm or all firms.
+
+use super::config::ScoringConfig;
+use super::index::{Ask, Budget, CandidateIndex, Seen, Slot};
+use super::score::{combine, directed, explain_directed, DirectedScore, FirmFeatures, PairScore};
+use crate::domain::{Firm, FirmId, FirmProfile, Province};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Which trade a query looks for, seen from the querying firm.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Partners that can supply my needs.
+    Supplies,
+    /// Partners that buy what I make.
+    Buys,
+    /// Either, two-way trade counting extra.
+    #[default]
+    Both,
+}
+
+/// Where partners may come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// The other province of the partnership (NTB ↔ Jatim): the forums' purpose.
+    #[default]
+    Other,
+    Same,
+    Both,
+}
+
+/// A top-k query.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(example = json!({"k": 10, "direction": "both", "scope": "other", "min_score": 0.1}))]
+pub struct MatchQuery {
+    pub k: usize,
+    pub direction: Direction,
+    pub scope: Scope,
+    /// Partners scoring below this are left out.
+    pub min_score: f64,
+}
+
+impl Default for MatchQuery {
+    fn default() -> Self {
+        MatchQuery {
+            k: 10,
+            direction: Direction::Both,
+            scope: Scope::Other,
+            min_score: 0.05,
+        }
+    }
+}
+
+/// Who a match is with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "kafe-nusantara", "name": "Kafe Nusantara", "province": "JATIM", "regency": "35.78"}))]
+pub struct Partner {
+    pub id: FirmId,
+    pub name: String,
+    pub province: Province,
+    /// Kemendagri code of the kabupaten/kota.
+    pub regency: String,
+}
+
+/// One recommended partner with its score, both directed fits and the reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "partner": {"id": "kafe-nusantara", "name": "Kafe Nusantara", "province": "JATIM", "regency": "35.78"},
+    "score": 0.87,
+    "supplies": {"score": 0.12, "components": {"supply": 0.0, "capacity": 0.5, "certification": 1.0, "sector": 0.6}},
+    "buys": {"score": 0.83, "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41}},
+    "reasons": ["CV Kopi Sembalun makes 'Kopi arabika sangrai' 300 kg/month; Kafe Nusantara needs 'roasted arabica coffee' 200 kg/month"]
+}))]
+pub struct Match {
+    pub partner: Partner,
+    /// The ranking score for the query's direction, in [0, 1].
+    pub score: f64,
+    /// How well the partner supplies the querying firm.
+    pub supplies: DirectedScore,
+    /// How well the partner buys from (is supplied by) the querying firm.
+    pub buys: DirectedScore,
+    pub reasons: Vec<String>,
+}
+
+/// Counters since the matcher was built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MatcherStats {
+    pub firms: u64,
+    /// Directed-or-pair scorings done by queries (candidates scored).
+    pub pairs_scored: u64,
+}
+
+struct Entry {
+    firm: Arc<Firm>,
+    features: FirmFeatures,
+    /// The id's first 8 bytes, big-endian, zero-padded: orders like the id unless equal,
+    /// so ranking ties rarely need a string comparison.
+    id_key: u64,
+}
+
+fn id_key(id: &FirmId) -> u64 {
+    let mut b = [0u8; 8];
+    let s = id.as_str().as_bytes();
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// Firms, their features, the candidate index and the config. Keep one behind a lock and
+/// call [`Matcher::upsert`] / [`Matcher::remove`] after every write.
+pub struct Matcher {
+    config: ScoringConfig,
+    budget: Budget,
+    slots: Vec<Option<Entry>>,
+    free: Vec<Slot>,
+    by_id: HashMap<FirmId, Slot>,
+    index: CandidateIndex,
+    pairs_scored: AtomicU64,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Matcher::new(ScoringConfig::default())
+    }
+}
+
+impl Matcher {
+    /// An empty matcher. The config is assumed valid (see [`ScoringConfig::validate`]).
+    pub fn new(config: ScoringConfig) -> Matcher {
+        Matcher {
+            config,
+            budget: Budget::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_id: HashMap::new(),
+            index: CandidateIndex::new(),
+            pairs_scored: AtomicU64::new(0),
+        }
+    }
+
+    /// Builds a matcher from many firms, analysing them in parallel.
+    pub fn build(config: ScoringConfig, firms: impl IntoIterator<Item = Arc<Firm>>) -> Matcher {
+        let firms: Vec<Arc<Firm>> = firms.into_iter().collect();
+        let features: Vec<FirmFeatures> = firms
+            .par_iter()
+            .map(|f| FirmFeatures::of(&f.profile))
+            .collect();
+        let mut m = Matcher::new(config);
+        for (firm, features) in firms.into_iter().zip(features) {
+            m.insert(firm, features);
+        }
+        m
+    }
+
+    pub fn config(&self) -> &ScoringConfig {
+        &self.config
+    }
+
+    /// Replaces the config, checked first; features and index do not depend on it.
+    pub fn set_config(
+        &mut self,
+        config: ScoringConfig,
+    ) -> Result<(), Vec<crate::domain::FieldError>> {
+        config.validate()?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Sets the candidate budget (larger: better recall, slower queries).
+    pub fn set_budget(&mut self, budget: Budget) {
+        self.budget = budget;
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn get(&self, id: &FirmId) -> Option<&Arc<Firm>> {
+        self.by_id
+            .get(id)
+            .and_then(|&s| self.entry(s))
+            .map(|e| &e.firm)
+    }
+
+    pub fn stats(&self) -> MatcherStats {
+        MatcherStats {
+            firms: self.len() as u64,
+            pairs_scored: self.pairs_scored.load(AtomicOrdering::Relaxed),
+        }
+    }
+
+    fn entry(&self, slot: Slot) -> Option<&Entry> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    /// Adds or replaces a firm; only its own postings change.
+    pub fn upsert(&mut self, firm: Arc<Firm>) {
+        let features = FirmFeatures::of(&firm.profile);
+        self.remove(&firm.id);
+        self.insert(firm, features);
+    }
+
+    fn insert(&mut self, firm: Arc<Firm>, features: FirmFeatures) {
+        if self.by_id.contains_key(&firm.id) {
+            self.remove(&firm.id.clone());
+        }
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as Slot
+            }
+        };
+        self.index.insert(slot, &firm.id, &features);
+        self.by_id.insert(firm.id.clone(), slot);
+        self.slots[slot as usize] = Some(Entry {
+            id_key: id_key(&firm.id),
+            firm,
+            features,
+        });
+    }
+
+    /// Removes a firm; returns whether it was there.
+    pub fn remove(&mut self, id: &FirmId) -> bool {
+        let Some(slot) = self.by_id.remove(id) else {
+            return false;
+        };
+        if let Some(e) = self.slots[slot as usize].take() {
+            self.index.remove(slot, id, &e.features);
+        }
+        self.free.push(slot);
+        true
+    }
+
+    /// The pair score of two profiles (stored or not), with reasons.
+    pub fn score_pair(&self, a: &FirmProfile, b: &FirmProfile) -> PairScore {
+        super::score::score_profiles(a, b, &self.config)
+    }
+
+    fn in_scope(me: Province, other: Province, scope: Scope) -> bool {
+        match scope {
+            Scope::Other => me != other,
+            Scope::Same => me == other,
+            Scope::Both => true,
+        }
+    }
+
+    /// The ranking score of `partner` for a firm with features `q`: allocation-free.
+    fn rank_score(&self, q: &FirmFeatures, partner: &FirmFeatures, direction: Direction) -> f64 {
+        let cfg = &self.config;
+        match direction {
+            Direction::Supplies => directed(partner, q, cfg, None).score,
+            Direction::Buys => directed(q, partner, cfg, None).score,
+            Direction::Both => combine(
+                directed(partner, q, cfg, None).score,
+                directed(q, partner, cfg, None).score,
+                cfg,
+            ),
+        }
+    }
+
+    fn top_k(
+        &self,
+        me: Option<Slot>,
+        profile: &FirmProfile,
+        q: &FirmFeatures,
+        query: &MatchQuery,
+        candidates: impl Iterator<Item = Slot>,
+    ) -> Vec<Match> {
+        let entry_of = |s: Slot| self.slots[s as usize].as_ref().expect("scored slot");
+        let cmp = |a: &(f64, Slot), b: &(f64, Slot)| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                let (x, y) = (entry_of(a.1), entry_of(b.1));
+                x.id_key
+                    .cmp(&y.id_key)
+                    .then_with(|| x.firm.id.cmp(&y.firm.id))
+            })
+        };
+        // The best k so far, unordered; `worst` is the index of the one ranked last. Most
+        // candidates lose against the k-th score without touching ids or sorting.
+        let mut scored: Vec<(f64, Slot)> = Vec::with_capacity(query.k + 1);
+        let mut worst = 0usize;
+        let mut count = 0u64;
+        for slot in candidates {
+            if query.k == 0 {
+                break;
+            }
+            let Some(e) = self.entry(slot) else { continue };
+            if Some(slot) == me
+                || !Self::in_scope(profile.province, e.firm.profile.province, query.scope)
+            {
+                continue;
+            }
+            count += 1;
+            let s = self.rank_score(q, &e.features, query.direction);
+            if s < query.min_score || s <= 0.0 {
+                continue;
+            }
+            if scored.len() < query.k {
+                scored.push((s, slot));
+            } else if s >= scored[worst].0 && cmp(&(s, slot), &scored[worst]) == Ordering::Less {
+                scored[worst] = (s, slot);
+            } else {
+                continue;
+            }
+            worst = (0..scored.len())
+                .max_by(|&i, &j| cmp(&scored[i], &scored[j]))
+                .unwrap_or(0);
+        }
+        self.pairs_scored.fetch_add(count, AtomicOrdering::Relaxed);
+        scored.sort_by(cmp);
+        scored
+            .into_iter()
+            .map(|(score, slot)| {
+                let e = self.entry(slot).expect("scored slot");
+                let (supplies, mut reasons) =
+                    explain_directed(&e.firm.profile, &e.features, profile, q, &self.config);
+                let (buys, back) =
+                    explain_directed(profile, q, &e.firm.profile, &e.features, &self.config);
+                match query.direction {
+                    Direction::Supplies => {}
+                    Direction::Buys => reasons = back,
+                    Direction::Both => reasons.extend(back),
+                }
+                Match {
+                    partner: Partner {
+                        id: e.firm.id.clone(),
+                        name: e.firm.profile.name.clone(),
+                        province: e.firm.profile.province,
+                        regency: e.firm.profile.regency.clone(),
+                    },
+                    score,
+                    supplies,
+                    buys,
+                    reasons,
+                }
+            })
+            .collect()
+    }
+
+    fn query_candidates(
+        &self,
+        q: &FirmFeatures,
+        query: &MatchQuery,
+        seen: &mut Seen,
+        out: &mut Vec<Slot>,
+    ) {
+        let ask = Ask {
+            supplies: query.direction != Direction::Buys,
+            buys: query.direction != Direction::Supplies,
+            budget: self.budget,
+            saturation: self.config.sector_saturation as f32,
+            per_sector: self.budget.sector_candidates.max(4 * query.k),
+        };
+        self.index.candidates(q, &ask, self.slots.len(), seen, out);
+    }
+
+    /// Top-k partners of a stored firm through the index; `None` for an unknown id.
+    pub fn matches_for(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
+        let slot = *self.by_id.get(id)?;
+        let e = self.entry(slot)?;
+        let mut cands = Vec::new();
+        self.query_candidates(&e.features, query, &mut Seen::default(), &mut cands);
+        Some(self.top_k(
+            Some(slot),
+            &e.firm.profile,
+            &e.features,
+            query,
+            cands.into_iter(),
+        ))
+    }
+
+    /// Top-k partners of a profile that need not be stored ("who would I meet?").
+    pub fn matches_for_profile(&self, profile: &FirmProfile, query: &MatchQuery) -> Vec<Match> {
+        let q = FirmFeatures::of(profile);
+        let mut cands = Vec::new();
+        self.query_candidates(&q, query, &mut Seen::default(), &mut cands);
+        self.top_k(None, profile, &q, query, cands.into_iter())
+    }
+
+    /// Top-k of a stored firm by scoring every firm: the reference for recall.
+    pub fn matches_for_exhaustive(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
+        let slot = *self.by_id.get(id)?;
+        let e = self.entry(slot)?;
+        let all = 0..self.slots.len() as Slot;
+        Some(self.top_k(Some(slot), &e.firm.profile, &e.features, query, all))
+    }
+
+    fn ids_sorted(&self) -> Vec<(&FirmId, Slot)> {
+        let mut ids: Vec<(&FirmId, Slot)> = self.by_id.iter().map(|(id, &s)| (id, s)).collect();
+        ids.sort();
+        ids
+    }
+
+    /// Top-k for every firm through the index, in parallel on the current rayon pool (run it
+    /// inside `pool.install` to choose the pool). Sorted by firm id.
+    pub fn rank_all(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
+        let ids = self.ids_sorted();
+        // A few contiguous chunks per thread, each with one scratch: the scratch is as long
+        // as the slot table, so it is allocated per chunk, not per rayon job.
+        let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
+        let parts: Vec<Vec<(FirmId, Vec<Match>)>> = ids
+            .par_chunks(chunk)
+            .map(|part| {
+                let (mut seen, mut cands) = (Seen::default(), Vec::new());
+                part.iter()
+                    .map(|&(id, slot)| {
+                        let e = self.entry(slot).expect("indexed slot");
+                        self.query_candidates(&e.features, query, &mut seen, &mut cands);
+                        let m = self.top_k(
+                            Some(slot),
+                            &e.firm.profile,
+                            &e.features,
+                            query,
+                            cands.iter().copied(),
+                        );
+                        (id.clone(), m)
+                    })
+                    .collect()
+            })
+            .collect();
+        parts.into_iter().flatten().collect()
+    }
+
+    /// Top-k for every firm by scoring every pair: for tests and recall measurement.
+    pub fn rank_all_exhaustive(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
+        let n = self.slots.len() as Slot;
+        self.ids_sorted()
+            .par_iter()
+            .map(|&(id, slot)| {
+                let e = self.entry(slot).expect("indexed slot");
+                (
+                    id.clone(),
+                    self.top_k(Some(slot), &e.firm.profile, &e.features, query, 0..n),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Recall@k of `found` against `reference`: the share of reference partners found.
+pub fn recall(found: &[(FirmId, Vec<Match>)], reference: &[(FirmId, Vec<Match>)]) -> f64 {
+    let (mut hit, mut total) = (0usize, 0usize);
+    let by_id: HashMap<&FirmId, &Vec<Match>> = found.iter().map(|(id, m)| (id, m)).collect();
+    for (id, want) in reference {
+        total += want.len();
+        if let Some(got) = by_id.get(id) {
+            hit += want
+                .iter()
+                .filter(|w| got.iter().any(|g| g.partner.id == w.partner.id))
+                .count();
+        }
+    }
+    if total == 0 {
+        1.0
+    } else {
+        hit as f64 / total as f64
+    }
+}
