@@ -3,8 +3,10 @@
 
 use crate::api::auth::OrganizerTokens;
 use crate::api::error::ApiError;
+use crate::api::matching::{VersionedConfig, SCORING_SETTING};
 use crate::api::{self, AppState};
 use crate::domain::Reference;
+use crate::matching::Matcher;
 use crate::store::Store;
 use actix_web::dev::Server;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -51,9 +53,16 @@ impl Application {
         if settings.organizer_tokens.is_empty() {
             anyhow::bail!("no organizer token configured: nobody could manage the forum");
         }
+        let matcher = build_matcher(&store)?;
+        let ranking_pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("mitra-rank-{i}"))
+            .build()?;
         let state = web::Data::new(AppState {
             store: store.clone(),
             reference: Reference::shared(),
+            matcher: std::sync::RwLock::new(matcher),
+            ranking_pool,
+            heavy_jobs: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             organizer_tokens: OrganizerTokens::new(
                 settings.organizer_tokens.iter().map(String::as_str),
             ),
@@ -118,6 +127,26 @@ impl Application {
         tracing::info!("store flushed, stopped");
         Ok(())
     }
+}
+
+/// The matcher over every stored firm, with the stored scoring config (or the defaults).
+fn build_matcher(store: &Store) -> anyhow::Result<Matcher> {
+    let started = std::time::Instant::now();
+    let config = store
+        .setting::<VersionedConfig>(SCORING_SETTING)?
+        .map(|c| c.config)
+        .unwrap_or_default();
+    let firms = store
+        .all_firms()
+        .map(|f| f.map(std::sync::Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let matcher = Matcher::build(config, firms);
+    tracing::info!(
+        firms = matcher.len(),
+        took_ms = started.elapsed().as_millis() as u64,
+        "matching index built"
+    );
+    Ok(matcher)
 }
 
 /// Returns the request id that the logs carry as `x-request-id`, so a user's report can be

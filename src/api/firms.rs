@@ -138,6 +138,7 @@ pub async fn create_firm(
     let hash = hash_token(&token);
     let store = state.store.clone();
     let firm = web::block(move || store.create_firm(id, profile, hash, now)).await??;
+    state.firm_changed(&firm);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/firms/{}", firm.id)))
         .insert_header((header::ETAG, etag(firm.version)))
@@ -269,6 +270,7 @@ async fn update(
     let store = state.store.clone();
     let now = chrono::Utc::now();
     let firm = web::block(move || store.replace_firm(&id, profile, expected, now)).await??;
+    state.firm_changed(&firm);
     Ok(firm)
 }
 
@@ -379,7 +381,8 @@ pub async fn delete_firm(
     let id = path_id(&id)?;
     let expected = expected_version(&state, &req, &id, None).await?;
     let store = state.store.clone();
-    web::block(move || store.delete_firm(&id, expected)).await??;
+    let deleted = web::block(move || store.delete_firm(&id, expected)).await??;
+    state.firm_removed(&deleted.id);
     Ok(HttpResponse::NoContent().finish())
 }
 

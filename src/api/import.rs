@@ -102,7 +102,7 @@ pub async fn import_firms(
     };
     let store = state.store.clone();
     let reference = state.reference;
-    let report = web::block(move || -> Result<ImportReport, ApiError> {
+    let (report, stored) = web::block(move || -> Result<(ImportReport, Vec<Firm>), ApiError> {
         let rows = if csv { csv_rows(&body)? } else { json_rows(&body)? };
         let (firms, lines) = validate_rows(rows, reference)?;
         let ids: Vec<String> = firms.iter().map(|f| f.id.to_string()).collect();
@@ -129,7 +129,7 @@ pub async fn import_firms(
             ),
             other => other.into(),
         })?;
-        Ok(ImportReport {
+        Ok((ImportReport {
             total: outcome.created + outcome.updated,
             created: outcome.created,
             updated: outcome.updated,
@@ -142,9 +142,10 @@ pub async fn import_firms(
                 })
                 .collect(),
             ids,
-        })
+        }, outcome.stored))
     })
     .await??;
+    state.firms_changed(&stored);
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -10,10 +10,13 @@ pub mod extract;
 pub mod firms;
 pub mod health;
 pub mod import;
+pub mod matching;
 pub mod reference;
 
-use crate::domain::Reference;
+use crate::domain::{Firm, FirmId, Reference};
+use crate::matching::{Matcher, ScoringConfig};
 use crate::store::Store;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
@@ -25,6 +28,60 @@ pub struct AppState {
     pub organizer_tokens: auth::OrganizerTokens,
     /// Whether `GET /v1/firms` answers without a token (contacts are never shown there).
     pub public_directory: bool,
+    /// Every stored firm, analysed and indexed for matching; updated after each write.
+    pub matcher: RwLock<Matcher>,
+    /// Threads for heavy ranking work, apart from the HTTP workers.
+    pub ranking_pool: rayon::ThreadPool,
+    /// Permits for heavy jobs (batch ranking, solving); none left means 503.
+    pub heavy_jobs: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn matcher(&self) -> RwLockReadGuard<'_, Matcher> {
+        // A panic while holding the lock cannot leave the matcher half-updated in a way
+        // that matters more than refusing service: keep serving the last state.
+        self.matcher.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Brings the matcher up to a stored firm, unless it already has a newer version
+    /// (two writes of one firm can finish in either order).
+    pub fn firm_changed(&self, firm: &Firm) {
+        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
+        if matcher
+            .get(&firm.id)
+            .is_some_and(|known| known.version >= firm.version)
+        {
+            return;
+        }
+        matcher.upsert(Arc::new(firm.clone()));
+    }
+
+    pub fn firms_changed(&self, firms: &[Firm]) {
+        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
+        for firm in firms {
+            let newer = matcher
+                .get(&firm.id)
+                .is_none_or(|known| known.version < firm.version);
+            if newer {
+                matcher.upsert(Arc::new(firm.clone()));
+            }
+        }
+    }
+
+    pub fn firm_removed(&self, id: &FirmId) {
+        self.matcher
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+    }
+
+    pub fn set_scoring_config(&self, config: ScoringConfig) -> Result<(), error::ApiError> {
+        self.matcher
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_config(config)
+            .map_err(error::ApiError::from_fields)
+    }
 }
 
 /// Declares the bearer scheme the operations refer to.
@@ -60,6 +117,7 @@ impl utoipa::Modify for BearerScheme {
     ),
     tags(
         (name = "firms", description = "IKM firm profiles: what they make, what they need"),
+        (name = "matching", description = "Partner recommendations with reasons, scoring config"),
         (name = "events", description = "Forums: sessions and slots, participants, meeting requests, timetables"),
         (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
         (name = "health", description = "Liveness and readiness"),
@@ -96,6 +154,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(events::create_request)
                 .service(events::list_requests)
                 .service(events::answer_request)
+                .service(matching::firm_matches)
+                .service(matching::score_pair)
+                .service(matching::rank_batch)
+                .service(matching::get_config)
+                .service(matching::put_config)
                 .service(reference::kbli)
                 .service(reference::hs)
                 .service(reference::regencies),

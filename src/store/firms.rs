@@ -69,12 +69,14 @@ pub enum ImportMode {
     Restore,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportOutcome {
     pub created: usize,
     pub updated: usize,
     /// Positions (in the imported list) of the firms that were new, and so got a token.
     pub created_rows: Vec<usize>,
+    /// The firms as stored (updated ones with their new version), in import order.
+    pub stored: Vec<Firm>,
 }
 
 /// sha256 of a firm's bearer token; the token itself is never stored.
@@ -336,7 +338,10 @@ impl Store {
         mode: ImportMode,
     ) -> Result<ImportOutcome, StoreError> {
         let outcome = self.firm_trees().transaction(|tx| {
-            let mut outcome = ImportOutcome::default();
+            let mut outcome = ImportOutcome {
+                stored: Vec::with_capacity(firms.len()),
+                ..ImportOutcome::default()
+            };
             let mut conflicts = Vec::new();
             for (row, (firm, token)) in firms.iter().enumerate() {
                 let old = tx_get(tx, firm.id.as_str())?;
@@ -366,6 +371,7 @@ impl Store {
                     }
                 }
                 tx_put(tx, &to_store, &encode(&to_store))?;
+                outcome.stored.push(to_store);
             }
             if !conflicts.is_empty() {
                 return abort(StoreError::ImportConflicts(conflicts));
@@ -590,12 +596,9 @@ mod tests {
         let outcome = store
             .import_firms(vec![firm("a"), firm("b")], ImportMode::Upsert)
             .unwrap();
-        let expected = ImportOutcome {
-            created: 1,
-            updated: 1,
-            created_rows: vec![0],
-        };
-        assert_eq!(outcome, expected);
+        assert_eq!((outcome.created, outcome.updated), (1, 1));
+        assert_eq!(outcome.created_rows, vec![0]);
+        assert_eq!(outcome.stored[1].version, 2);
         assert_eq!(store.get_firm("b").unwrap().unwrap().version, 2);
         // The updated firm keeps its token; the new one has the imported one.
         assert_eq!(store.firm_of_token(&[2; 32]).unwrap(), Some(id("b")));

@@ -159,3 +159,40 @@ impl Store {
         Ok(self.db.size_on_disk()?)
     }
 }
+
+/// Settings kept in the `meta` tree under `setting/<name>` (e.g. the scoring config).
+impl Store {
+    pub fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, StoreError> {
+        self.meta
+            .get(format!("setting/{name}"))?
+            .map(|b| codec::decode(&b))
+            .transpose()
+    }
+
+    /// Reads, changes and writes a setting atomically; `change` may refuse with an error.
+    pub fn update_setting<T, F>(&self, name: &str, change: F) -> Result<T, StoreError>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+        F: Fn(Option<T>) -> Result<T, StoreError>,
+    {
+        let key = format!("setting/{name}");
+        let value = self.meta.transaction(|meta| {
+            let current = match meta.get(key.as_bytes())? {
+                Some(bytes) => Some(
+                    codec::decode(&bytes)
+                        .map_err(sled::transaction::ConflictableTransactionError::Abort)?,
+                ),
+                None => None,
+            };
+            let next =
+                change(current).map_err(sled::transaction::ConflictableTransactionError::Abort)?;
+            meta.insert(key.as_bytes(), codec::encode(&next))?;
+            Ok(next)
+        })?;
+        self.flush()?;
+        Ok(value)
+    }
+}

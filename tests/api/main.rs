@@ -4,5 +4,6 @@ mod events;
 mod firms;
 mod helpers;
 mod import;
+mod matching;
 mod reference;
 mod restart;

@@ -1,0 +1,520 @@
+//! Partner recommendations: one firm's matches, scoring two profiles, ranking every firm,
+//! and the scoring config that all of them use.
+
+use super::auth::Caller;
+use super::error::{ApiError, Problem};
+use super::extract::{parse_json, JsonBody, QueryParams};
+use super::AppState;
+use crate::domain::{FieldError, FirmId, FirmInput, FirmProfile};
+use crate::matching::{
+    Components, DirectedScore, Direction, Match, MatchQuery, PairScore, Partner, Scope,
+    ScoringConfig,
+};
+use crate::store::StoreError;
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Largest `limit` of a matches query.
+pub const MAX_MATCHES: usize = 100;
+
+/// Which way the trade of a match goes, seen from the querying firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TradeDirection {
+    /// The partner supplies the querying firm.
+    Supplies,
+    /// The partner buys from the querying firm.
+    Buys,
+    /// Both ways.
+    Both,
+}
+
+/// One recommended partner: the score, the direction of trade, the components of the
+/// deciding direction, both directed fits, and the reasons in words.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "partner": {"id": "kafe-nusantara", "name": "Kafe Nusantara", "province": "JATIM", "regency": "35.78"},
+    "score": 0.87,
+    "direction": "buys",
+    "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41},
+    "supplies": {"score": 0.12, "components": {"supply": 0.0, "capacity": 0.5, "certification": 1.0, "sector": 0.6}},
+    "buys": {"score": 0.83, "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41}},
+    "reasons": ["CV Kopi Sembalun makes 'Kopi arabika sangrai' 300 kg/month; Kafe Nusantara needs 'roasted arabica coffee' 200 kg/month"]
+}))]
+pub struct MatchView {
+    pub partner: Partner,
+    pub score: f64,
+    pub direction: TradeDirection,
+    pub components: Components,
+    pub supplies: DirectedScore,
+    pub buys: DirectedScore,
+    pub reasons: Vec<String>,
+}
+
+impl MatchView {
+    fn new(m: Match, query: Direction) -> MatchView {
+        let (s, b) = (m.supplies.score, m.buys.score);
+        let direction = match query {
+            Direction::Supplies => TradeDirection::Supplies,
+            Direction::Buys => TradeDirection::Buys,
+            // Both ways when the weaker fit is still substantial.
+            Direction::Both if s.min(b) >= 0.5 * s.max(b) && s.min(b) > 0.0 => TradeDirection::Both,
+            Direction::Both if s >= b => TradeDirection::Supplies,
+            Direction::Both => TradeDirection::Buys,
+        };
+        let components = if s >= b || direction == TradeDirection::Supplies {
+            m.supplies.components
+        } else {
+            m.buys.components
+        };
+        MatchView {
+            partner: m.partner,
+            score: m.score,
+            direction,
+            components,
+            supplies: m.supplies,
+            buys: m.buys,
+            reasons: m.reasons,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FirmMatches {
+    pub firm_id: String,
+    pub matches: Vec<MatchView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatchParams {
+    /// How many partners (1–100, default 10).
+    pub limit: Option<usize>,
+    /// Leave out partners scoring below this (0–1, default 0.05).
+    pub min_score: Option<f64>,
+    /// `supplies`: partners that can supply my needs; `buys`: partners that buy what I make;
+    /// `both` (default).
+    pub direction: Option<String>,
+    /// `other` province (default), `same`, or `both`.
+    pub scope: Option<String>,
+}
+
+impl MatchParams {
+    fn query(&self) -> Result<MatchQuery, ApiError> {
+        let mut errors = Vec::new();
+        let defaults = MatchQuery::default();
+        let k = match self.limit {
+            None => defaults.k,
+            Some(n) if (1..=MAX_MATCHES).contains(&n) => n,
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "limit",
+                    format!("must be between 1 and {MAX_MATCHES}"),
+                ));
+                defaults.k
+            }
+        };
+        let min_score = match self.min_score {
+            None => defaults.min_score,
+            Some(s) if (0.0..=1.0).contains(&s) => s,
+            Some(_) => {
+                errors.push(FieldError::new("min_score", "must be between 0 and 1"));
+                defaults.min_score
+            }
+        };
+        let direction = match self.direction.as_deref() {
+            None | Some("both") => Direction::Both,
+            Some("supplies") => Direction::Supplies,
+            Some("buys") => Direction::Buys,
+            Some(other) => {
+                errors.push(FieldError::new(
+                    "direction",
+                    format!("'{other}' is not one of supplies, buys, both"),
+                ));
+                Direction::Both
+            }
+        };
+        let scope = match self.scope.as_deref() {
+            None | Some("other") => Scope::Other,
+            Some("same") => Scope::Same,
+            Some("both") => Scope::Both,
+            Some(other) => {
+                errors.push(FieldError::new(
+                    "scope",
+                    format!("'{other}' is not one of other, same, both"),
+                ));
+                Scope::Other
+            }
+        };
+        if !errors.is_empty() {
+            return Err(ApiError::from_fields(errors));
+        }
+        Ok(MatchQuery {
+            k,
+            direction,
+            scope,
+            min_score,
+        })
+    }
+}
+
+/// Recommended partners of a firm, best first, each with reasons (organizers, or the firm
+/// itself). By default from the other province.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Firm id"), MatchParams),
+    responses(
+        (status = 200, body = FirmMatches),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/firms/{id}/matches")]
+pub async fn firm_matches(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    params: QueryParams<MatchParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = FirmId::parse(&id).map_err(|_| ApiError::NotFound {
+        what: "firm",
+        id: id.to_string(),
+    })?;
+    caller.require_firm(&id)?;
+    let query = params.0.query()?;
+    let matches = state
+        .matcher()
+        .matches_for(&id, &query)
+        .ok_or_else(|| ApiError::NotFound {
+            what: "firm",
+            id: id.to_string(),
+        })?;
+    Ok(HttpResponse::Ok().json(FirmMatches {
+        firm_id: id.to_string(),
+        matches: matches
+            .into_iter()
+            .map(|m| MatchView::new(m, query.direction))
+            .collect(),
+    }))
+}
+
+/// A firm to score: a stored firm's id, or a whole profile given inline.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum FirmRef {
+    Id(String),
+    Profile(Box<FirmInput>),
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"a": "kopi-sembalun", "b": {"name": "Kafe Nusantara", "province": "JATIM", "regency": "Surabaya", "kbli": ["56303"], "size": "small", "employees": 12, "needs": [{"name": "roasted arabica coffee", "volume": {"amount": 200, "unit": "kg", "per": "month"}}]}}))]
+pub struct ScoreRequest {
+    pub a: FirmRef,
+    pub b: FirmRef,
+}
+
+/// Score two firms, stored or given inline, with both directed fits and the reasons.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    request_body(content = ScoreRequest, content_type = "application/json"),
+    responses(
+        (status = 200, body = PairScore),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A firm id is unknown", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/match/score")]
+pub async fn score_pair(
+    state: web::Data<AppState>,
+    body: JsonBody<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let mut errors = Vec::new();
+    let a = profile_of(&state, body.get("a"), "a", &mut errors)?;
+    let b = profile_of(&state, body.get("b"), "b", &mut errors)?;
+    if !errors.is_empty() {
+        return Err(ApiError::from_fields(errors));
+    }
+    let (Some(a), Some(b)) = (a, b) else {
+        return Err(ApiError::from_fields(errors));
+    };
+    Ok(HttpResponse::Ok().json(state.matcher().score_pair(&a, &b)))
+}
+
+/// The profile behind one side of a score request; invalid inline fields are collected
+/// under `side.` and an unknown id is a 404.
+fn profile_of(
+    state: &AppState,
+    value: Option<&serde_json::Value>,
+    side: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<FirmProfile>, ApiError> {
+    match value {
+        None => {
+            errors.push(FieldError::new(side, "is required: a firm id or a profile"));
+            Ok(None)
+        }
+        Some(serde_json::Value::String(id)) => {
+            let firm = FirmId::parse(id)
+                .ok()
+                .and_then(|id| state.matcher().get(&id).cloned());
+            firm.map(|f| Some(f.profile.clone()))
+                .ok_or_else(|| ApiError::NotFound {
+                    what: "firm",
+                    id: id.clone(),
+                })
+        }
+        Some(object @ serde_json::Value::Object(_)) => {
+            let input: FirmInput =
+                parse_json(object.to_string().as_bytes()).map_err(|e| prefix_fields(e, side))?;
+            match input.parse(state.reference) {
+                Ok((_, profile)) => Ok(Some(profile)),
+                Err(list) => {
+                    errors.extend(
+                        list.into_iter()
+                            .map(|e| FieldError::new(format!("{side}.{}", e.field), e.message)),
+                    );
+                    Ok(None)
+                }
+            }
+        }
+        Some(_) => {
+            errors.push(FieldError::new(
+                side,
+                "must be a firm id (string) or a profile (object)",
+            ));
+            Ok(None)
+        }
+    }
+}
+
+fn prefix_fields(error: ApiError, side: &str) -> ApiError {
+    match error {
+        ApiError::Invalid(fields) => ApiError::Invalid(
+            fields
+                .into_iter()
+                .map(|mut f| {
+                    f.field = if f.field.is_empty() {
+                        side.to_string()
+                    } else {
+                        format!("{side}.{}", f.field)
+                    };
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"limit": 10, "min_score": 0.1, "direction": "both", "scope": "other", "include_matches": true}))]
+pub struct BatchRequest {
+    /// Partners per firm (1–100, default 10).
+    pub limit: Option<usize>,
+    pub min_score: Option<f64>,
+    pub direction: Option<String>,
+    pub scope: Option<String>,
+    /// Return every firm's list (default), or only the summary.
+    pub include_matches: Option<bool>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchResult {
+    pub firms: usize,
+    /// Candidate pairs the ranking scored (the index keeps this far below firms²).
+    pub pairs_scored: u64,
+    pub elapsed_ms: u64,
+    pub pairs_per_second: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<FirmMatches>>,
+}
+
+/// Rank every firm at once (organizers): each firm's top partners, computed in parallel.
+/// One batch runs at a time; another request meanwhile gets 503 with `Retry-After`.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    request_body(content = BatchRequest, content_type = "application/json"),
+    responses(
+        (status = 200, body = BatchResult),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A batch is already running", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/match/batch")]
+pub async fn rank_batch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<BatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let request = body.0;
+    let params = MatchParams {
+        limit: request.limit,
+        min_score: request.min_score,
+        direction: request.direction,
+        scope: request.scope,
+    };
+    let query = params.query()?;
+    let permit = state.heavy_jobs.clone().try_acquire_owned().map_err(|_| {
+        ApiError::Unavailable("a ranking batch is already running; retry shortly".into())
+    })?;
+    let include = request.include_matches.unwrap_or(true);
+    let worker = state.clone();
+    let result = web::block(move || {
+        let _permit = permit;
+        let started = std::time::Instant::now();
+        let matcher = worker.matcher();
+        let before = matcher.stats().pairs_scored;
+        let ranked = worker.ranking_pool.install(|| matcher.rank_all(&query));
+        let pairs_scored = matcher.stats().pairs_scored - before;
+        let elapsed = started.elapsed();
+        BatchResult {
+            firms: ranked.len(),
+            pairs_scored,
+            elapsed_ms: elapsed.as_millis() as u64,
+            pairs_per_second: pairs_scored as f64 / elapsed.as_secs_f64().max(1e-9),
+            results: include.then(|| {
+                ranked
+                    .into_iter()
+                    .map(|(id, matches)| FirmMatches {
+                        firm_id: id.to_string(),
+                        matches: matches
+                            .into_iter()
+                            .map(|m| MatchView::new(m, query.direction))
+                            .collect(),
+                    })
+                    .collect()
+            }),
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// The scoring config in force, with its version.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VersionedConfig {
+    /// 0 for the built-in defaults; each accepted change adds 1.
+    pub version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub config: ScoringConfig,
+}
+
+pub const SCORING_SETTING: &str = "scoring_config";
+
+/// The scoring config in force (weights and thresholds of the matching model).
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = VersionedConfig, headers(("ETag" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/scoring/config")]
+pub async fn get_config(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let store = state.store.clone();
+    let current = web::block(move || store.setting::<VersionedConfig>(SCORING_SETTING))
+        .await??
+        .unwrap_or_else(|| VersionedConfig {
+            version: 0,
+            updated_at: None,
+            config: ScoringConfig::default(),
+        });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", current.version)))
+        .json(current))
+}
+
+/// Replace the scoring config (organizers). It is validated, stored, and used by every
+/// ranking from the next request on. `If-Match` guards against overwriting another change.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the version being replaced")),
+    request_body(content = ScoringConfig, content_type = "application/json"),
+    responses(
+        (status = 200, body = VersionedConfig, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/scoring/config")]
+pub async fn put_config(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: JsonBody<ScoringConfig>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let config = body.0;
+    config.validate().map_err(ApiError::from_fields)?;
+    let wanted = match req.headers().get(header::IF_MATCH) {
+        None => None,
+        Some(v) => {
+            let text = v.to_str().unwrap_or("").trim();
+            Some(
+                text.trim_start_matches("W/")
+                    .trim_matches('"')
+                    .parse::<u64>()
+                    .map_err(|_| {
+                        ApiError::invalid(
+                            "If-Match",
+                            format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
+                        )
+                    })?,
+            )
+        }
+    };
+    let store = state.store.clone();
+    let next = config.clone();
+    let stored = web::block(move || {
+        store.update_setting::<VersionedConfig, _>(SCORING_SETTING, |current| {
+            let version = current.map_or(0, |c| c.version);
+            if wanted.is_some_and(|w| w != version) {
+                return Err(StoreError::VersionMismatch {
+                    id: SCORING_SETTING.into(),
+                    expected: wanted.unwrap_or_default(),
+                    current: version,
+                });
+            }
+            Ok(VersionedConfig {
+                version: version + 1,
+                updated_at: Some(chrono::Utc::now()),
+                config: next.clone(),
+            })
+        })
+    })
+    .await?
+    .map_err(|e| match e {
+        StoreError::VersionMismatch {
+            expected, current, ..
+        } => ApiError::PreconditionFailed {
+            given: format!("\"{expected}\""),
+            current,
+        },
+        other => other.into(),
+    })?;
+    state.set_scoring_config(config)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", stored.version)))
+        .json(stored))
+}
