@@ -4,3 +4,4 @@
 //! `schedule` are pure (no HTTP, no sled, no clock) and usable as a library.
 
 pub mod domain;
+pub mod schedule;
