@@ -80,7 +80,7 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
     let mut count: HashMap<&str, usize> = HashMap::new();
     let mut slots_of: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut value = 0.0;
-    for (i, m) in response.meetings.iter().enumerate() {
+    for m in &response.meetings {
         let what = format!(
             "meeting {}–{} at slot {} table {}",
             m.a, m.b, m.slot, m.table
@@ -143,7 +143,6 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
                 v.push(format!("{what}: table is kept by host {holder}"));
             }
         }
-        let _ = i;
     }
     for (s, k) in &per_slot {
         if *k > request.tables as usize {

@@ -27,7 +27,7 @@ pub(crate) fn solve_instance(
     if obj == Objective::MinIdle {
         let reasons = min_idle_obstacles(req, inst);
         if !reasons.is_empty() {
-            return infeasible(req, inst, reasons, Vec::new(), true, 0, false, start);
+            return infeasible(inst, reasons, Vec::new(), true, 0, false, start);
         }
     }
     let bound = match obj {
@@ -53,7 +53,8 @@ pub(crate) fn solve_instance(
             rounds,
             iters_per_round: per_round,
             start,
-            time_limit_ms: inst.time_limit_ms,
+            // Leave a twentieth of the budget for table assignment and the response.
+            time_limit_ms: inst.time_limit_ms - inst.time_limit_ms / 20,
             target: Some(target),
         };
         let out = anneal(&mut st, &params);
@@ -95,16 +96,7 @@ pub(crate) fn solve_instance(
             slot_of.len(),
             slot_of.len() - placed
         );
-        return infeasible(
-            req,
-            inst,
-            vec![reason],
-            missing,
-            false,
-            iterations,
-            hit,
-            start,
-        );
+        return infeasible(inst, vec![reason], missing, false, iterations, hit, start);
     }
 
     let table_of = assign_tables(inst, &slot_of, pins);
@@ -163,7 +155,6 @@ pub(crate) fn solve_instance(
 
 #[allow(clippy::too_many_arguments)]
 fn infeasible(
-    req: &ScheduleRequest,
     inst: &Instance,
     reasons: Vec<String>,
     unscheduled: Vec<Unscheduled>,
@@ -172,7 +163,6 @@ fn infeasible(
     hit: bool,
     start: Instant,
 ) -> ScheduleResponse {
-    let _ = req;
     ScheduleResponse {
         status: Status::Infeasible,
         meetings: Vec::new(),
