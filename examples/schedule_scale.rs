@@ -1,0 +1,105 @@
+//! Scale and quality figures of the forum scheduler on generated instances.
+//!
+//! `cargo run --release --example schedule_scale [-- large]`
+
+use mitra::schedule::generate::{self, ForumSpec};
+use mitra::schedule::{check, solve, Status};
+use std::time::Instant;
+
+fn main() {
+    let large = std::env::args().any(|a| a == "large");
+    if large {
+        let mut req = generate::candidates(1, &ForumSpec::large());
+        req.time_limit_ms = Some(10_000);
+        report("large max_value", &req);
+        return;
+    }
+    println!("min_idle on planted instances (a 0-idle timetable exists):");
+    println!(
+        "{:>5} {:>6} {:>7} {:>6} {:>8} {:>9} {:>6}",
+        "firms", "slots", "tables", "meets", "zero/10", "mean ms", "max ms"
+    );
+    for (n, sessions, tables, block) in [
+        (40, vec![8, 6], 12, 5),
+        (60, vec![12, 8], 20, 6),
+        (80, vec![13, 9], 27, 8),
+        (80, vec![12, 10], 20, 10),
+        (80, vec![12, 10], 14, 10),
+        (120, vec![13, 9], 30, 12),
+    ] {
+        let spec = ForumSpec {
+            participants: n,
+            sessions: sessions.clone(),
+            tables,
+            max_block: block,
+            ..ForumSpec::forum()
+        };
+        let (mut zero, mut total_ms, mut max_ms, mut meets) = (0, 0u128, 0u128, 0);
+        for seed in 0..10 {
+            let req = generate::planted_min_idle(seed, &spec);
+            meets += req.meetings.len();
+            let t = Instant::now();
+            let res = solve(&req).unwrap();
+            let ms = t.elapsed().as_millis();
+            assert!(check(&req, &res).is_empty());
+            total_ms += ms;
+            max_ms = max_ms.max(ms);
+            if res.status != Status::Infeasible && res.stats.idle_slots == 0 {
+                zero += 1;
+            }
+        }
+        println!(
+            "{:>5} {:>6} {:>7} {:>6} {:>8} {:>9} {:>6}",
+            n,
+            sessions.iter().sum::<u32>(),
+            tables,
+            meets / 10,
+            zero,
+            total_ms / 10,
+            max_ms
+        );
+    }
+    println!();
+    println!("max_value on candidate lists:");
+    for (n, m, sessions, tables) in [
+        (40, 120, vec![8, 6], 12),
+        (60, 300, vec![12, 8], 20),
+        (80, 600, vec![13, 9], 27),
+        (300, 3_000, vec![8; 4], 80),
+    ] {
+        let spec = ForumSpec {
+            participants: n,
+            meetings: m,
+            sessions,
+            tables,
+            ..ForumSpec::forum()
+        };
+        let mut req = generate::candidates(1, &spec);
+        req.time_limit_ms = Some(2_000);
+        report(&format!("{n} firms {m} candidates"), &req);
+    }
+}
+
+fn report(name: &str, req: &mitra::schedule::ScheduleRequest) {
+    let t = Instant::now();
+    let res = solve(req).unwrap();
+    let ms = t.elapsed().as_millis();
+    let violations = check(req, &res);
+    let s = &res.stats;
+    println!(
+        "{name}: {ms} ms, status {:?}, scheduled {}/{}, value {:.1}, bound {:.1}, gap {:.2}%, \
+         without meeting {}, idle {}, table changes {}, iterations {}, time limit hit {}, violations {}",
+        res.status,
+        s.scheduled,
+        req.meetings.len(),
+        s.value,
+        s.bound,
+        100.0 * (s.bound - s.value) / s.bound.max(1e-9),
+        s.participants_without_meeting,
+        s.idle_slots,
+        s.table_changes,
+        s.iterations,
+        s.time_limit_hit,
+        violations.len()
+    );
+}

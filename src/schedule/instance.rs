@@ -1,0 +1,337 @@
+//! Request validation and the indexed problem the solver works on. Every invalid field is
+//! reported at once with its path (`meetings[3].a`), so the API can answer one 422.
+
+use super::types::*;
+use crate::domain::FieldError;
+use std::collections::{HashMap, HashSet};
+
+pub(crate) type Mask = u128;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub avail: Mask,
+    pub cap: usize,
+    /// The table a host keeps.
+    pub host_table: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Meet {
+    pub a: usize,
+    pub b: usize,
+    /// Slots allowed by the session restriction and both participants' availability.
+    pub allowed: Mask,
+    /// Allowed by the session restriction alone (for reasons).
+    pub session: Option<usize>,
+    pub value: f64,
+    /// Meetings without a host compete for the shared tables; a host's meeting sits at the
+    /// host's own table.
+    pub shared: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Instance {
+    pub n_slots: usize,
+    pub session_masks: Vec<Mask>,
+    pub slot_session: Vec<usize>,
+    pub tables: usize,
+    /// Tables not held by a host.
+    pub shared_tables: Vec<usize>,
+    pub parts: Vec<Part>,
+    pub meets: Vec<Meet>,
+    pub objective: Objective,
+    pub time_limit_ms: u64,
+    pub seed: u64,
+}
+
+pub(crate) fn range_mask(lo: usize, hi: usize) -> Mask {
+    // bits lo..hi (exclusive)
+    if hi <= lo {
+        return 0;
+    }
+    let width = hi - lo;
+    let ones = if width >= 128 {
+        Mask::MAX
+    } else {
+        (1u128 << width) - 1
+    };
+    ones << lo
+}
+
+/// Checks the request and returns every invalid field.
+pub fn validate(request: &ScheduleRequest) -> Result<(), Vec<FieldError>> {
+    Instance::build(request).map(|_| ())
+}
+
+fn unordered(a: usize, b: usize) -> (usize, usize) {
+    if a < b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+impl Instance {
+    pub(crate) fn build(r: &ScheduleRequest) -> Result<Instance, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let mut err = |f: String, m: String| errs.push(FieldError::new(f, m));
+
+        // Sessions and slots.
+        if r.sessions.is_empty() {
+            err("sessions".into(), "at least one session is required".into());
+        }
+        let mut session_index = HashMap::new();
+        let mut session_masks = Vec::new();
+        let mut slot_session = Vec::new();
+        let mut total = 0usize;
+        for (i, s) in r.sessions.iter().enumerate() {
+            if s.name.trim().is_empty() {
+                err(format!("sessions[{i}].name"), "must not be empty".into());
+            } else if session_index.insert(s.name.clone(), i).is_some() {
+                err(
+                    format!("sessions[{i}].name"),
+                    format!("duplicate session '{}'", s.name),
+                );
+            }
+            if s.slots == 0 {
+                err(format!("sessions[{i}].slots"), "must be at least 1".into());
+            }
+            let lo = total.min(MAX_SLOTS);
+            total += s.slots as usize;
+            session_masks.push(range_mask(lo, total.min(MAX_SLOTS)));
+            slot_session.extend(std::iter::repeat_n(
+                i,
+                s.slots.min(MAX_SLOTS as u32) as usize,
+            ));
+        }
+        slot_session.truncate(MAX_SLOTS);
+        if !r.sessions.is_empty() && total == 0 {
+            err(
+                "sessions".into(),
+                "no slots: sessions hold 0 slots in total".into(),
+            );
+        }
+        if total > MAX_SLOTS {
+            err(
+                "sessions".into(),
+                format!("{total} slots in total; at most {MAX_SLOTS} are supported"),
+            );
+        }
+        if r.tables == 0 {
+            err("tables".into(), "must be at least 1".into());
+        } else if r.tables > MAX_TABLES {
+            err("tables".into(), format!("at most {MAX_TABLES}"));
+        }
+        if let Some(t) = r.time_limit_ms {
+            if !(1..=MAX_TIME_LIMIT_MS).contains(&t) {
+                err(
+                    "time_limit_ms".into(),
+                    format!("{t} is out of range 1..={MAX_TIME_LIMIT_MS}"),
+                );
+            }
+        }
+
+        // Participants.
+        if r.participants.len() > MAX_PARTICIPANTS {
+            err(
+                "participants".into(),
+                format!("at most {MAX_PARTICIPANTS} participants"),
+            );
+        }
+        let all = range_mask(0, total.min(MAX_SLOTS));
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut parts = Vec::with_capacity(r.participants.len());
+        let mut held: HashMap<u32, usize> = HashMap::new();
+        for (i, p) in r.participants.iter().enumerate() {
+            if p.id.trim().is_empty() {
+                err(format!("participants[{i}].id"), "must not be empty".into());
+            } else if let Some(first) = index.insert(p.id.as_str(), i) {
+                err(
+                    format!("participants[{i}].id"),
+                    format!(
+                        "duplicate participant '{}' (also participants[{first}])",
+                        p.id
+                    ),
+                );
+            }
+            let mut avail = all;
+            for (j, &s) in p.unavailable_slots.iter().enumerate() {
+                if (s as usize) >= total {
+                    err(
+                        format!("participants[{i}].unavailable_slots[{j}]"),
+                        format!("slot {s} is out of range 0..{total}"),
+                    );
+                } else if (s as usize) < MAX_SLOTS {
+                    avail &= !(1u128 << s);
+                }
+            }
+            if let Some(t) = p.table {
+                if !p.host {
+                    err(
+                        format!("participants[{i}].table"),
+                        "only a host keeps a table; set host: true or drop table".into(),
+                    );
+                } else if t >= r.tables {
+                    err(
+                        format!("participants[{i}].table"),
+                        format!("table {t} is out of range 0..{}", r.tables),
+                    );
+                } else if let Some(other) = held.insert(t, i) {
+                    err(
+                        format!("participants[{i}].table"),
+                        format!("table {t} is already kept by participants[{other}]"),
+                    );
+                }
+            }
+            parts.push(Part {
+                avail,
+                cap: p.max_meetings.map_or(usize::MAX, |c| c as usize),
+                host_table: None,
+            });
+        }
+        let hosts = r.participants.iter().filter(|p| p.host).count();
+        if hosts > r.tables as usize {
+            err(
+                "participants".into(),
+                format!("{hosts} hosts but only {} tables", r.tables),
+            );
+        }
+
+        // Meetings.
+        if r.meetings.len() > MAX_MEETINGS {
+            err(
+                "meetings".into(),
+                format!("at most {MAX_MEETINGS} meetings"),
+            );
+        }
+        let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut meets = Vec::with_capacity(r.meetings.len());
+        for (i, m) in r.meetings.iter().enumerate() {
+            let a = index.get(m.a.as_str()).copied();
+            let b = index.get(m.b.as_str()).copied();
+            if a.is_none() {
+                err(
+                    format!("meetings[{i}].a"),
+                    format!("unknown participant '{}'", m.a),
+                );
+            }
+            if b.is_none() {
+                err(
+                    format!("meetings[{i}].b"),
+                    format!("unknown participant '{}'", m.b),
+                );
+            }
+            let session = match &m.session {
+                None => None,
+                Some(name) => match session_index.get(name) {
+                    Some(&s) => Some(s),
+                    None => {
+                        err(
+                            format!("meetings[{i}].session"),
+                            format!("unknown session '{name}'"),
+                        );
+                        None
+                    }
+                },
+            };
+            let value = m
+                .value
+                .unwrap_or_else(|| m.kind.map_or(1.0, MeetingKind::default_value));
+            if !value.is_finite() || value < 0.0 {
+                err(
+                    format!("meetings[{i}].value"),
+                    "must be a finite number ≥ 0".into(),
+                );
+            }
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            if a == b {
+                err(
+                    format!("meetings[{i}].b"),
+                    format!("participant '{}' cannot meet itself", m.a),
+                );
+                continue;
+            }
+            if let Some(first) = pairs.insert(unordered(a, b), i) {
+                err(
+                    format!("meetings[{i}]"),
+                    format!(
+                        "duplicate pair '{}'–'{}' (also meetings[{first}])",
+                        m.a, m.b
+                    ),
+                );
+                continue;
+            }
+            let smask = session.map_or(all, |s| session_masks[s]);
+            meets.push(Meet {
+                a,
+                b,
+                allowed: parts[a].avail & parts[b].avail & smask,
+                session,
+                value,
+                shared: !(r.participants[a].host || r.participants[b].host),
+            });
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+
+        // Hosts take their requested table, the rest the lowest tables still free.
+        let mut taken: HashSet<usize> = held.keys().map(|&t| t as usize).collect();
+        let mut next = 0usize;
+        for (i, p) in r.participants.iter().enumerate() {
+            if !p.host {
+                continue;
+            }
+            let t = match p.table {
+                Some(t) => t as usize,
+                None => {
+                    while taken.contains(&next) {
+                        next += 1;
+                    }
+                    taken.insert(next);
+                    next
+                }
+            };
+            parts[i].host_table = Some(t);
+        }
+        let shared_tables = (0..r.tables as usize)
+            .filter(|t| !taken.contains(t))
+            .collect();
+
+        Ok(Instance {
+            n_slots: total,
+            session_masks,
+            slot_session,
+            tables: r.tables as usize,
+            shared_tables,
+            parts,
+            meets,
+            objective: r.objective,
+            time_limit_ms: r.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS),
+            seed: r.seed.unwrap_or(0),
+        })
+    }
+
+    /// Tables available to meetings without a host in each slot.
+    pub fn shared_capacity(&self) -> usize {
+        self.shared_tables.len()
+    }
+
+    /// Idle slots of one participant given the slots it meets in: per session, available
+    /// meeting-free slots between the first and the last meeting.
+    pub fn idle_of(&self, p: usize, busy: Mask) -> u32 {
+        let avail = self.parts[p].avail;
+        let mut idle = 0;
+        for &sm in &self.session_masks {
+            let m = busy & sm;
+            if m == 0 {
+                continue;
+            }
+            let lo = m.trailing_zeros() as usize;
+            let hi = 127 - m.leading_zeros() as usize;
+            let span = range_mask(lo, hi + 1);
+            idle += (avail & span & !m).count_ones();
+        }
+        idle
+    }
+}
