@@ -12,6 +12,7 @@ pub mod health;
 pub mod import;
 pub mod matching;
 pub mod reference;
+pub mod schedule;
 
 use crate::domain::{Firm, FirmId, Reference};
 use crate::matching::{Matcher, ScoringConfig};
@@ -119,6 +120,7 @@ impl utoipa::Modify for BearerScheme {
         (name = "firms", description = "IKM firm profiles: what they make, what they need"),
         (name = "matching", description = "Partner recommendations with reasons, scoring config"),
         (name = "events", description = "Forums: sessions and slots, participants, meeting requests, timetables"),
+        (name = "schedule", description = "Timetables: the solver, a forum's schedule and repair, agendas and grids"),
         (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
         (name = "health", description = "Liveness and readiness"),
     ),
@@ -144,6 +146,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(firms::patch_firm)
                 .service(firms::delete_firm)
                 .service(firms::reissue_token)
+                .service(schedule::solve)
+                .service(schedule::generate)
+                .service(schedule::get_schedule)
+                .service(schedule::repair)
+                .service(schedule::agenda)
+                .service(schedule::grid)
                 .service(events::create_event)
                 .service(events::list_events)
                 .service(events::get_event)

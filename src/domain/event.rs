@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 pub const MAX_DAYS: usize = 14;
 pub const MAX_SESSIONS_PER_DAY: usize = 4;
-pub const MAX_SLOTS: usize = 500;
+/// The timetable solver holds a participant's slots in 128-bit masks: five days of 24 slots fit.
+pub const MAX_SLOTS: usize = 128;
 pub const MAX_TABLES: u32 = 1000;
 
 /// Time-zone names people use in Indonesia, mapped to IANA names.

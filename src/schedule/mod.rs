@@ -11,6 +11,7 @@
 
 pub mod check;
 mod engine;
+pub mod forum;
 pub mod generate;
 pub mod instance;
 pub mod repair;

@@ -7,3 +7,4 @@ mod import;
 mod matching;
 mod reference;
 mod restart;
+mod schedule;

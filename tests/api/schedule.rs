@@ -1,0 +1,481 @@
+use crate::helpers::spawn_app;
+use crate::helpers::{assert_problem, forum, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[actix_web::test]
+async fn the_stateless_solver_answers_the_documented_request() {
+    let app = spawn_app().await;
+    let request = json!({
+        "sessions": [{"name": "morning", "slots": 13}, {"name": "afternoon", "slots": 8}],
+        "tables": 14,
+        "participants": [{"id": "p1", "unavailable_slots": [16], "max_meetings": 8}, {"id": "p2"}, {"id": "p3"}],
+        "meetings": [{"a": "p1", "b": "p2", "session": "morning", "value": 1.0}, {"a": "p2", "b": "p3"}, {"a": "p1", "b": "p3"}],
+        "objective": "min_idle",
+        "time_limit_ms": 1000
+    });
+    let response = app
+        .call(Method::POST, "/v1/schedule/solve", Some(&request))
+        .await;
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["status"], "optimal");
+    assert_eq!(answer["meetings"].as_array().unwrap().len(), 3);
+    assert_eq!(answer["stats"]["idle_slots"], 0);
+    let parsed_request: mitra::schedule::ScheduleRequest = serde_json::from_value(request).unwrap();
+    let parsed_answer: mitra::schedule::ScheduleResponse = serde_json::from_value(answer).unwrap();
+    assert!(mitra::schedule::check(&parsed_request, &parsed_answer).is_empty());
+}
+
+#[actix_web::test]
+async fn bad_problems_name_the_field() {
+    let app = spawn_app().await;
+    let base = json!({
+        "sessions": [{"name": "morning", "slots": 4}], "tables": 2,
+        "participants": [{"id": "p1", "unavailable_slots": []}, {"id": "p2"}],
+        "meetings": [{"a": "p1", "b": "p2"}], "objective": "max_value"
+    });
+    let cases = [
+        ("/meetings/0/b", json!("p9"), "meetings[0].b"),
+        (
+            "/participants/0/unavailable_slots",
+            json!([7]),
+            "participants[0].unavailable_slots[0]",
+        ),
+        ("/tables", json!(0), "tables"),
+    ];
+    for (pointer, value, field) in cases {
+        let mut body = base.clone();
+        *body.pointer_mut(pointer).unwrap() = value;
+        let problem = assert_problem(
+            app.call(Method::POST, "/v1/schedule/solve", Some(&body))
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(fields.contains(&field), "{field} not in {fields:?}");
+    }
+    let mut wrong_type = base.clone();
+    wrong_type["objective"] = json!("fastest");
+    let problem = assert_problem(
+        app.call(Method::POST, "/v1/schedule/solve", Some(&wrong_type))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "objective");
+}
+
+/// A forum with 24 demo firms registered, two requests (one accepted).
+async fn forum_with_participants(app: &TestApp) -> Vec<String> {
+    let firms: Vec<Value> = mitra::demo::generate(11, 24)
+        .into_iter()
+        .map(|f| serde_json::to_value(f).unwrap())
+        .collect();
+    let report: Value = app
+        .import("application/json", Value::Array(firms).to_string(), "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<String> = report["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        app.call(Method::POST, "/v1/events", Some(&forum()))
+            .await
+            .status(),
+        201
+    );
+    for id in &ids {
+        let body = json!({"firm_id": id});
+        assert_eq!(
+            app.call(
+                Method::POST,
+                "/v1/events/temu-bisnis-mataram/participants",
+                Some(&body)
+            )
+            .await
+            .status(),
+            201
+        );
+    }
+    let path = "/v1/events/temu-bisnis-mataram/requests";
+    let first: Value = app
+        .call(
+            Method::POST,
+            path,
+            Some(&json!({"from": ids[0], "to": ids[1], "priority": 3})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let accept = format!("{path}/{}/accept", first["id"].as_str().unwrap());
+    assert_eq!(app.call(Method::POST, &accept, None).await.status(), 200);
+    app.call(
+        Method::POST,
+        path,
+        Some(&json!({"from": ids[2], "to": ids[3]})),
+    )
+    .await;
+    ids
+}
+
+fn check_plan(plan: &Value) {
+    let request: mitra::schedule::ScheduleRequest =
+        serde_json::from_value(plan["request"].clone()).unwrap();
+    let meetings: Vec<mitra::schedule::ScheduledMeeting> =
+        serde_json::from_value(plan["meetings"].clone()).unwrap();
+    let response = mitra::schedule::ScheduleResponse {
+        status: serde_json::from_value(plan["status"].clone()).unwrap(),
+        meetings,
+        unscheduled: serde_json::from_value(plan["unscheduled"].clone()).unwrap(),
+        reasons: vec![],
+        stats: serde_json::from_value(plan["stats"].clone()).unwrap(),
+    };
+    let violations = mitra::schedule::check(&request, &response);
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
+#[actix_web::test]
+async fn a_forum_timetable_is_generated_from_requests_and_recommendations() {
+    let app = spawn_app().await;
+    let ids = forum_with_participants(&app).await;
+    let response = app
+        .call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&json!({"time_limit_ms": 500, "seed": 1})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let plan: Value = response.json().await.unwrap();
+    check_plan(&plan);
+    let meetings = plan["meetings"].as_array().unwrap();
+    let mutual = meetings.iter().find(|m| {
+        let pair = [m["a"].as_str().unwrap(), m["b"].as_str().unwrap()];
+        pair.contains(&ids[0].as_str()) && pair.contains(&ids[1].as_str())
+    });
+    assert_eq!(
+        mutual.expect("the accepted request is scheduled")["kind"],
+        "mutual"
+    );
+    assert!(
+        meetings.iter().any(|m| m["kind"] == "recommended"),
+        "recommendations fill the timetable"
+    );
+    assert!(meetings
+        .iter()
+        .filter(|m| m["kind"] == "recommended")
+        .all(|m| !m["reasons"].as_array().unwrap().is_empty()));
+    assert_eq!(plan["version"], 1);
+
+    let stored: Value = app
+        .call(Method::GET, "/v1/events/temu-bisnis-mataram/schedule", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored, plan);
+}
+
+#[actix_web::test]
+async fn agendas_download_as_json_csv_and_ics_in_the_forum_time_zone() {
+    let app = spawn_app().await;
+    let ids = forum_with_participants(&app).await;
+    app.call(
+        Method::POST,
+        "/v1/events/temu-bisnis-mataram/schedule",
+        Some(&json!({"time_limit_ms": 500})),
+    )
+    .await;
+    let path = format!("/v1/events/temu-bisnis-mataram/agenda/{}", ids[0]);
+    let agenda: Value = app
+        .call(Method::GET, &path, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entries = agenda["meetings"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert_eq!(agenda["time_zone"], "Asia/Makassar");
+
+    let ics = app
+        .call(Method::GET, &format!("{path}?format=ics"), None)
+        .await;
+    assert!(ics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let text = ics.text().await.unwrap();
+    let calendar: icalendar::Calendar = text.parse().expect("the .ics parses back");
+    let events: Vec<&icalendar::Event> = calendar.events().collect();
+    assert_eq!(events.len(), entries.len());
+    // 08:30 WITA is 00:30 UTC: the first slot of the forum.
+    use icalendar::{Component, EventLike};
+    let first_start = events
+        .iter()
+        .filter_map(|e| e.get_start())
+        .filter_map(|s| match s {
+            icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t)) => Some(t),
+            _ => None,
+        });
+    let local_starts: Vec<String> = entries
+        .iter()
+        .map(|e| e["start"].as_str().unwrap().to_string())
+        .collect();
+    for (utc, local) in first_start.zip(&local_starts) {
+        let local = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S").unwrap();
+        assert_eq!(utc.naive_utc() + chrono::TimeDelta::hours(8), local);
+    }
+    assert!(events
+        .iter()
+        .all(|e| e.get_summary().unwrap().starts_with("Temu bisnis: ")));
+    assert!(events
+        .iter()
+        .all(|e| e.property_value("LOCATION").unwrap().starts_with("Meja")));
+
+    let csv = app
+        .call(Method::GET, &format!("{path}?format=csv"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), entries.len() + 1);
+    assert_problem(
+        app.call(Method::GET, &format!("{path}?format=pdf"), None)
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn the_grid_prints_every_meeting() {
+    let app = spawn_app().await;
+    forum_with_participants(&app).await;
+    let plan: Value = app
+        .call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&json!({"time_limit_ms": 500})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let csv = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/schedule/grid",
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 13 + 1);
+    let cells = csv.matches(" × ").count();
+    assert_eq!(cells, plan["meetings"].as_array().unwrap().len());
+    let html = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/schedule/grid?format=html",
+            None,
+        )
+        .await;
+    assert!(html.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = html.text().await.unwrap();
+    assert!(html.contains("size:A4 landscape"));
+    assert_eq!(html.matches(" × ").count(), cells);
+}
+
+#[actix_web::test]
+async fn a_repair_after_a_withdrawal_keeps_every_untouched_meeting() {
+    let app = spawn_app().await;
+    let ids = forum_with_participants(&app).await;
+    let before: Value = app
+        .call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&json!({"time_limit_ms": 500})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let gone = &ids[5];
+    let path = format!("/v1/events/temu-bisnis-mataram/participants/{gone}");
+    assert_eq!(app.call(Method::DELETE, &path, None).await.status(), 204);
+    let response = app
+        .call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule/repair",
+            Some(&json!({"time_limit_ms": 500})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let result: Value = response.json().await.unwrap();
+    let after = &result["schedule"];
+    check_plan(after);
+    assert_eq!(after["version"], 2);
+    let placed = |plan: &Value| -> Vec<(String, u64, u64)> {
+        plan["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["id"].as_str().unwrap().to_string(),
+                    m["slot"].as_u64().unwrap(),
+                    m["table"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let now = placed(after);
+    for (id, slot, table) in placed(&before) {
+        if id.split('~').any(|f| f == gone) {
+            assert!(
+                !now.iter().any(|(m, _, _)| *m == id),
+                "{id} involves the withdrawn firm"
+            );
+        } else {
+            assert!(now.contains(&(id.clone(), slot, table)), "{id} moved");
+        }
+    }
+    assert_eq!(result["moved"].as_array().unwrap().len(), 0);
+}
+
+#[actix_web::test]
+async fn firms_see_only_their_own_meetings() {
+    let app = spawn_app().await;
+    let ids = forum_with_participants(&app).await;
+    app.call(
+        Method::POST,
+        "/v1/events/temu-bisnis-mataram/schedule",
+        Some(&json!({"time_limit_ms": 300})),
+    )
+    .await;
+    let issued: Value = app
+        .call(Method::POST, &format!("/v1/firms/{}/token", ids[0]), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = issued["token"].as_str().unwrap();
+    let own: Value = app
+        .call_as(
+            token,
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(own["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["a"] == ids[0].as_str() || m["b"] == ids[0].as_str()));
+    assert!(own["candidates"].as_object().unwrap().is_empty());
+    let other = format!("/v1/events/temu-bisnis-mataram/agenda/{}", ids[1]);
+    assert_problem(
+        app.call_as(token, Method::GET, &other, None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let own_agenda = format!(
+        "/v1/events/temu-bisnis-mataram/agenda/{}?format=ics",
+        ids[0]
+    );
+    assert_eq!(
+        app.call_as(token, Method::GET, &own_agenda, None)
+            .await
+            .status(),
+        200
+    );
+    let grid = "/v1/events/temu-bisnis-mataram/schedule/grid";
+    assert_problem(
+        app.call_as(token, Method::GET, grid, None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let generate = "/v1/events/temu-bisnis-mataram/schedule";
+    assert_problem(
+        app.call_as(token, Method::POST, generate, Some(&json!({})))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_forum_without_timetable_or_participants_is_reported() {
+    let app = spawn_app().await;
+    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    assert_problem(
+        app.call(Method::GET, "/v1/events/temu-bisnis-mataram/schedule", None)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let problem = assert_problem(
+        app.call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&json!({})),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "participants");
+    let bad = json!({"recommendations_per_firm": 99, "min_score": 3});
+    let problem = assert_problem(
+        app.call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&bad),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
+    assert_problem(
+        app.call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule/repair",
+            Some(&json!({})),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+}
