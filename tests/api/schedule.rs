@@ -224,7 +224,7 @@ async fn agendas_download_as_json_csv_and_ics_in_the_forum_time_zone() {
     let events: Vec<&icalendar::Event> = calendar.events().collect();
     assert_eq!(events.len(), entries.len());
     // 08:30 WITA is 00:30 UTC: the first slot of the forum.
-    use icalendar::{Component, EventLike};
+    use icalendar::Component;
     let first_start = events
         .iter()
         .filter_map(|e| e.get_start())
