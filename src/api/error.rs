@@ -81,6 +81,10 @@ pub enum ApiError {
     NotAcceptable(String),
     #[error("{0}")]
     Unavailable(String),
+    /// The disk refused a write (full, read-only, failing): nothing was acknowledged and the
+    /// client may retry later. The cause is logged.
+    #[error("the data store cannot write right now (disk full or read-only?); nothing was changed, retry later")]
+    StorageUnavailable(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -113,6 +117,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::NotAcceptable(_) => "not_acceptable",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::StorageUnavailable(_) => "storage_unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -132,6 +137,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "Unsupported media type",
             ApiError::NotAcceptable(_) => "Not acceptable",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::StorageUnavailable(_) => "Storage unavailable",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -166,19 +172,25 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::StorageUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(error = ?cause, "request failed");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
+            ApiError::StorageUnavailable(cause) => {
+                tracing::error!(error = %cause, "the store refused a write")
+            }
+            _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         match self {
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::StorageUnavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             ApiError::Unauthorized => {
@@ -218,6 +230,9 @@ impl From<StoreError> for ApiError {
                     })
                     .collect(),
             ),
+            // A disk that is full, read-only or failing: the client did nothing wrong and
+            // may retry, so say so instead of a bare 500.
+            StoreError::Sled(sled::Error::Io(e)) => ApiError::StorageUnavailable(e.to_string()),
             e @ (StoreError::SchemaTooNew { .. }
             | StoreError::Corrupt(_)
             | StoreError::Sled(_)) => ApiError::Internal(e.into()),
