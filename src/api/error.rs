@@ -79,6 +79,12 @@ pub enum ApiError {
     },
     #[error("{0}")]
     NotAcceptable(String),
+    #[error("{method} is not allowed on {path}; allowed: {}", .allowed.join(", "))]
+    MethodNotAllowed {
+        method: String,
+        path: String,
+        allowed: Vec<&'static str>,
+    },
     #[error("{0}")]
     Unavailable(String),
     /// The disk refused a write (full, read-only, failing): nothing was acknowledged and the
@@ -116,6 +122,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::NotAcceptable(_) => "not_acceptable",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::StorageUnavailable(_) => "storage_unavailable",
             ApiError::Internal(_) => "internal",
@@ -136,6 +143,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType { .. } => "Unsupported media type",
             ApiError::NotAcceptable(_) => "Not acceptable",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::StorageUnavailable(_) => "Storage unavailable",
             ApiError::Internal(_) => "Internal error",
@@ -172,6 +180,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) | ApiError::StorageUnavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -195,6 +204,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unauthorized => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"mitra\""));
+            }
+            ApiError::MethodNotAllowed { allowed, .. } => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             _ => {}
         }
