@@ -132,6 +132,14 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A failing test must not leave its server running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// What a firm may look like after a crash: the last acknowledged state, or the state the
 /// one unanswered write would have left. `None` = absent.
 #[derive(Debug, Clone)]
