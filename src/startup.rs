@@ -69,7 +69,9 @@ impl Application {
             public_directory: settings.public_directory,
         });
         let app_state = state.clone();
+        let route_methods = std::sync::Arc::new(api::RouteMethods::of(&api::openapi()));
         let mut server = HttpServer::new(move || {
+            let route_methods = route_methods.clone();
             let (app, openapi) = App::new()
                 .into_utoipa_app()
                 .openapi(api::openapi())
@@ -78,11 +80,20 @@ impl Application {
                 .split_for_parts();
             app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi))
                 .service(web::redirect("/docs", "/docs/"))
-                .default_service(web::to(|req: actix_web::HttpRequest| async move {
-                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound {
-                        what: "route",
-                        id: req.path().to_string(),
-                    })
+                .default_service(web::to(move |req: actix_web::HttpRequest| {
+                    // A known path with another method is 405 (with `Allow`), not 404.
+                    let error = match route_methods.allowed(req.path()) {
+                        Some(allowed) => ApiError::MethodNotAllowed {
+                            method: req.method().to_string(),
+                            path: req.path().to_string(),
+                            allowed: allowed.to_vec(),
+                        },
+                        None => ApiError::NotFound {
+                            what: "route",
+                            id: req.path().to_string(),
+                        },
+                    };
+                    async move { Err::<actix_web::HttpResponse, _>(error) }
                 }))
                 .wrap(actix_web::middleware::from_fn(echo_request_id))
                 .wrap(TracingLogger::default())

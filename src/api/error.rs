@@ -79,8 +79,18 @@ pub enum ApiError {
     },
     #[error("{0}")]
     NotAcceptable(String),
+    #[error("{method} is not allowed on {path}; allowed: {}", .allowed.join(", "))]
+    MethodNotAllowed {
+        method: String,
+        path: String,
+        allowed: Vec<&'static str>,
+    },
     #[error("{0}")]
     Unavailable(String),
+    /// The disk refused a write (full, read-only, failing): nothing was acknowledged and the
+    /// client may retry later. The cause is logged.
+    #[error("the data store cannot write right now (disk full or read-only?); nothing was changed, retry later")]
+    StorageUnavailable(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -112,7 +122,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::NotAcceptable(_) => "not_acceptable",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::StorageUnavailable(_) => "storage_unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -131,7 +143,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType { .. } => "Unsupported media type",
             ApiError::NotAcceptable(_) => "Not acceptable",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::StorageUnavailable(_) => "Storage unavailable",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -166,23 +180,33 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unavailable(_) | ApiError::StorageUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(error = ?cause, "request failed");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
+            ApiError::StorageUnavailable(cause) => {
+                tracing::error!(error = %cause, "the store refused a write")
+            }
+            _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         match self {
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::StorageUnavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             ApiError::Unauthorized => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"mitra\""));
+            }
+            ApiError::MethodNotAllowed { allowed, .. } => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             _ => {}
         }
@@ -218,6 +242,9 @@ impl From<StoreError> for ApiError {
                     })
                     .collect(),
             ),
+            // A disk that is full, read-only or failing: the client did nothing wrong and
+            // may retry, so say so instead of a bare 500.
+            StoreError::Sled(sled::Error::Io(e)) => ApiError::StorageUnavailable(e.to_string()),
             e @ (StoreError::SchemaTooNew { .. }
             | StoreError::Corrupt(_)
             | StoreError::Sled(_)) => ApiError::Internal(e.into()),

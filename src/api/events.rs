@@ -66,6 +66,8 @@ pub async fn load_event(state: &AppState, id: &EventId) -> Result<Event, ApiErro
     responses(
         (status = 201, body = EventView, headers(("Location" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
@@ -170,6 +172,8 @@ pub async fn delete_event(
     responses(
         (status = 201, body = Participant),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such forum or firm", body = Problem, content_type = "application/problem+json"),
@@ -260,6 +264,8 @@ pub async fn remove_participant(
     responses(
         (status = 201, body = MeetingRequest),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such forum or participant", body = Problem, content_type = "application/problem+json"),
@@ -333,7 +339,7 @@ pub enum Answer {
     params(
         ("id" = String, Path, description = "Forum id"),
         ("request_id" = String, Path, description = "Request id"),
-        ("answer" = Answer, Path, description = "accept or decline"),
+        ("answer" = inline(Answer), Path, description = "accept or decline"),
     ),
     responses(
         (status = 200, body = MeetingRequest),

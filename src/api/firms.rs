@@ -368,6 +368,7 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
         (status = 204, description = "Deleted"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`If-Match` is not an ETag of this API", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/firms/{id}")]
@@ -408,6 +409,7 @@ pub struct PageQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 

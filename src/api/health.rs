@@ -32,6 +32,6 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     let store = state.store.clone();
     web::block(move || store.check_writable())
         .await?
-        .map_err(|e| ApiError::Unavailable(format!("the store is not writable: {e}")))?;
+        .map_err(|e| ApiError::StorageUnavailable(format!("the store is not writable: {e}")))?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Replace firms whose id already exists (their version is incremented) instead of
     /// refusing the import.
@@ -241,6 +242,7 @@ fn row_has_error_under(fields: &[String], field: &str) -> bool {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` (the import's columns) or `json`; by default from `Accept`, else JSON.
     pub format: Option<String>,

@@ -182,3 +182,43 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts()
         .1
 }
+
+/// The methods of each documented path template (`/v1/firms/{id}`), so a request to a known
+/// path with another method can be answered 405 with `Allow` rather than 404.
+pub struct RouteMethods(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteMethods {
+    pub fn of(doc: &utoipa::openapi::OpenApi) -> RouteMethods {
+        RouteMethods(
+            doc.paths
+                .paths
+                .iter()
+                .map(|(template, item)| {
+                    let methods = [
+                        ("GET", item.get.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(m, present)| present.then_some(m))
+                    .collect();
+                    (template.split('/').map(str::to_string).collect(), methods)
+                })
+                .collect(),
+        )
+    }
+
+    /// The methods allowed on `path`, if it is a documented path.
+    pub fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                });
+            matches.then_some(methods.as_slice())
+        })
+    }
+}

@@ -13,10 +13,12 @@ use utoipa::IntoParams;
 const MAX_REFERENCE_LIMIT: usize = 500;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Code prefix or words of the title/description (case-insensitive).
     pub q: Option<String>,
     /// At most this many entries (1–500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
@@ -84,6 +86,7 @@ pub async fn hs(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegencyQuery {
     /// NTB or JATIM (52/35 and the full names also work); both provinces when absent.
     pub province: Option<String>,

@@ -643,6 +643,11 @@ impl FirmInput {
             })
         });
 
+        // Versions are counters from 1; the document declares them int64, so a larger
+        // number cannot be a version a client saw.
+        if self.version.is_some_and(|v| v > i64::MAX as u64) {
+            errs.push("version", format!("must be at most {}", i64::MAX));
+        }
         if !errs.0.is_empty() {
             return Err(errs.0);
         }

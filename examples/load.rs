@@ -1,0 +1,259 @@
+//! A reproducible load generator for a running mitra server (127.0.0.1 only).
+//!
+//! Each of `--connections` tasks owns its own HTTP connection and its own demo firms (from
+//! `<data dir>/demo-firm-tokens.csv`, dealt round-robin), so concurrent PATCHes never race
+//! on one firm. Mix per request: 40% GET /v1/firms/{id} (firm token), 20% GET
+//! /v1/firms?province=…&limit=50 (organizer), 20% GET /v1/reference/hs?q=…, 15% PATCH
+//! /v1/firms/{id} (its own token), 5% POST /v1/firms (organizer).
+//!
+//! cargo run --release --example load -- --url http://127.0.0.1:8080 --organizer-token T \
+//!     --tokens data/demo-firm-tokens.csv [--connections 64] [--seconds 60] [--seed 1]
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+struct Args {
+    url: String,
+    organizer: String,
+    tokens: String,
+    connections: usize,
+    seconds: u64,
+    seed: u64,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        url: "http://127.0.0.1:8080".into(),
+        organizer: String::new(),
+        tokens: String::new(),
+        connections: 64,
+        seconds: 60,
+        seed: 1,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--url" => args.url = value,
+            "--organizer-token" => args.organizer = value,
+            "--tokens" => args.tokens = value,
+            "--connections" => args.connections = value.parse().expect("a number"),
+            "--seconds" => args.seconds = value.parse().expect("a number"),
+            "--seed" => args.seed = value.parse().expect("a number"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    assert!(
+        args.url.starts_with("http://127.0.0.1:"),
+        "load goes to 127.0.0.1 only"
+    );
+    assert!(!args.organizer.is_empty(), "--organizer-token is required");
+    assert!(!args.tokens.is_empty(), "--tokens is required");
+    args
+}
+
+#[derive(Default)]
+struct Tally {
+    /// Latencies in microseconds of answered requests, per route.
+    latencies: BTreeMap<&'static str, Vec<u64>>,
+    conflicts: u64,
+    errors: BTreeMap<String, u64>,
+}
+
+const HS_QUERIES: &[&str] = &[
+    "kopi",
+    "0901",
+    "tenun",
+    "rumput laut",
+    "mutiara",
+    "kemasan",
+    "1604",
+    "tembakau",
+    "garam",
+    "kayu",
+    "madu",
+    "gula",
+];
+
+async fn connection(
+    args: std::sync::Arc<Args>,
+    firms: Vec<(String, String)>,
+    seed: u64,
+    until: Instant,
+) -> Tally {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let organizer = format!("Bearer {}", args.organizer);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut tally = Tally::default();
+    let mut n = 0u64;
+    while Instant::now() < until {
+        n += 1;
+        let roll: u32 = rng.gen_range(0..100);
+        let (id, token) = &firms[rng.gen_range(0..firms.len())];
+        let firm_auth = format!("Bearer {token}");
+        let (route, request) = match roll {
+            0..=39 => (
+                "GET /v1/firms/{id}",
+                client
+                    .get(format!("{}/v1/firms/{id}", args.url))
+                    .header("authorization", &firm_auth),
+            ),
+            40..=59 => {
+                let province = if rng.gen() { "NTB" } else { "JATIM" };
+                (
+                    "GET /v1/firms?province",
+                    client
+                        .get(format!("{}/v1/firms?province={province}&limit=50", args.url))
+                        .header("authorization", &organizer),
+                )
+            }
+            60..=79 => {
+                let q = HS_QUERIES[rng.gen_range(0..HS_QUERIES.len())];
+                (
+                    "GET /v1/reference/hs",
+                    client
+                        .get(format!("{}/v1/reference/hs", args.url))
+                        .query(&[("q", q)])
+                        .header("authorization", &organizer),
+                )
+            }
+            80..=94 => (
+                "PATCH /v1/firms/{id}",
+                client
+                    .patch(format!("{}/v1/firms/{id}", args.url))
+                    .header("authorization", &firm_auth)
+                    .header("content-type", "application/merge-patch+json")
+                    .body(json!({"employees": rng.gen_range(1..200)}).to_string()),
+            ),
+            _ => (
+                "POST /v1/firms",
+                client
+                    .post(format!("{}/v1/firms", args.url))
+                    .header("authorization", &organizer)
+                    .json(&json!({
+                        "name": format!("CV Beban {seed}-{n}"),
+                        "province": "NTB",
+                        "regency": "Lombok Timur",
+                        "kbli": ["10761"],
+                        "size": "small",
+                        "employees": 14,
+                        "certifications": ["halal", "pirt"],
+                        "products": [{"name": "Kopi arabika sangrai", "hs_code": "090121",
+                                      "capacity": {"amount": 300, "unit": "kg", "per": "month"}}],
+                        "needs": [{"name": "Standing pouch", "volume": {"amount": 2000, "unit": "pcs", "per": "month"}}]
+                    })),
+            ),
+        };
+        let started = Instant::now();
+        match request.send().await {
+            Ok(response) => {
+                let status = response.status();
+                let _ = response.bytes().await;
+                let micros = started.elapsed().as_micros() as u64;
+                if status.is_success() {
+                    tally.latencies.entry(route).or_default().push(micros);
+                } else if status == 409 {
+                    tally.conflicts += 1;
+                } else {
+                    *tally.errors.entry(format!("{route} {status}")).or_default() += 1;
+                }
+            }
+            Err(e) => {
+                let kind = if e.is_timeout() {
+                    "timeout"
+                } else {
+                    "transport"
+                };
+                *tally.errors.entry(format!("{route} {kind}")).or_default() += 1;
+            }
+        }
+    }
+    tally
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index] as f64 / 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args = std::sync::Arc::new(args());
+    let text = std::fs::read_to_string(&args.tokens).expect("the tokens file");
+    let firms: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .map(|(id, token)| (id.to_string(), token.trim().to_string()))
+        .collect();
+    assert!(
+        firms.len() >= args.connections,
+        "fewer firms than connections"
+    );
+    let mut owned: Vec<Vec<(String, String)>> = vec![Vec::new(); args.connections];
+    for (i, firm) in firms.into_iter().enumerate() {
+        owned[i % args.connections].push(firm);
+    }
+    let started = Instant::now();
+    let until = started + Duration::from_secs(args.seconds);
+    let tasks: Vec<_> = owned
+        .into_iter()
+        .enumerate()
+        .map(|(i, firms)| {
+            tokio::spawn(connection(
+                args.clone(),
+                firms,
+                args.seed * 1000 + i as u64,
+                until,
+            ))
+        })
+        .collect();
+    let mut total = Tally::default();
+    for task in tasks {
+        let tally = task.await.expect("connection task");
+        for (route, mut l) in tally.latencies {
+            total.latencies.entry(route).or_default().append(&mut l);
+        }
+        total.conflicts += tally.conflicts;
+        for (k, v) in tally.errors {
+            *total.errors.entry(k).or_default() += v;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let ok: usize = total.latencies.values().map(Vec::len).sum();
+    println!(
+        "{} connections, {:.1} s: {ok} ok requests, {:.0} req/s; 409 conflicts: {}; errors: {}",
+        args.connections,
+        elapsed,
+        ok as f64 / elapsed,
+        total.conflicts,
+        total.errors.values().sum::<u64>()
+    );
+    println!("| route | requests | req/s | p50 ms | p90 ms | p99 ms | max ms |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (route, latencies) in total.latencies.iter_mut() {
+        latencies.sort_unstable();
+        println!(
+            "| {route} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            latencies.len(),
+            latencies.len() as f64 / elapsed,
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.90),
+            percentile(latencies, 0.99),
+            *latencies.last().unwrap() as f64 / 1000.0
+        );
+    }
+    for (what, count) in &total.errors {
+        println!("error: {what}: {count}");
+    }
+    if !total.errors.is_empty() {
+        std::process::exit(1);
+    }
+}

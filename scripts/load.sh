@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Load test: builds release, serves 3 000 demo firms on a temporary folder (127.0.0.1, a
+# free port), runs examples/load.rs (64 connections, 60 s by default), prints throughput,
+# latency per route, errors, the server's memory (VmRSS) before and after, and the disk
+# use of the sled folder against the size of `mitra export`; then stops the server.
+#
+#   scripts/load.sh                         # LOAD_CONNECTIONS=64 LOAD_SECONDS=60 LOAD_FIRMS=3000
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+target="${CARGO_TARGET_DIR:-$root/target}"
+connections="${LOAD_CONNECTIONS:-64}"
+seconds="${LOAD_SECONDS:-60}"
+firms="${LOAD_FIRMS:-3000}"
+token="load-organizer-$RANDOM$RANDOM"
+
+cargo build --release --bin mitra --example load >&2
+bin="$target/release/mitra"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+MITRA_ADDR=127.0.0.1:0 MITRA_DATA_DIR="$work/data" MITRA_ORGANIZER_TOKENS="$token" \
+    MITRA_LOG_JSON=true RUST_LOG=warn,mitra=info \
+    "$bin" serve --demo --demo-firms "$firms" 2>"$work/server.log" &
+server_pid=$!
+port=""
+for _ in $(seq 1 600); do
+    port="$(sed -n 's/.*"mitra listening[^}]*"port":\([0-9]*\).*/\1/p' "$work/server.log" | head -n1)"
+    [[ -n "$port" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+    sleep 0.1
+done
+[[ -n "$port" ]] || { cat "$work/server.log" >&2; exit 1; }
+
+rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status"; }
+echo "machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"
+echo "server: release, $firms demo firms, port $port"
+echo "VmRSS before: $(rss)"
+echo "sled folder before: $(du -sh "$work/data" | cut -f1)"
+status=0
+"$target/release/examples/load" --url "http://127.0.0.1:$port" --organizer-token "$token" \
+    --tokens "$work/data/demo-firm-tokens.csv" --connections "$connections" \
+    --seconds "$seconds" || status=$?
+echo "VmRSS after: $(rss)"
+
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+server_pid=""
+firms_after="$("$bin" --data-dir "$work/data" export --out "$work/export.jsonl" 2>&1 | tail -n1)"
+echo "sled folder after: $(du -sh "$work/data" | cut -f1) ($(du -sb "$work/data" | cut -f1) bytes)"
+echo "export: $(du -sh "$work/export.jsonl" | cut -f1) ($(stat -c %s "$work/export.jsonl") bytes; $firms_after)"
+exit "$status"
