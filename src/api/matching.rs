@@ -224,6 +224,8 @@ pub struct ScoreRequest {
     security(("bearer" = [])),
     request_body(content = ScoreRequest, content_type = "application/json"),
     responses(
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = PairScore),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -346,6 +348,8 @@ pub struct BatchResult {
     security(("bearer" = [])),
     request_body(content = BatchRequest, content_type = "application/json"),
     responses(
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = BatchResult),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -449,6 +453,8 @@ pub async fn get_config(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
     params(("If-Match" = Option<String>, Header, description = "ETag of the version being replaced")),
     request_body(content = ScoringConfig, content_type = "application/json"),
     responses(
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = VersionedConfig, headers(("ETag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),

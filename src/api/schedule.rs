@@ -189,6 +189,9 @@ fn recommendations(
     params(("id" = String, Path, description = "Forum id")),
     request_body(content = GenerateRequest, content_type = "application/json"),
     responses(
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = ForumSchedule),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -329,6 +332,9 @@ pub struct RepairResult {
     params(("id" = String, Path, description = "Forum id")),
     request_body(content = RepairOptions, content_type = "application/json"),
     responses(
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = RepairResult),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
