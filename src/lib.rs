@@ -7,6 +7,7 @@ pub mod api;
 pub mod demo;
 pub mod domain;
 pub mod matching;
+pub mod planning;
 pub mod schedule;
 pub mod startup;
 pub mod store;

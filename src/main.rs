@@ -78,6 +78,31 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Make a forum's timetable from the store (`--event`), or solve a problem file
+    /// (`--solve request.json`, the body of POST /v1/schedule/solve).
+    Schedule {
+        /// Forum id: generate its timetable and store it, as POST /v1/events/{id}/schedule.
+        #[arg(long, conflicts_with = "solve", required_unless_present = "solve")]
+        event: Option<String>,
+        /// A stateless problem file; the answer is printed (or written to --out).
+        #[arg(long)]
+        solve: Option<PathBuf>,
+        /// max_value (default) or min_idle.
+        #[arg(long, value_parser = ["max_value", "min_idle"])]
+        objective: Option<String>,
+        #[arg(long, default_value_t = 2000)]
+        time_limit_ms: u64,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Recommended partners per participant added as candidates.
+        #[arg(long, default_value_t = 5)]
+        recommendations_per_firm: usize,
+        #[arg(long, default_value_t = 0.2)]
+        min_score: f64,
+        /// Write the plan as JSON here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write the whole store as JSON Lines (a backup; also the way across sled versions).
     Export {
         /// Output file; standard output when absent.
@@ -140,6 +165,29 @@ fn main() -> anyhow::Result<()> {
             eprintln!("wrote {firms} demo firms (seed {seed})");
             Ok(())
         }
+        Command::Schedule {
+            event,
+            solve,
+            objective,
+            time_limit_ms,
+            seed,
+            recommendations_per_firm,
+            min_score,
+            out,
+        } => match (event, solve) {
+            (_, Some(file)) => solve_file(&file, out.as_deref()),
+            (Some(event), None) => schedule_event(
+                &cli.data_dir,
+                &event,
+                objective.as_deref(),
+                time_limit_ms,
+                seed,
+                recommendations_per_firm,
+                min_score,
+                out.as_deref(),
+            ),
+            (None, None) => anyhow::bail!("give --event ID or --solve FILE"),
+        },
         Command::Export { out } => {
             let store = Store::open(&cli.data_dir)?;
             let now = chrono::Utc::now();
@@ -162,6 +210,117 @@ fn main() -> anyhow::Result<()> {
             eprintln!("imported {count} records into {}", cli.data_dir.display());
             Ok(())
         }
+    }
+}
+
+fn write_or_print(out: Option<&std::path::Path>, json: &[u8]) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            std::io::Write::write_all(&mut std::io::stdout().lock(), json)?;
+            Ok(())
+        }
+    }
+}
+
+fn print_field_errors(errors: &[mitra::domain::FieldError]) -> anyhow::Error {
+    for e in errors {
+        eprintln!("  {}: {}", e.field, e.message);
+    }
+    anyhow::anyhow!("{} invalid field(s)", errors.len())
+}
+
+fn summary(status: &impl serde::Serialize, stats: &mitra::schedule::Stats) {
+    eprintln!(
+        "status {}, {} meetings, value {:.2} (bound {:.2}), idle slots {}, {} of {} participants with a meeting, {} ms",
+        serde_json::to_string(status).unwrap_or_default().trim_matches('"'),
+        stats.scheduled,
+        stats.value,
+        stats.bound,
+        stats.idle_slots,
+        stats.participants_with_meetings,
+        stats.participants_with_meetings + stats.participants_without_meeting,
+        stats.elapsed_ms
+    );
+}
+
+fn solve_file(file: &std::path::Path, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let request: mitra::schedule::ScheduleRequest = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a scheduling problem", file.display()))?;
+    let response = mitra::schedule::solve(&request).map_err(|e| print_field_errors(&e))?;
+    summary(&response.status, &response.stats);
+    write_or_print(out, &serde_json::to_vec_pretty(&response)?)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn schedule_event(
+    data_dir: &std::path::Path,
+    event: &str,
+    objective: Option<&str>,
+    time_limit_ms: u64,
+    seed: Option<u64>,
+    per_firm: usize,
+    min_score: f64,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use mitra::schedule::forum::{forum_request, ForumSchedule};
+    let store = Store::open(data_dir)?;
+    let id = mitra::domain::EventId::parse(event).map_err(|e| anyhow::anyhow!("--event: {e}"))?;
+    let forum = store
+        .get_event(id.as_str())?
+        .ok_or_else(|| anyhow::anyhow!("no forum '{id}' in {}", data_dir.display()))?;
+    let participants: Vec<_> = store
+        .participants(&id)?
+        .into_iter()
+        .filter(|p| store.get_firm(p.firm_id.as_str()).ok().flatten().is_some())
+        .collect();
+    let requests = store.requests(&id)?;
+    let config = store
+        .setting::<mitra::api::matching::VersionedConfig>(mitra::api::matching::SCORING_SETTING)?
+        .map(|c| c.config)
+        .unwrap_or_default();
+    let firms = store
+        .all_firms()
+        .map(|f| f.map(std::sync::Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let matcher = mitra::matching::Matcher::build(config, firms);
+    let recommendations =
+        mitra::planning::recommendations(&matcher, &participants, per_firm, min_score);
+    let objective = match objective {
+        Some("min_idle") => mitra::schedule::Objective::MinIdle,
+        _ => mitra::schedule::Objective::MaxValue,
+    };
+    let (request, candidates) = forum_request(
+        &forum,
+        &participants,
+        &requests,
+        &recommendations,
+        objective,
+        Some(time_limit_ms),
+        seed,
+    );
+    let response = mitra::schedule::solve(&request).map_err(|e| print_field_errors(&e))?;
+    let version = store
+        .schedule::<ForumSchedule>(&id)?
+        .map_or(0, |s| s.version)
+        + 1;
+    let plan = ForumSchedule::from_response(
+        id.as_str(),
+        version,
+        chrono::Utc::now(),
+        request,
+        candidates,
+        response,
+    );
+    store.put_schedule(&id, &plan)?;
+    summary(&plan.status, &plan.stats);
+    eprintln!("stored as version {version} of the timetable of '{id}'");
+    match out {
+        Some(path) => write_or_print(Some(path), &serde_json::to_vec_pretty(&plan)?),
+        None => Ok(()),
     }
 }
 

@@ -162,21 +162,31 @@ pub async fn delete_event(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// One registration, or a list registered together (all or none).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Registration {
+    Many(Vec<ParticipantInput>),
+    One(Box<ParticipantInput>),
+}
+
 /// Register a firm for the forum, or change its registration (organizers, or the firm
 /// itself): unavailable slots or times, a meeting cap, and whether it hosts a table.
+/// Organizers may send a list to register many firms at once (all or none; errors carry
+/// the position as `line`, 1-based).
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Forum id")),
-    request_body(content = ParticipantInput, content_type = "application/json"),
+    request_body(content = Registration, content_type = "application/json"),
     responses(
-        (status = 201, body = Participant),
+        (status = 201, description = "The registration (or the list of them)", body = Participant),
         (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such forum or firm", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -185,19 +195,46 @@ pub async fn add_participant(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: JsonBody<ParticipantInput>,
+    body: JsonBody<Registration>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
-    let participant = body
-        .0
-        .parse(&event, chrono::Utc::now())
-        .map_err(ApiError::from_fields)?;
-    caller.require_firm(&participant.firm_id)?;
+    let now = chrono::Utc::now();
+    let (inputs, single) = match body.0 {
+        Registration::One(input) => (vec![*input], true),
+        Registration::Many(list) => (list, false),
+    };
+    if !single {
+        caller.require_organizer()?;
+    }
+    let mut problems = Vec::new();
+    let mut participants = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        match input.parse(&event, now) {
+            Ok(p) => participants.push(p),
+            Err(errors) => {
+                problems.extend(errors.into_iter().map(|e| super::error::ProblemField {
+                    field: e.field,
+                    message: e.message,
+                    line: (!single).then_some(i as u64 + 1),
+                }))
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    if let Some(p) = participants.first().filter(|_| single) {
+        caller.require_firm(&p.firm_id)?;
+    }
     let store = state.store.clone();
-    let participant = web::block(move || store.put_participant(&id, participant)).await??;
-    Ok(HttpResponse::Created().json(participant))
+    let stored = web::block(move || store.put_participants(&id, participants)).await??;
+    Ok(if single {
+        HttpResponse::Created().json(&stored[0])
+    } else {
+        HttpResponse::Created().json(stored)
+    })
 }
 
 /// The forum's participants.

@@ -8,7 +8,6 @@ use super::extract::{is_json, media_type, parse_json, read_body, JsonBody, Query
 use super::AppState;
 use crate::domain::event::Event;
 use crate::domain::{EventId, FieldError, FirmId};
-use crate::matching::{MatchQuery, Scope};
 use crate::schedule::forum::{self, Agenda, FirmCard, ForumSchedule, Recommendation};
 use crate::schedule::{
     self, Objective, RepairRequest, RepairResponse, ScheduleRequest, ScheduleResponse, Status,
@@ -137,48 +136,13 @@ async fn load_forum(state: &AppState, id: &EventId) -> Result<ForumState, ApiErr
     })
 }
 
-/// The matching engine's partners for each participant, among the participants.
 fn recommendations(
     state: &AppState,
     forum: &ForumState,
     per_firm: usize,
     min_score: f64,
 ) -> Vec<Recommendation> {
-    if per_firm == 0 {
-        return Vec::new();
-    }
-    let present: HashSet<&str> = forum
-        .participants
-        .iter()
-        .map(|p| p.firm_id.as_str())
-        .collect();
-    let matcher = state.matcher();
-    let query = MatchQuery {
-        // Look further than needed: only partners at this forum count.
-        k: (per_firm * 10).max(50),
-        scope: Scope::Both,
-        min_score,
-        ..MatchQuery::default()
-    };
-    let mut out = Vec::new();
-    for p in &forum.participants {
-        let Some(found) = matcher.matches_for(&p.firm_id, &query) else {
-            continue;
-        };
-        out.extend(
-            found
-                .into_iter()
-                .filter(|m| present.contains(m.partner.id.as_str()))
-                .take(per_firm)
-                .map(|m| Recommendation {
-                    a: p.firm_id.to_string(),
-                    b: m.partner.id.to_string(),
-                    score: m.score,
-                    reasons: m.reasons,
-                }),
-        );
-    }
-    out
+    crate::planning::recommendations(&state.matcher(), &forum.participants, per_firm, min_score)
 }
 
 /// Generate the forum's timetable (organizers) from its participants, their requests and

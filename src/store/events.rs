@@ -109,25 +109,36 @@ impl Store {
         event: &EventId,
         participant: Participant,
     ) -> Result<Participant, StoreError> {
-        let key = index_key(event.as_str(), participant.firm_id.as_str());
-        let encoded = encode(&participant);
+        let mut stored = self.put_participants(event, vec![participant])?;
+        Ok(stored.remove(0))
+    }
+
+    /// Adds or replaces several participants at once: all are stored or none is.
+    pub fn put_participants(
+        &self,
+        event: &EventId,
+        list: Vec<Participant>,
+    ) -> Result<Vec<Participant>, StoreError> {
+        let encoded: Vec<(Vec<u8>, Vec<u8>)> = list
+            .iter()
+            .map(|p| (index_key(event.as_str(), p.firm_id.as_str()), encode(p)))
+            .collect();
         (&self.events, &self.firms, &self.participants).transaction(
             |(events, firms, participants)| {
                 if events.get(event.as_str().as_bytes())?.is_none() {
                     return abort(not_found("event", event));
                 }
-                if firms
-                    .get(participant.firm_id.as_str().as_bytes())?
-                    .is_none()
-                {
-                    return abort(not_found("firm", &participant.firm_id));
+                for (p, (key, value)) in list.iter().zip(&encoded) {
+                    if firms.get(p.firm_id.as_str().as_bytes())?.is_none() {
+                        return abort(not_found("firm", &p.firm_id));
+                    }
+                    participants.insert(key.as_slice(), value.as_slice())?;
                 }
-                participants.insert(key.as_slice(), encoded.as_slice())?;
                 Ok(())
             },
         )?;
         self.flush()?;
-        Ok(participant)
+        Ok(list)
     }
 
     pub fn participant(

@@ -98,19 +98,20 @@ async fn forum_with_participants(app: &TestApp) -> Vec<String> {
             .status(),
         201
     );
-    for id in &ids {
-        let body = json!({"firm_id": id});
-        assert_eq!(
-            app.call(
-                Method::POST,
-                "/v1/events/temu-bisnis-mataram/participants",
-                Some(&body)
-            )
-            .await
-            .status(),
-            201
-        );
-    }
+    // Everyone registered in one call.
+    let all: Vec<Value> = ids.iter().map(|id| json!({"firm_id": id})).collect();
+    let response = app
+        .call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/participants",
+            Some(&Value::Array(all)),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        response.json::<Vec<Value>>().await.unwrap().len(),
+        ids.len()
+    );
     let path = "/v1/events/temu-bisnis-mataram/requests";
     let first: Value = app
         .call(
@@ -478,4 +479,69 @@ async fn a_forum_without_timetable_or_participants_is_reported() {
         "not_found",
     )
     .await;
+}
+
+#[actix_web::test]
+async fn a_bulk_registration_is_all_or_nothing_and_tables_are_bounded() {
+    let app = spawn_app().await;
+    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    let firm = app.create_firm(&crate::helpers::coffee_roaster()).await;
+    let list = json!([{"firm_id": firm["id"]}, {"firm_id": firm["id"], "unavailable_slots": [99]}, {"firm_id": "Not A Slug"}]);
+    let path = "/v1/events/temu-bisnis-mataram/participants";
+    let problem = assert_problem(
+        app.call(Method::POST, path, Some(&list)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let lines: Vec<u64> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3]);
+    let listed: Vec<Value> = app
+        .call(Method::GET, path, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
+    let unknown = json!([{"firm_id": firm["id"]}, {"firm_id": "nobody-here"}]);
+    assert_problem(
+        app.call(Method::POST, path, Some(&unknown)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let listed: Vec<Value> = app
+        .call(Method::GET, path, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
+
+    // More tables than any forum can use is refused, for forums and for the solver.
+    let mut huge = forum();
+    huge["id"] = json!("huge");
+    huge["tables"] = json!(5000);
+    let problem = assert_problem(
+        app.call(Method::POST, "/v1/events", Some(&huge)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "tables");
+    let solve = json!({"sessions": [{"name": "pagi", "slots": 4}], "tables": 20000,
+                       "participants": [{"id": "a"}, {"id": "b"}], "meetings": [{"a": "a", "b": "b"}]});
+    let problem = assert_problem(
+        app.call(Method::POST, "/v1/schedule/solve", Some(&solve))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "tables");
 }
