@@ -54,9 +54,9 @@ impl FirmId {
     pub fn parse(s: &str) -> Result<FirmId, String> {
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.bytes()
-                .enumerate()
-                .all(|(i, b)| b.is_ascii_lowercase() || b.is_ascii_digit() || (i > 0 && b == b'-'));
+            && s.bytes().enumerate().all(|(i, b)| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || (i > 0 && b == b'-')
+            });
         if ok {
             Ok(FirmId(s.to_string()))
         } else {
@@ -105,9 +105,7 @@ impl fmt::Display for FirmId {
 }
 
 /// Certifications buyers ask for. A closed list: an unknown name is an error, not a new kind.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Certification {
     /// Halal (BPJPH/MUI); for the halal industrial zone the whole chain must hold it.
@@ -469,10 +467,7 @@ impl Errors {
             self.push(field, "must not be empty");
             None
         } else if v.chars().count() > MAX_NAME_CHARS {
-            self.push(
-                field,
-                format!("must be at most {MAX_NAME_CHARS} characters"),
-            );
+            self.push(field, format!("must be at most {MAX_NAME_CHARS} characters"));
             None
         } else if v.chars().any(|c| c.is_control()) {
             self.push(field, "must not contain control characters");
@@ -483,7 +478,10 @@ impl Errors {
     }
 
     fn parsed<T: FromStr<Err = String>>(&mut self, field: &str, value: &str) -> Option<T> {
-        value.parse().map_err(|e: String| self.push(field, e)).ok()
+        value
+            .parse()
+            .map_err(|e: String| self.push(field, e))
+            .ok()
     }
 }
 
@@ -557,9 +555,7 @@ impl FirmInput {
         let mut errs = Errors(Vec::new());
 
         let id = match &self.id {
-            Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errs.push("id", e))
-                .ok(),
+            Some(raw) => FirmId::parse(raw.trim()).map_err(|e| errs.push("id", e)).ok(),
             None => None,
         };
         let name = errs.text("name", &self.name);
@@ -596,10 +592,7 @@ impl FirmInput {
                 let code = raw.trim();
                 let field = format!("kbli[{i}]");
                 if code.len() != 5 || !code.chars().all(|c| c.is_ascii_digit()) {
-                    errs.push(
-                        field,
-                        format!("'{code}' is not a 5-digit KBLI 2020 subclass"),
-                    );
+                    errs.push(field, format!("'{code}' is not a 5-digit KBLI 2020 subclass"));
                 } else if reference.kbli_subclass(code).is_none() {
                     errs.push(field, format!("'{code}' is not a KBLI 2020 subclass"));
                 } else if !kbli.iter().any(|k| k == code) {
@@ -614,10 +607,7 @@ impl FirmInput {
         let employees = match errs.required("employees", &self.employees) {
             Some(&n) if (0..=MAX_EMPLOYEES as i64).contains(&n) => Some(n as u32),
             Some(_) => {
-                errs.push(
-                    "employees",
-                    format!("must be between 0 and {MAX_EMPLOYEES}"),
-                );
+                errs.push("employees", format!("must be between 0 and {MAX_EMPLOYEES}"));
                 None
             }
             None => None,
@@ -631,10 +621,7 @@ impl FirmInput {
 
         let products = self.products.as_deref().unwrap_or_default();
         if products.len() > MAX_PRODUCTS {
-            errs.push(
-                "products",
-                format!("must list at most {MAX_PRODUCTS} products"),
-            );
+            errs.push("products", format!("must list at most {MAX_PRODUCTS} products"));
         }
         let products: Vec<Product> = products
             .iter()
@@ -748,9 +735,7 @@ fn parse_optional_hs(
 
 fn parse_rate(errs: &mut Errors, field: &str, raw: &Option<RateInput>) -> Option<Rate> {
     let r = errs.required(field, raw)?;
-    let amount = errs
-        .required(&format!("{field}.amount"), &r.amount)
-        .copied();
+    let amount = errs.required(&format!("{field}.amount"), &r.amount).copied();
     let unit = errs
         .required(&format!("{field}.unit"), &r.unit)
         .and_then(|u| errs.parsed::<Unit>(&format!("{field}.unit"), u));
@@ -804,10 +789,7 @@ mod tests {
         assert_eq!(p.province, Province::Ntb);
         assert_eq!(p.regency, "52.03");
         assert_eq!(p.size, FirmSize::Small);
-        assert_eq!(
-            p.certifications,
-            vec![Certification::Halal, Certification::Pirt]
-        );
+        assert_eq!(p.certifications, vec![Certification::Halal, Certification::Pirt]);
         assert_eq!(p.products[0].hs_code.as_deref(), Some("090121"));
         assert_eq!(p.products[0].capacity.unit(), Unit::Kg);
         let contact = p.contact.unwrap();
@@ -839,10 +821,7 @@ mod tests {
             "needs[0].required_certifications[0]",
             "contact.email",
         ] {
-            assert!(
-                fields.contains(&expected),
-                "{expected} missing in {fields:?}"
-            );
+            assert!(fields.contains(&expected), "{expected} missing in {fields:?}");
         }
     }
 
@@ -909,13 +888,15 @@ mod tests {
                 }),
                 0..3,
             ),
-            proptest::option::of((any_text(), any_text(), any_text()).prop_map(
-                |(person, phone, email)| ContactInput {
-                    person,
-                    phone,
-                    email,
-                },
-            )),
+            proptest::option::of(
+                (any_text(), any_text(), any_text()).prop_map(|(person, phone, email)| {
+                    ContactInput {
+                        person,
+                        phone,
+                        email,
+                    }
+                }),
+            ),
         )
             .prop_map(
                 |(id, name, province, regency, kbli, employees, products, contact)| FirmInput {

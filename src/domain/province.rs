@@ -6,9 +6,7 @@ use std::str::FromStr;
 use utoipa::ToSchema;
 
 /// NTB (Nusa Tenggara Barat, code 52) or Jatim (Jawa Timur, code 35).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 pub enum Province {
     #[serde(rename = "NTB")]
     Ntb,
@@ -100,13 +98,7 @@ mod tests {
 
     #[test]
     fn accepts_codes_and_names() {
-        for s in [
-            "NTB",
-            "ntb",
-            "52",
-            "Nusa Tenggara Barat",
-            "nusa tenggara barat",
-        ] {
+        for s in ["NTB", "ntb", "52", "Nusa Tenggara Barat", "nusa tenggara barat"] {
             assert_eq!(s.parse::<Province>(), Ok(Province::Ntb), "{s}");
         }
         for s in ["JATIM", "Jatim", "35", "Jawa Timur", "JAWA TIMUR"] {

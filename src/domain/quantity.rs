@@ -249,13 +249,7 @@ impl Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}/{}",
-            format_amount(self.amount),
-            self.unit,
-            self.per
-        )
+        write!(f, "{} {}/{}", format_amount(self.amount), self.unit, self.per)
     }
 }
 

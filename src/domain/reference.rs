@@ -121,11 +121,7 @@ impl Reference {
             .enumerate()
             .map(|(i, e)| (e.code.clone(), i))
             .collect();
-        let hs_by_code = hs
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.code.clone(), i))
-            .collect();
+        let hs_by_code = hs.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect();
         Reference {
             kbli,
             hs,
@@ -149,9 +145,7 @@ impl Reference {
     }
 
     pub fn regencies_of(&self, province: Province) -> impl Iterator<Item = &RegencyEntry> {
-        self.regencies
-            .iter()
-            .filter(move |r| r.province == province)
+        self.regencies.iter().filter(move |r| r.province == province)
     }
 
     pub fn regency_by_code(&self, code: &str) -> Option<&RegencyEntry> {
@@ -193,9 +187,7 @@ impl Reference {
         let q = q.trim().to_lowercase();
         self.kbli
             .iter()
-            .filter(|e| {
-                q.is_empty() || e.code.starts_with(&q) || e.title.to_lowercase().contains(&q)
-            })
+            .filter(|e| q.is_empty() || e.code.starts_with(&q) || e.title.to_lowercase().contains(&q))
             .take(limit)
             .collect()
     }
