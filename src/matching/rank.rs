@@ -246,7 +246,8 @@ impl Matcher {
                 (self.slots.len() - 1) as Slot
             }
         };
-        self.index.insert(slot, &firm.id, &features);
+        self.index
+            .insert(slot, &firm.id, firm.profile.province, &features);
         let sigs = self.signatures.add(
             &features.products,
             &features.needs,
@@ -277,7 +278,8 @@ impl Matcher {
         };
         self.meta[slot as usize] = None;
         if let Some(e) = self.slots[slot as usize].take() {
-            self.index.remove(slot, id, &e.features);
+            self.index
+                .remove(slot, id, e.firm.profile.province, &e.features);
         }
         self.free.push(slot);
         true
@@ -404,16 +406,18 @@ impl Matcher {
             return Vec::new();
         }
         scratch.start(
+            (e.sigs.need_class, e.sigs.product_class),
             self.signatures.product_classes(),
             self.signatures.need_classes(),
         );
         let Scratch {
-            epoch,
+            epochs,
             supplies,
             buys,
             bounded,
+            ..
         } = scratch;
-        let epoch = *epoch;
+        let (epoch_a, epoch_b) = *epochs;
         bounded.clear();
         let (want_supplies, want_buys) = (
             query.direction != Direction::Buys,
@@ -433,16 +437,16 @@ impl Matcher {
             let mut a = 0.0;
             if want_supplies {
                 let m = &mut supplies[meta.product_class as usize];
-                if m.0 != epoch {
-                    *m = (epoch, self.fit(entry(slot), q, true, false));
+                if m.0 != epoch_a {
+                    *m = (epoch_a, self.fit(entry(slot), q, true, false));
                 }
                 a = m.1;
             }
             let mut b = 0.0;
             if want_buys {
                 let m = &mut buys[meta.need_class as usize];
-                if m.0 != epoch {
-                    *m = (epoch, self.fit(q, entry(slot), true, true));
+                if m.0 != epoch_b {
+                    *m = (epoch_b, self.fit(q, entry(slot), true, true));
                 }
                 b = m.1;
             }
@@ -532,6 +536,7 @@ impl Matcher {
 
     fn query_candidates(
         &self,
+        me: Province,
         q: &FirmFeatures,
         query: &MatchQuery,
         seen: &mut Seen,
@@ -543,6 +548,7 @@ impl Matcher {
             budget: self.budget,
             saturation: self.config.sector_saturation as f32,
             per_sector: self.budget.sector_candidates.max(4 * query.k),
+            provinces: Province::ALL.map(|p| Self::in_scope(me, p, query.scope)),
         };
         self.index.candidates(q, &ask, self.slots.len(), seen, out);
     }
@@ -552,7 +558,13 @@ impl Matcher {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
         let mut cands = Vec::new();
-        self.query_candidates(&e.features, query, &mut Seen::default(), &mut cands);
+        self.query_candidates(
+            e.firm.profile.province,
+            &e.features,
+            query,
+            &mut Seen::default(),
+            &mut cands,
+        );
         Some(self.top_k_pruned(slot, e, query, &cands, &mut Scratch::default()))
     }
 
@@ -560,7 +572,13 @@ impl Matcher {
     pub fn matches_for_profile(&self, profile: &FirmProfile, query: &MatchQuery) -> Vec<Match> {
         let q = FirmFeatures::of(profile);
         let mut cands = Vec::new();
-        self.query_candidates(&q, query, &mut Seen::default(), &mut cands);
+        self.query_candidates(
+            profile.province,
+            &q,
+            query,
+            &mut Seen::default(),
+            &mut cands,
+        );
         self.top_k(None, profile, &q, query, cands.into_iter())
     }
 
@@ -581,7 +599,13 @@ impl Matcher {
     /// Top-k for every firm through the index, in parallel on the current rayon pool (run it
     /// inside `pool.install` to choose the pool). Sorted by firm id.
     pub fn rank_all(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
-        let ids = self.ids_sorted();
+        let mut ids = self.ids_sorted();
+        // Firms of the same need and product classes one after the other: their class
+        // bounds are shared (see `Scratch`). Answers are put back in id order at the end.
+        ids.sort_by_key(|&(id, slot)| {
+            let e = self.entry(slot).expect("indexed slot");
+            (e.sigs.need_class, e.sigs.product_class, id)
+        });
         // A few contiguous chunks per thread, each with one scratch: the scratch is as long
         // as the slot table, so it is allocated per chunk, not per rayon job.
         let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
@@ -593,14 +617,22 @@ impl Matcher {
                 part.iter()
                     .map(|&(id, slot)| {
                         let e = self.entry(slot).expect("indexed slot");
-                        self.query_candidates(&e.features, query, &mut seen, &mut cands);
+                        self.query_candidates(
+                            e.firm.profile.province,
+                            &e.features,
+                            query,
+                            &mut seen,
+                            &mut cands,
+                        );
                         let m = self.top_k_pruned(slot, e, query, &cands, &mut scratch);
                         (id.clone(), m)
                     })
                     .collect()
             })
             .collect();
-        parts.into_iter().flatten().collect()
+        let mut all: Vec<(FirmId, Vec<Match>)> = parts.into_iter().flatten().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// Top-k for every firm by scoring every pair: for tests and recall measurement.
@@ -662,27 +694,40 @@ impl Best {
     }
 }
 
-/// Per-thread scratch of pruned queries: class bounds memoised per query by epoch, and the
-/// bounded candidates.
+/// Per-thread scratch of pruned queries: class bounds memoised by epoch, and the bounded
+/// candidates. A supplying bound depends on the query only through its need class (need
+/// texts and sectors), a buying bound only through its product class, so the memos stay
+/// valid across consecutive queries of the same classes.
 #[derive(Default)]
 struct Scratch {
-    epoch: u32,
+    /// The query's (need class, product class) the memos were filled for.
+    of: Option<(u32, u32)>,
+    epochs: (u32, u32),
     supplies: Vec<(u32, f64)>,
     buys: Vec<(u32, f64)>,
     bounded: Vec<(f64, Slot)>,
 }
 
+fn next_epoch(epoch: &mut u32, memo: &mut [(u32, f64)]) {
+    *epoch = epoch.wrapping_add(1);
+    if *epoch == 0 {
+        memo.iter_mut().for_each(|m| m.0 = 0);
+        *epoch = 1;
+    }
+}
+
 impl Scratch {
-    fn start(&mut self, product_classes: usize, need_classes: usize) {
+    fn start(&mut self, classes: (u32, u32), product_classes: usize, need_classes: usize) {
         self.supplies
             .resize(product_classes.max(self.supplies.len()), (0, 0.0));
         self.buys
             .resize(need_classes.max(self.buys.len()), (0, 0.0));
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.supplies.iter_mut().for_each(|m| m.0 = 0);
-            self.buys.iter_mut().for_each(|m| m.0 = 0);
-            self.epoch = 1;
+        let old = self.of.replace(classes);
+        if old.map(|o| o.0) != Some(classes.0) {
+            next_epoch(&mut self.epochs.0, &mut self.supplies);
+        }
+        if old.map(|o| o.1) != Some(classes.1) {
+            next_epoch(&mut self.epochs.1, &mut self.buys);
         }
     }
 }
