@@ -12,13 +12,24 @@ fn benches(c: &mut Criterion) {
         .into_iter()
         .map(Arc::new)
         .collect();
-    // A café and a roaster-like pair with several needs and products.
-    let (a, b) = (&firms[0].profile, &firms[1].profile);
+    // The best-related pair among the first firms, so the bench runs the full need × product
+    // comparison rather than the early exit of unrelated firms.
+    let (a, b) = (0..50)
+        .flat_map(|i| (0..50).map(move |j| (i, j)))
+        .filter(|(i, j)| i != j)
+        .map(|(i, j)| (&firms[i].profile, &firms[j].profile))
+        .max_by(|x, y| {
+            let sx = score_profiles(x.0, x.1, &cfg).a_supplies_b.score;
+            let sy = score_profiles(y.0, y.1, &cfg).a_supplies_b.score;
+            sx.total_cmp(&sy)
+        })
+        .expect("firms");
     let (fa, fb) = (FirmFeatures::of(a), FirmFeatures::of(b));
 
-    c.bench_function("directed fit on features (hot path)", |bench| {
-        bench.iter(|| directed(black_box(&fa), black_box(&fb), &cfg, None))
-    });
+    c.bench_function(
+        "directed fit on features, related pair (hot path)",
+        |bench| bench.iter(|| directed(black_box(&fa), black_box(&fb), &cfg, None)),
+    );
     c.bench_function("pair score with analysis and reasons", |bench| {
         bench.iter(|| score_profiles(black_box(a), black_box(b), &cfg))
     });

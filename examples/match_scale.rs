@@ -19,6 +19,25 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// CPU seconds used by this process so far (user + system), from /proc/self/stat: on a
+/// shared machine a steadier measure of work than wall-clock time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of stat (utime, stime), counted after the command name; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -49,14 +68,17 @@ fn main() {
     println!("firms: {n}  threads: {}", rayon::current_num_threads());
     println!("generate: {:.2?}  build matcher: {:.2?}", generated, built);
 
-    let before = matcher.stats().pairs_scored;
-    let t = Instant::now();
+    let before = matcher.stats();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let indexed = matcher.rank_all(&query);
-    let dt = t.elapsed();
-    let pairs = matcher.stats().pairs_scored - before;
+    let (dt, cpu) = (t.elapsed(), cpu_seconds() - cpu);
+    let after = matcher.stats();
+    let pairs = after.pairs_scored - before.pairs_scored;
+    let candidates = after.candidates - before.candidates;
     println!(
-        "index:      top-{k} for all firms in {:.2?}; candidate pairs scored {pairs} ({:.1}/firm); {:.0} pairs/s",
+        "index:      top-{k} for all firms in {:.2?} (cpu {cpu:.2} s); candidates {candidates} ({:.1}/firm); pairs scored {pairs} ({:.1}/firm); {:.0} pairs/s",
         dt,
+        candidates as f64 / n as f64,
         pairs as f64 / n as f64,
         pairs as f64 / dt.as_secs_f64()
     );
@@ -74,12 +96,12 @@ fn main() {
 
     if n <= exhaustive_max {
         let before = matcher.stats().pairs_scored;
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), cpu_seconds());
         let exhaustive = matcher.rank_all_exhaustive(&query);
-        let dt = t.elapsed();
+        let (dt, cpu) = (t.elapsed(), cpu_seconds() - cpu);
         let pairs = matcher.stats().pairs_scored - before;
         println!(
-            "exhaustive: top-{k} for all firms in {:.2?}; pairs scored {pairs}; {:.0} pairs/s",
+            "exhaustive: top-{k} for all firms in {:.2?} (cpu {cpu:.2} s); pairs scored {pairs}; {:.0} pairs/s",
             dt,
             pairs as f64 / dt.as_secs_f64()
         );

@@ -5,7 +5,7 @@
 use super::score::{FirmFeatures, ItemFeatures};
 use super::sector::{SectorId, SectorTable, SECTORS};
 use super::text::{Term, TermId, WORD_WEIGHT};
-use crate::domain::FirmId;
+use crate::domain::{FirmId, Province};
 use std::collections::{BTreeSet, HashMap};
 
 /// A firm's position in the matcher's slot table.
@@ -84,10 +84,64 @@ pub struct Ask {
     pub budget: Budget,
     pub saturation: f32,
     pub per_sector: usize,
+    /// Partner provinces wanted (by position in [`Province::ALL`]): each province has its
+    /// own postings, so an inter-province query never reads its own province's firms.
+    pub provinces: [bool; 2],
+}
+
+/// Postings of the firms of each province.
+#[derive(Debug)]
+pub struct CandidateIndex {
+    parts: [Part; 2],
+}
+
+fn part_of(p: Province) -> usize {
+    Province::ALL.iter().position(|&x| x == p).unwrap_or(0)
+}
+
+impl Default for CandidateIndex {
+    fn default() -> Self {
+        CandidateIndex::new()
+    }
+}
+
+impl CandidateIndex {
+    pub fn new() -> Self {
+        CandidateIndex {
+            parts: [Part::new(), Part::new()],
+        }
+    }
+
+    pub fn insert(&mut self, slot: Slot, id: &FirmId, province: Province, f: &FirmFeatures) {
+        self.parts[part_of(province)].insert(slot, id, f);
+    }
+
+    pub fn remove(&mut self, slot: Slot, id: &FirmId, province: Province, f: &FirmFeatures) {
+        self.parts[part_of(province)].remove(slot, id, f);
+    }
+
+    /// Candidate partners of a firm with features `q` in the provinces of `ask`: suppliers
+    /// of its needs when `supplies`, buyers of its products when `buys`. De-duplicated
+    /// (`slots` bounds the slot numbers), in no particular order, may include the firm.
+    pub fn candidates(
+        &self,
+        q: &FirmFeatures,
+        ask: &Ask,
+        slots: usize,
+        seen: &mut Seen,
+        out: &mut Vec<Slot>,
+    ) {
+        out.clear();
+        seen.start(slots);
+        let mut gathered = 0usize;
+        for (part, _) in self.parts.iter().zip(ask.provinces).filter(|(_, w)| *w) {
+            part.candidates(q, ask, seen, &mut gathered, out);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
-pub struct CandidateIndex {
+struct Part {
     product_terms: HashMap<TermId, Vec<Slot>>,
     need_terms: HashMap<TermId, Vec<Slot>>,
     product_hs: HashMap<u64, Vec<Slot>>,
@@ -141,15 +195,15 @@ impl Default for Budget {
     }
 }
 
-impl CandidateIndex {
-    pub fn new() -> Self {
-        CandidateIndex {
+impl Part {
+    fn new() -> Self {
+        Part {
             sector_firms: vec![BTreeSet::new(); SECTORS],
             ..Default::default()
         }
     }
 
-    pub fn insert(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
+    fn insert(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
         add(&mut self.product_terms, &pt, slot);
@@ -161,7 +215,7 @@ impl CandidateIndex {
         }
     }
 
-    pub fn remove(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
+    fn remove(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
         remove(&mut self.product_terms, &pt, slot);
@@ -173,15 +227,13 @@ impl CandidateIndex {
         }
     }
 
-    /// Candidate partners of a firm with features `q`: suppliers of its needs when
-    /// `supplies`, buyers of its products when `buys`. De-duplicated (`slots` bounds the slot
-    /// numbers), in no particular order, may include the firm itself.
-    pub fn candidates(
+    /// This province's share of [`CandidateIndex::candidates`], appended to `out`.
+    fn candidates(
         &self,
         q: &FirmFeatures,
         ask: &Ask,
-        slots: usize,
         seen: &mut Seen,
+        gathered: &mut usize,
         out: &mut Vec<Slot>,
     ) {
         let Ask {
@@ -190,10 +242,8 @@ impl CandidateIndex {
             budget,
             saturation,
             per_sector,
+            ..
         } = *ask;
-        out.clear();
-        seen.start(slots);
-        let mut gathered = 0usize;
         let mut lists: Vec<&[Slot]> = Vec::new();
         if supplies {
             let (terms, hs) = side_keys(&q.needs);
@@ -226,12 +276,12 @@ impl CandidateIndex {
         // Rare keys first: they name what the firm is specifically about.
         lists.sort_by_key(|l| l.len());
         for l in lists {
-            let room = budget.max_candidates.saturating_sub(gathered);
+            let room = budget.max_candidates.saturating_sub(*gathered);
             if room == 0 {
                 break;
             }
             let l = &l[..l.len().min(room)];
-            gathered += l.len();
+            *gathered += l.len();
             out.extend(l.iter().copied().filter(|&s| seen.first(s)));
         }
         let table = SectorTable::shared();

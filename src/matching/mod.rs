@@ -7,6 +7,7 @@
 //! ([`rank`], through [`Matcher`]). [`synthetic`] generates profiles for benches and tests.
 
 pub mod config;
+pub mod fast;
 pub mod index;
 pub mod rank;
 pub mod score;

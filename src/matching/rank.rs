@@ -2,8 +2,11 @@
 //! and the scoring config, and answers top-k partner queries for one firm or all firms.
 
 use super::config::ScoringConfig;
+use super::fast::{FirmSigs, Signatures};
 use super::index::{Ask, Budget, CandidateIndex, Seen, Slot};
-use super::score::{combine, directed, explain_directed, DirectedScore, FirmFeatures, PairScore};
+use super::score::{
+    combine, directed, directed_by, explain_directed, DirectedScore, FirmFeatures, PairScore,
+};
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -95,16 +98,26 @@ pub struct Match {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MatcherStats {
     pub firms: u64,
-    /// Directed-or-pair scorings done by queries (candidates scored).
+    /// Directed-or-pair scorings done by queries (candidates scored in full).
     pub pairs_scored: u64,
+    /// Candidates proposed by the index to queries (scored, pruned or out of scope).
+    pub candidates: u64,
 }
 
 struct Entry {
     firm: Arc<Firm>,
     features: FirmFeatures,
+    sigs: FirmSigs,
     /// The id's first 8 bytes, big-endian, zero-padded: orders like the id unless equal,
     /// so ranking ties rarely need a string comparison.
     id_key: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SlotMeta {
+    province: Province,
+    product_class: u32,
+    need_class: u32,
 }
 
 fn id_key(id: &FirmId) -> u64 {
@@ -124,7 +137,11 @@ pub struct Matcher {
     free: Vec<Slot>,
     by_id: HashMap<FirmId, Slot>,
     index: CandidateIndex,
+    signatures: Signatures,
+    /// Per slot, what pruning reads of a candidate, packed apart from the entries.
+    meta: Vec<Option<SlotMeta>>,
     pairs_scored: AtomicU64,
+    candidates: AtomicU64,
 }
 
 impl Default for Matcher {
@@ -143,7 +160,10 @@ impl Matcher {
             free: Vec::new(),
             by_id: HashMap::new(),
             index: CandidateIndex::new(),
+            signatures: Signatures::default(),
+            meta: Vec::new(),
             pairs_scored: AtomicU64::new(0),
+            candidates: AtomicU64::new(0),
         }
     }
 
@@ -171,6 +191,7 @@ impl Matcher {
         config: ScoringConfig,
     ) -> Result<(), Vec<crate::domain::FieldError>> {
         config.validate()?;
+        self.signatures.reconfigure(&config);
         self.config = config;
         Ok(())
     }
@@ -199,6 +220,7 @@ impl Matcher {
         MatcherStats {
             firms: self.len() as u64,
             pairs_scored: self.pairs_scored.load(AtomicOrdering::Relaxed),
+            candidates: self.candidates.load(AtomicOrdering::Relaxed),
         }
     }
 
@@ -224,12 +246,28 @@ impl Matcher {
                 (self.slots.len() - 1) as Slot
             }
         };
-        self.index.insert(slot, &firm.id, &features);
+        self.index
+            .insert(slot, &firm.id, firm.profile.province, &features);
+        let sigs = self.signatures.add(
+            &features.products,
+            &features.needs,
+            &features.sectors,
+            &self.config,
+        );
         self.by_id.insert(firm.id.clone(), slot);
+        if self.meta.len() < self.slots.len() {
+            self.meta.resize(self.slots.len(), None);
+        }
+        self.meta[slot as usize] = Some(SlotMeta {
+            province: firm.profile.province,
+            product_class: sigs.product_class,
+            need_class: sigs.need_class,
+        });
         self.slots[slot as usize] = Some(Entry {
             id_key: id_key(&firm.id),
             firm,
             features,
+            sigs,
         });
     }
 
@@ -238,8 +276,10 @@ impl Matcher {
         let Some(slot) = self.by_id.remove(id) else {
             return false;
         };
+        self.meta[slot as usize] = None;
         if let Some(e) = self.slots[slot as usize].take() {
-            self.index.remove(slot, id, &e.features);
+            self.index
+                .remove(slot, id, e.firm.profile.province, &e.features);
         }
         self.free.push(slot);
         true
@@ -280,19 +320,7 @@ impl Matcher {
         query: &MatchQuery,
         candidates: impl Iterator<Item = Slot>,
     ) -> Vec<Match> {
-        let entry_of = |s: Slot| self.slots[s as usize].as_ref().expect("scored slot");
-        let cmp = |a: &(f64, Slot), b: &(f64, Slot)| {
-            b.0.total_cmp(&a.0).then_with(|| {
-                let (x, y) = (entry_of(a.1), entry_of(b.1));
-                x.id_key
-                    .cmp(&y.id_key)
-                    .then_with(|| x.firm.id.cmp(&y.firm.id))
-            })
-        };
-        // The best k so far, unordered; `worst` is the index of the one ranked last. Most
-        // candidates lose against the k-th score without touching ids or sorting.
-        let mut scored: Vec<(f64, Slot)> = Vec::with_capacity(query.k + 1);
-        let mut worst = 0usize;
+        let mut best = Best::new(query.k);
         let mut count = 0u64;
         for slot in candidates {
             if query.k == 0 {
@@ -309,19 +337,174 @@ impl Matcher {
             if s < query.min_score || s <= 0.0 {
                 continue;
             }
-            if scored.len() < query.k {
-                scored.push((s, slot));
-            } else if s >= scored[worst].0 && cmp(&(s, slot), &scored[worst]) == Ordering::Less {
-                scored[worst] = (s, slot);
-            } else {
-                continue;
-            }
-            worst = (0..scored.len())
-                .max_by(|&i, &j| cmp(&scored[i], &scored[j]))
-                .unwrap_or(0);
+            best.offer(self, s, slot);
         }
         self.pairs_scored.fetch_add(count, AtomicOrdering::Relaxed);
-        scored.sort_by(cmp);
+        self.finish(profile, q, query, best.items)
+    }
+
+    /// A directed fit of stored firms from the signature table: `bound` as in
+    /// [`directed_by`]. `by_supplier` reads the table rows of the supplier's products (the
+    /// query is the supplier), else those of the buyer's needs.
+    #[inline]
+    fn fit(
+        &self,
+        s: (&FirmFeatures, &FirmSigs),
+        b: (&FirmFeatures, &FirmSigs),
+        bound: bool,
+        by_supplier: bool,
+    ) -> f64 {
+        let sig = &self.signatures;
+        let (sp, bn) = (&s.1.products, &b.1.needs);
+        let cfg = &self.config;
+        if by_supplier {
+            directed_by(
+                s.0,
+                b.0,
+                cfg,
+                None,
+                |ni, pi| sig.sim_by_product(bn[ni], sp[pi]),
+                bound,
+            )
+        } else {
+            directed_by(s.0, b.0, cfg, None, |ni, pi| sig.sim(bn[ni], sp[pi]), bound)
+        }
+        .score
+    }
+
+    /// The ranking score of a stored partner from the signature table; equals
+    /// `rank_score` bit for bit.
+    fn rank_score_fast(&self, q: (&FirmFeatures, &FirmSigs), p: &Entry, d: Direction) -> f64 {
+        let p = (&p.features, &p.sigs);
+        match d {
+            Direction::Supplies => self.fit(p, q, false, false),
+            Direction::Buys => self.fit(q, p, false, true),
+            Direction::Both => combine(
+                self.fit(p, q, false, false),
+                self.fit(q, p, false, true),
+                &self.config,
+            ),
+        }
+    }
+
+    /// Top-k of a stored firm among `candidates`, pruning by class bounds: every candidate
+    /// gets the upper bound of its classes (computed once per class and query), the
+    /// strongest bounds are scored first to raise the k-th score, and a candidate is scored
+    /// only while its bound could still enter the top k (ties included, by id).
+    fn top_k_pruned(
+        &self,
+        me: Slot,
+        e: &Entry,
+        query: &MatchQuery,
+        candidates: &[Slot],
+        scratch: &mut Scratch,
+    ) -> Vec<Match> {
+        let profile = &e.firm.profile;
+        let q = (&e.features, &e.sigs);
+        let mut best = Best::new(query.k);
+        if query.k == 0 {
+            return Vec::new();
+        }
+        scratch.start(
+            (e.sigs.need_class, e.sigs.product_class),
+            self.signatures.product_classes(),
+            self.signatures.need_classes(),
+        );
+        let Scratch {
+            epochs,
+            supplies,
+            buys,
+            bounded,
+            ..
+        } = scratch;
+        let (epoch_a, epoch_b) = *epochs;
+        bounded.clear();
+        let (want_supplies, want_buys) = (
+            query.direction != Direction::Buys,
+            query.direction != Direction::Supplies,
+        );
+        let entry = |slot: Slot| {
+            let c = self.entry(slot).expect("stored slot");
+            (&c.features, &c.sigs)
+        };
+        for &slot in candidates {
+            let Some(meta) = self.meta[slot as usize] else {
+                continue;
+            };
+            if slot == me || !Self::in_scope(profile.province, meta.province, query.scope) {
+                continue;
+            }
+            let mut a = 0.0;
+            if want_supplies {
+                let m = &mut supplies[meta.product_class as usize];
+                if m.0 != epoch_a {
+                    *m = (epoch_a, self.fit(entry(slot), q, true, false));
+                }
+                a = m.1;
+            }
+            let mut b = 0.0;
+            if want_buys {
+                let m = &mut buys[meta.need_class as usize];
+                if m.0 != epoch_b {
+                    *m = (epoch_b, self.fit(q, entry(slot), true, true));
+                }
+                b = m.1;
+            }
+            let bound = match query.direction {
+                Direction::Supplies => a,
+                Direction::Buys => b,
+                Direction::Both => combine(a, b, &self.config),
+            };
+            if bound < query.min_score || bound <= 0.0 {
+                continue;
+            }
+            bounded.push((bound, slot));
+        }
+        // Strongest bounds first, in ranking order, so the k-th score rises at once.
+        let head = (4 * query.k).min(bounded.len());
+        if head < bounded.len() {
+            bounded.select_nth_unstable_by(head, |x, y| self.rank_cmp(x, y));
+        }
+        bounded[..head].sort_unstable_by(|x, y| self.rank_cmp(x, y));
+        let mut count = 0u64;
+        for &(bound, slot) in bounded.iter() {
+            if best.closed(self, bound, slot) {
+                continue;
+            }
+            let c = self.entry(slot).expect("bounded slot");
+            count += 1;
+            let s = self.rank_score_fast(q, c, query.direction);
+            if s < query.min_score || s <= 0.0 {
+                continue;
+            }
+            best.offer(self, s, slot);
+        }
+        self.pairs_scored.fetch_add(count, AtomicOrdering::Relaxed);
+        self.candidates
+            .fetch_add(candidates.len() as u64, AtomicOrdering::Relaxed);
+        self.finish(profile, q.0, query, best.items)
+    }
+
+    /// Ranking order: score descending, then firm id.
+    fn rank_cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
+        b.0.total_cmp(&a.0).then_with(|| {
+            let x = self.slots[a.1 as usize].as_ref().expect("scored slot");
+            let y = self.slots[b.1 as usize].as_ref().expect("scored slot");
+            x.id_key
+                .cmp(&y.id_key)
+                .then_with(|| x.firm.id.cmp(&y.firm.id))
+        })
+    }
+
+    /// The best k, sorted, with both directed fits and reasons.
+    fn finish(
+        &self,
+        profile: &FirmProfile,
+        q: &FirmFeatures,
+        query: &MatchQuery,
+        mut scored: Vec<(f64, Slot)>,
+    ) -> Vec<Match> {
+        scored.sort_by(|a, b| self.rank_cmp(a, b));
         scored
             .into_iter()
             .map(|(score, slot)| {
@@ -353,6 +536,7 @@ impl Matcher {
 
     fn query_candidates(
         &self,
+        me: Province,
         q: &FirmFeatures,
         query: &MatchQuery,
         seen: &mut Seen,
@@ -364,6 +548,7 @@ impl Matcher {
             budget: self.budget,
             saturation: self.config.sector_saturation as f32,
             per_sector: self.budget.sector_candidates.max(4 * query.k),
+            provinces: Province::ALL.map(|p| Self::in_scope(me, p, query.scope)),
         };
         self.index.candidates(q, &ask, self.slots.len(), seen, out);
     }
@@ -373,21 +558,27 @@ impl Matcher {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
         let mut cands = Vec::new();
-        self.query_candidates(&e.features, query, &mut Seen::default(), &mut cands);
-        Some(self.top_k(
-            Some(slot),
-            &e.firm.profile,
+        self.query_candidates(
+            e.firm.profile.province,
             &e.features,
             query,
-            cands.into_iter(),
-        ))
+            &mut Seen::default(),
+            &mut cands,
+        );
+        Some(self.top_k_pruned(slot, e, query, &cands, &mut Scratch::default()))
     }
 
     /// Top-k partners of a profile that need not be stored ("who would I meet?").
     pub fn matches_for_profile(&self, profile: &FirmProfile, query: &MatchQuery) -> Vec<Match> {
         let q = FirmFeatures::of(profile);
         let mut cands = Vec::new();
-        self.query_candidates(&q, query, &mut Seen::default(), &mut cands);
+        self.query_candidates(
+            profile.province,
+            &q,
+            query,
+            &mut Seen::default(),
+            &mut cands,
+        );
         self.top_k(None, profile, &q, query, cands.into_iter())
     }
 
@@ -408,7 +599,13 @@ impl Matcher {
     /// Top-k for every firm through the index, in parallel on the current rayon pool (run it
     /// inside `pool.install` to choose the pool). Sorted by firm id.
     pub fn rank_all(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
-        let ids = self.ids_sorted();
+        let mut ids = self.ids_sorted();
+        // Firms of the same need and product classes one after the other: their class
+        // bounds are shared (see `Scratch`). Answers are put back in id order at the end.
+        ids.sort_by_key(|&(id, slot)| {
+            let e = self.entry(slot).expect("indexed slot");
+            (e.sigs.need_class, e.sigs.product_class, id)
+        });
         // A few contiguous chunks per thread, each with one scratch: the scratch is as long
         // as the slot table, so it is allocated per chunk, not per rayon job.
         let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
@@ -416,23 +613,26 @@ impl Matcher {
             .par_chunks(chunk)
             .map(|part| {
                 let (mut seen, mut cands) = (Seen::default(), Vec::new());
+                let mut scratch = Scratch::default();
                 part.iter()
                     .map(|&(id, slot)| {
                         let e = self.entry(slot).expect("indexed slot");
-                        self.query_candidates(&e.features, query, &mut seen, &mut cands);
-                        let m = self.top_k(
-                            Some(slot),
-                            &e.firm.profile,
+                        self.query_candidates(
+                            e.firm.profile.province,
                             &e.features,
                             query,
-                            cands.iter().copied(),
+                            &mut seen,
+                            &mut cands,
                         );
+                        let m = self.top_k_pruned(slot, e, query, &cands, &mut scratch);
                         (id.clone(), m)
                     })
                     .collect()
             })
             .collect();
-        parts.into_iter().flatten().collect()
+        let mut all: Vec<(FirmId, Vec<Match>)> = parts.into_iter().flatten().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// Top-k for every firm by scoring every pair: for tests and recall measurement.
@@ -448,6 +648,87 @@ impl Matcher {
                 )
             })
             .collect()
+    }
+}
+
+/// The best k so far, unordered; `worst` indexes the one ranked last, so most candidates
+/// lose against the k-th score without touching ids or sorting.
+struct Best {
+    k: usize,
+    items: Vec<(f64, Slot)>,
+    worst: usize,
+}
+
+impl Best {
+    fn new(k: usize) -> Best {
+        Best {
+            k,
+            items: Vec::with_capacity(k + 1),
+            worst: 0,
+        }
+    }
+
+    fn offer(&mut self, m: &Matcher, s: f64, slot: Slot) {
+        if self.items.len() < self.k {
+            self.items.push((s, slot));
+        } else if s >= self.items[self.worst].0
+            && m.rank_cmp(&(s, slot), &self.items[self.worst]) == Ordering::Less
+        {
+            self.items[self.worst] = (s, slot);
+        } else {
+            return;
+        }
+        let items = &self.items;
+        self.worst = (0..items.len())
+            .max_by(|&i, &j| m.rank_cmp(&items[i], &items[j]))
+            .unwrap_or(0);
+    }
+
+    /// Whether a candidate scoring at most `bound` can no longer enter: the top k is full
+    /// and it would rank after the k-th even with its bound as score.
+    fn closed(&self, m: &Matcher, bound: f64, slot: Slot) -> bool {
+        self.items.len() == self.k && {
+            let w = self.items[self.worst];
+            bound < w.0 || (bound == w.0 && m.rank_cmp(&(bound, slot), &w) == Ordering::Greater)
+        }
+    }
+}
+
+/// Per-thread scratch of pruned queries: class bounds memoised by epoch, and the bounded
+/// candidates. A supplying bound depends on the query only through its need class (need
+/// texts and sectors), a buying bound only through its product class, so the memos stay
+/// valid across consecutive queries of the same classes.
+#[derive(Default)]
+struct Scratch {
+    /// The query's (need class, product class) the memos were filled for.
+    of: Option<(u32, u32)>,
+    epochs: (u32, u32),
+    supplies: Vec<(u32, f64)>,
+    buys: Vec<(u32, f64)>,
+    bounded: Vec<(f64, Slot)>,
+}
+
+fn next_epoch(epoch: &mut u32, memo: &mut [(u32, f64)]) {
+    *epoch = epoch.wrapping_add(1);
+    if *epoch == 0 {
+        memo.iter_mut().for_each(|m| m.0 = 0);
+        *epoch = 1;
+    }
+}
+
+impl Scratch {
+    fn start(&mut self, classes: (u32, u32), product_classes: usize, need_classes: usize) {
+        self.supplies
+            .resize(product_classes.max(self.supplies.len()), (0, 0.0));
+        self.buys
+            .resize(need_classes.max(self.buys.len()), (0, 0.0));
+        let old = self.of.replace(classes);
+        if old.map(|o| o.0) != Some(classes.0) {
+            next_epoch(&mut self.epochs.0, &mut self.supplies);
+        }
+        if old.map(|o| o.1) != Some(classes.1) {
+            next_epoch(&mut self.epochs.1, &mut self.buys);
+        }
     }
 }
 

@@ -270,7 +270,31 @@ pub fn directed(
     s: &FirmFeatures,
     b: &FirmFeatures,
     cfg: &ScoringConfig,
+    answers: Option<&mut Vec<NeedAnswer>>,
+) -> DirectedScore {
+    directed_by(
+        s,
+        b,
+        cfg,
+        answers,
+        |ni, pi| item_similarity(&b.needs[ni], &s.products[pi], cfg),
+        false,
+    )
+}
+
+/// The directed fit with item similarities from `sim(need index, product index)` (which must
+/// equal [`item_similarity`], e.g. read from a table). With `bound`, capacity counts as fully
+/// met and certification as held: the result is then an upper bound of the fit that depends
+/// only on the items' texts and the sectors, computed by the same operations in the same
+/// order, so it equals the fit exactly when capacity and certifications are met.
+#[inline]
+pub fn directed_by(
+    s: &FirmFeatures,
+    b: &FirmFeatures,
+    cfg: &ScoringConfig,
     mut answers: Option<&mut Vec<NeedAnswer>>,
+    sim: impl Fn(usize, usize) -> f64,
+    bound: bool,
 ) -> DirectedScore {
     let w = &cfg.weights;
     let item_weights = w.supply + w.capacity + w.certification;
@@ -290,13 +314,17 @@ pub fn directed(
     };
     for (ni, need) in needs.iter().enumerate() {
         let mut best: Option<(usize, f64)> = None;
-        for (pi, product) in s.products.iter().enumerate() {
-            let sim = item_similarity(need, product, cfg);
+        for pi in 0..s.products.len() {
+            let sim = sim(ni, pi);
             if sim >= cfg.min_item_similarity && best.is_none_or(|(_, x)| sim > x) {
                 best = Some((pi, sim));
             }
         }
-        let missing = need.required & !s.certifications;
+        let missing = if bound {
+            0
+        } else {
+            need.required & !s.certifications
+        };
         let halal_missing = missing & HALAL != 0;
         let certification = if need.required == 0 {
             1.0
@@ -305,7 +333,11 @@ pub fn directed(
         };
         let (capacity, similarity, fit) = match best {
             Some((pi, sim)) => {
-                let cap = capacity_fit(&s.products[pi].rate, &need.rate, cfg);
+                let cap = if bound {
+                    Some(1.0)
+                } else {
+                    capacity_fit(&s.products[pi].rate, &need.rate, cfg)
+                };
                 let cap_value = cap.unwrap_or(cfg.capacity_neutral);
                 let quality = if item_weights > 0.0 {
                     (w.supply + w.capacity * cap_value + w.certification * certification)
