@@ -98,6 +98,12 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(echo_request_id))
                 .wrap(TracingLogger::default())
         })
+        // A client gets 10 s to send its request head and 5 s to close after an answer;
+        // idle keep-alive connections are dropped after 30 s. Heavy work is bounded by its
+        // own time limit (solver budget) and by the heavy-job permits.
+        .client_request_timeout(std::time::Duration::from_secs(10))
+        .client_disconnect_timeout(std::time::Duration::from_secs(5))
+        .keep_alive(std::time::Duration::from_secs(30))
         .listen(listener)?;
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
