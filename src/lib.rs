@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod matching;
 pub mod planning;
+pub mod report;
 pub mod schedule;
 pub mod startup;
 pub mod store;

@@ -11,6 +11,7 @@ pub mod firms;
 pub mod health;
 pub mod import;
 pub mod matching;
+pub mod outcomes;
 pub mod reference;
 pub mod schedule;
 
@@ -121,6 +122,7 @@ impl utoipa::Modify for BearerScheme {
         (name = "matching", description = "Partner recommendations with reasons, scoring config"),
         (name = "events", description = "Forums: sessions and slots, participants, meeting requests, timetables"),
         (name = "schedule", description = "Timetables: the solver, a forum's schedule and repair, agendas and grids"),
+        (name = "outcomes", description = "What meetings led to: outcomes, deals, the forum's trade report, labels"),
         (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
         (name = "health", description = "Liveness and readiness"),
     ),
@@ -152,6 +154,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(schedule::repair)
                 .service(schedule::agenda)
                 .service(schedule::grid)
+                .service(outcomes::record_outcome)
+                .service(outcomes::replace_outcome)
+                .service(outcomes::get_outcome)
+                .service(outcomes::forum_report)
+                .service(outcomes::labels)
                 .service(events::create_event)
                 .service(events::list_events)
                 .service(events::get_event)

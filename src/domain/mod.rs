@@ -5,6 +5,7 @@
 pub mod event;
 pub mod firm;
 pub mod id;
+pub mod outcome;
 pub mod province;
 pub mod quantity;
 pub mod reference;

@@ -6,6 +6,7 @@
 use super::codec::{decode, encode, index_key, index_prefix};
 use super::{Store, StoreError};
 use crate::domain::event::{Event, MeetingRequest, Participant, RequestStatus};
+use crate::domain::outcome::Outcome;
 use crate::domain::{EventId, FirmId, RequestId};
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Serialize};
@@ -59,13 +60,15 @@ impl Store {
         let prefix = index_prefix(id.as_str());
         let participant_keys = self.keys_with_prefix(&self.participants, &prefix)?;
         let request_keys = self.keys_with_prefix(&self.requests, &prefix)?;
+        let outcome_keys = self.keys_with_prefix(&self.outcomes, &prefix)?;
         (
             &self.events,
             &self.participants,
             &self.requests,
             &self.schedules,
+            &self.outcomes,
         )
-            .transaction(|(events, participants, requests, schedules)| {
+            .transaction(|(events, participants, requests, schedules, outcomes)| {
                 if events.remove(id.as_str().as_bytes())?.is_none() {
                     return abort(not_found("event", id));
                 }
@@ -74,6 +77,9 @@ impl Store {
                 }
                 for key in &request_keys {
                     requests.remove(key.as_slice())?;
+                }
+                for key in &outcome_keys {
+                    outcomes.remove(key.as_slice())?;
                 }
                 schedules.remove(id.as_str().as_bytes())?;
                 Ok(())
@@ -245,6 +251,52 @@ impl Store {
         })?;
         self.flush()?;
         Ok(answered)
+    }
+
+    /// Records (or replaces) a meeting's outcome; with `expected_version`, only if the stored
+    /// one is at that version (0: none yet).
+    pub fn put_outcome(
+        &self,
+        event: &EventId,
+        outcome: Outcome,
+        expected_version: Option<u64>,
+    ) -> Result<Outcome, StoreError> {
+        let key = index_key(event.as_str(), &outcome.meeting_id);
+        let stored = (&self.events, &self.outcomes).transaction(|(events, outcomes)| {
+            if events.get(event.as_str().as_bytes())?.is_none() {
+                return abort(not_found("event", event));
+            }
+            let current = match outcomes.get(key.as_slice())? {
+                Some(bytes) => decode::<Outcome>(&bytes).or_else(abort)?.version,
+                None => 0,
+            };
+            if let Some(expected) = expected_version.filter(|&e| e != current) {
+                return abort(StoreError::VersionMismatch {
+                    id: outcome.meeting_id.clone(),
+                    expected,
+                    current,
+                });
+            }
+            let next = Outcome {
+                version: current + 1,
+                ..outcome.clone()
+            };
+            outcomes.insert(key.as_slice(), encode(&next))?;
+            Ok(next)
+        })?;
+        self.flush()?;
+        Ok(stored)
+    }
+
+    pub fn outcome(&self, event: &EventId, meeting: &str) -> Result<Option<Outcome>, StoreError> {
+        self.outcomes
+            .get(index_key(event.as_str(), meeting))?
+            .map(|b| decode(&b))
+            .transpose()
+    }
+
+    pub fn outcomes(&self, event: &EventId) -> Result<Vec<Outcome>, StoreError> {
+        self.values_with_prefix(&self.outcomes, &index_prefix(event.as_str()))
     }
 
     /// Stores a forum's schedule (any serialisable plan), replacing the previous one.

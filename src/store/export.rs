@@ -85,12 +85,13 @@ impl Store {
     }
 
     /// The trees of forums, in the order a restore needs them.
-    fn forum_trees(&self) -> [(&'static str, &sled::Tree); 4] {
+    fn forum_trees(&self) -> [(&'static str, &sled::Tree); 5] {
         [
             ("events", &self.events),
             ("participants", &self.participants),
             ("requests", &self.requests),
             ("schedules", &self.schedules),
+            ("outcomes", &self.outcomes),
         ]
     }
 

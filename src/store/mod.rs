@@ -83,6 +83,8 @@ pub struct Store {
     requests: sled::Tree,
     /// event → its current schedule.
     schedules: sled::Tree,
+    /// `event\0meeting id` → what the meeting led to.
+    outcomes: sled::Tree,
 }
 
 impl Store {
@@ -102,6 +104,7 @@ impl Store {
             participants: db.open_tree("participants")?,
             requests: db.open_tree("requests")?,
             schedules: db.open_tree("schedules")?,
+            outcomes: db.open_tree("outcomes")?,
             db,
         };
         store.migrate()?;

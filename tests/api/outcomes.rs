@@ -1,0 +1,263 @@
+use crate::helpers::spawn_app;
+use crate::helpers::{assert_problem, forum, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A forum of 16 demo firms with a generated timetable; returns its meetings.
+async fn forum_with_timetable(app: &TestApp) -> Vec<Value> {
+    let firms: Vec<Value> = mitra::demo::generate(21, 16)
+        .into_iter()
+        .map(|f| serde_json::to_value(f).unwrap())
+        .collect();
+    let report: Value = app
+        .import("application/json", Value::Array(firms).to_string(), "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    let all: Vec<Value> = report["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| json!({"firm_id": id}))
+        .collect();
+    app.call(
+        Method::POST,
+        "/v1/events/temu-bisnis-mataram/participants",
+        Some(&Value::Array(all)),
+    )
+    .await;
+    let plan: Value = app
+        .call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&json!({"time_limit_ms": 300, "min_score": 0.05})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let meetings = plan["meetings"].as_array().unwrap().clone();
+    assert!(meetings.len() >= 4, "{plan}");
+    meetings
+}
+
+fn outcome_path(meeting: &Value) -> String {
+    format!(
+        "/v1/events/temu-bisnis-mataram/meetings/{}/outcome",
+        meeting["id"].as_str().unwrap()
+    )
+}
+
+#[actix_web::test]
+async fn outcomes_add_up_in_the_report_and_give_labels() {
+    let app = spawn_app().await;
+    let meetings = forum_with_timetable(&app).await;
+    let deal = json!({"status": "held", "interest_a": "high", "interest_b": "high",
+        "deals": [{"product": "Kopi arabika", "value_idr": 36000000, "direction": "ntb_to_jatim",
+                   "volume": {"amount": 200, "unit": "kg", "per": "month"}},
+                  {"kind": "letter_of_intent", "product": "Kemasan", "value_idr": 4000000, "direction": "jatim_to_ntb"}]});
+    let outcomes = [
+        deal,
+        json!({"status": "held", "interest_a": "low"}),
+        json!({"status": "no_show", "no_show": "b"}),
+        json!({"status": "held"}),
+    ];
+    for (meeting, outcome) in meetings.iter().zip(&outcomes) {
+        let response = app
+            .call(Method::POST, &outcome_path(meeting), Some(outcome))
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+    let report: Value = app
+        .call(Method::GET, "/v1/events/temu-bisnis-mataram/report", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["meetings_planned"], meetings.len());
+    assert_eq!(report["meetings_held"], 3);
+    assert_eq!(report["meetings_no_show"], 1);
+    assert_eq!(report["meetings_unrecorded"], meetings.len() - 4);
+    assert_eq!(report["no_show_rate"], 0.25);
+    assert_eq!(
+        (
+            report["deals"].as_u64(),
+            report["letters_of_intent"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(report["trade_value_idr"], 40_000_000);
+    let by_direction = report["by_direction"].as_array().unwrap();
+    let sum: u64 = by_direction
+        .iter()
+        .map(|t| t["value_idr"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 40_000_000);
+    let sector_sum: u64 = report["by_sector"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["value_idr"].as_u64().unwrap())
+        .sum();
+    let regency_sum: u64 = report["by_regency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["value_idr"].as_u64().unwrap())
+        .sum();
+    assert_eq!((sector_sum, regency_sum), (40_000_000, 40_000_000));
+    assert_eq!(report["firms_with_deal"], 2);
+    let held_in_bands: u64 = report["by_score_band"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["meetings_held"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held_in_bands, 3);
+
+    let html = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report?format=html",
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<svg") && html.contains("Rp 40.000.000"));
+    let csv = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report?format=csv",
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("summary,trade,,,1,1,40000000")));
+
+    let labels = app
+        .call(Method::GET, "/v1/events/temu-bisnis-mataram/labels", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let grades: Vec<&str> = labels
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(labels.lines().next(), Some("firm_a,firm_b,grade"));
+    assert_eq!(grades, ["3", "1", "0"]);
+}
+
+#[actix_web::test]
+async fn only_the_two_firms_or_an_organizer_record_and_bad_outcomes_are_refused() {
+    let app = spawn_app().await;
+    let meetings = forum_with_timetable(&app).await;
+    let meeting = &meetings[0];
+    let a = meeting["a"].as_str().unwrap();
+    let outsider = meetings
+        .iter()
+        .flat_map(|m| [m["a"].as_str().unwrap(), m["b"].as_str().unwrap()])
+        .find(|f| *f != a && *f != meeting["b"].as_str().unwrap())
+        .unwrap();
+    let token_of = |id: &str| {
+        let path = format!("/v1/firms/{id}/token");
+        let app = &app;
+        async move {
+            app.call(Method::POST, &path, None)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let (own, other) = (token_of(a).await, token_of(outsider).await);
+    let held = json!({"status": "held", "interest_a": "high"});
+    assert_problem(
+        app.call_as(&other, Method::POST, &outcome_path(meeting), Some(&held))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let recorded: Value = app
+        .call_as(&own, Method::POST, &outcome_path(meeting), Some(&held))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(recorded["recorded_by"], a);
+    assert_eq!(recorded["version"], 1);
+    // A stale version is refused; the current one replaces.
+    let stale = json!({"status": "held", "interest_a": "low", "version": 0});
+    assert_problem(
+        app.call(Method::PUT, &outcome_path(meeting), Some(&stale))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    let fresh = json!({"status": "held", "interest_a": "low", "version": 1});
+    assert_eq!(
+        app.call(Method::PUT, &outcome_path(meeting), Some(&fresh))
+            .await
+            .status(),
+        200
+    );
+    let read: Value = app
+        .call(Method::GET, &outcome_path(meeting), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (read["interest_a"].as_str(), read["version"].as_u64()),
+        (Some("low"), Some(2))
+    );
+
+    let bad = json!({"status": "held", "deals": [{"product": "Kopi", "value_idr": 0, "direction": "east"}]});
+    let problem = assert_problem(
+        app.call(Method::POST, &outcome_path(meeting), Some(&bad))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["deals[0].value_idr", "deals[0].direction"]);
+    let unknown = "/v1/events/temu-bisnis-mataram/meetings/nobody~nowhere/outcome";
+    assert_problem(
+        app.call(Method::POST, unknown, Some(&held)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.call_as(
+            &own,
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report",
+            None,
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
