@@ -128,3 +128,25 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
         )
     }
 }
+
+/// `?format=` of the endpoints that answer in several formats.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct FormatQuery {
+    /// The answer's format; which ones an endpoint offers is in its description.
+    pub format: Option<String>,
+}
+
+impl FormatQuery {
+    /// The asked format, `default` when absent; 422 naming `format` when not offered.
+    pub fn pick(&self, default: &str, offered: &[&str]) -> Result<String, ApiError> {
+        let format = self.format.clone().unwrap_or_else(|| default.to_string());
+        if offered.contains(&format.as_str()) {
+            Ok(format)
+        } else {
+            Err(ApiError::invalid(
+                "format",
+                format!("'{format}' is not one of {}", offered.join(", ")),
+            ))
+        }
+    }
+}

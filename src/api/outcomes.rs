@@ -4,7 +4,8 @@
 use super::auth::Caller;
 use super::error::{ApiError, Problem};
 use super::events::{event_id, load_event};
-use super::extract::{JsonBody, QueryParams};
+use super::extract::{FormatQuery, JsonBody, QueryParams};
+use super::schedule::load_schedule;
 use super::AppState;
 use crate::domain::outcome::{Outcome, OutcomeInput};
 use crate::domain::EventId;
@@ -15,19 +16,7 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use utoipa::{IntoParams, ToSchema};
-
-async fn schedule_of(state: &AppState, id: &EventId) -> Result<ForumSchedule, ApiError> {
-    load_event(state, id).await?;
-    let store = state.store.clone();
-    let key = id.clone();
-    web::block(move || store.schedule::<ForumSchedule>(&key))
-        .await??
-        .ok_or_else(|| ApiError::NotFound {
-            what: "schedule of event",
-            id: id.to_string(),
-        })
-}
+use utoipa::ToSchema;
 
 /// Checks the meeting exists and the caller may speak for it (organizers, or one of its two
 /// firms); returns who records.
@@ -37,7 +26,7 @@ async fn meeting_access(
     id: &EventId,
     meeting: &str,
 ) -> Result<String, ApiError> {
-    let plan = schedule_of(state, id).await?;
+    let plan = load_schedule(state, id).await?;
     let m = plan
         .meetings
         .iter()
@@ -175,12 +164,6 @@ pub async fn get_outcome(
     Ok(HttpResponse::Ok().json(outcome))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ReportFormat {
-    /// `json` (default), `csv`, or `html` (a readable page with charts).
-    pub format: Option<String>,
-}
-
 async fn facts_and_outcomes(
     state: &AppState,
     id: &EventId,
@@ -224,7 +207,7 @@ async fn facts_and_outcomes(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ReportFormat),
+    params(("id" = String, Path, description = "Forum id"), FormatQuery),
     responses(
         (status = 200, description = "The report", content(
             (ForumReport = "application/json"),
@@ -242,19 +225,13 @@ pub async fn forum_report(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    format: QueryParams<ReportFormat>,
+    format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.format.unwrap_or_else(|| "json".into());
-    if !["json", "csv", "html"].contains(&format.as_str()) {
-        return Err(ApiError::invalid(
-            "format",
-            format!("'{format}' is not one of json, csv, html"),
-        ));
-    }
+    let format = format.0.pick("json", &["json", "csv", "html"])?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
-    let plan = schedule_of(&state, &id).await?;
+    let plan = load_schedule(&state, &id).await?;
     let (outcomes, facts) = facts_and_outcomes(&state, &id, &plan).await?;
     let result = report::forum_report(&plan, &outcomes, &facts, state.reference);
     Ok(match format.as_str() {
@@ -288,7 +265,7 @@ pub struct LabelledPair {
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ReportFormat),
+    params(("id" = String, Path, description = "Forum id"), FormatQuery),
     responses(
         (status = 200, description = "The labels", content(
             (Vec<LabelledPair> = "application/json"),
@@ -305,18 +282,12 @@ pub async fn labels(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    format: QueryParams<ReportFormat>,
+    format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.format.unwrap_or_else(|| "csv".into());
-    if !["json", "csv"].contains(&format.as_str()) {
-        return Err(ApiError::invalid(
-            "format",
-            format!("'{format}' is not one of csv, json"),
-        ));
-    }
+    let format = format.0.pick("csv", &["csv", "json"])?;
     let id = event_id(&id)?;
-    let plan = schedule_of(&state, &id).await?;
+    let plan = load_schedule(&state, &id).await?;
     let store = state.store.clone();
     let key = id.clone();
     let outcomes = web::block(move || store.outcomes(&key)).await??;

@@ -4,7 +4,9 @@
 use super::auth::Caller;
 use super::error::{ApiError, Problem};
 use super::events::{event_id, load_event};
-use super::extract::{is_json, media_type, parse_json, read_body, JsonBody, QueryParams};
+use super::extract::{
+    is_json, media_type, parse_json, read_body, FormatQuery, JsonBody, QueryParams,
+};
 use super::AppState;
 use crate::domain::event::Event;
 use crate::domain::{EventId, FieldError, FirmId};
@@ -16,7 +18,7 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// Largest body of a stateless solve (a 20 000-meeting forum is about 1.5 MB).
 pub const SOLVE_LIMIT: usize = 16 * 1024 * 1024;
@@ -258,7 +260,7 @@ pub async fn get_schedule(
     Ok(HttpResponse::Ok().json(plan))
 }
 
-async fn load_schedule(state: &AppState, id: &EventId) -> Result<ForumSchedule, ApiError> {
+pub async fn load_schedule(state: &AppState, id: &EventId) -> Result<ForumSchedule, ApiError> {
     load_event(state, id).await?;
     let store = state.store.clone();
     let key = id.clone();
@@ -372,12 +374,6 @@ pub async fn repair(
     Ok(HttpResponse::Ok().json(result))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct FormatQuery {
-    /// `json` (default), `csv`, `ics` for agendas; `csv` or `html` for the grid.
-    pub format: Option<String>,
-}
-
 /// Firm names and places for the exports.
 async fn cards(
     state: &AppState,
@@ -454,13 +450,7 @@ pub async fn agenda(
         id: firm.clone(),
     })?;
     caller.require_firm(&firm)?;
-    let format = format.0.format.unwrap_or_else(|| "json".into());
-    if !["json", "csv", "ics"].contains(&format.as_str()) {
-        return Err(ApiError::invalid(
-            "format",
-            format!("'{format}' is not one of json, csv, ics"),
-        ));
-    }
+    let format = format.0.pick("json", &["json", "csv", "ics"])?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
@@ -543,13 +533,7 @@ pub async fn grid(
     format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.format.unwrap_or_else(|| "csv".into());
-    if !["csv", "html"].contains(&format.as_str()) {
-        return Err(ApiError::invalid(
-            "format",
-            format!("'{format}' is not one of csv, html"),
-        ));
-    }
+    let format = format.0.pick("csv", &["csv", "html"])?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
