@@ -67,6 +67,10 @@ fn main() {
     let built = t.elapsed();
     println!("firms: {n}  threads: {}", rayon::current_num_threads());
     println!("generate: {:.2?}  build matcher: {:.2?}", generated, built);
+    println!(
+        "texts, classes (need, product), groups: {:?}",
+        matcher.shape()
+    );
 
     let before = matcher.stats();
     let (t, cpu) = (Instant::now(), cpu_seconds());

@@ -1,15 +1,20 @@
-//! The candidate index: posting lists from need and product terms (glossary concepts and
-//! words, HS-description words included), HS prefixes (2 and 4 digits) and IO sectors to the
-//! firms carrying them, so a query scores only plausible partners. Updated per firm.
+//! The candidate index: firms sharing a province, a product class and a need class (see
+//! [`super::fast`]) form a group, interchangeable for ranking bounds; posting lists go from
+//! need and product terms (glossary concepts and words, HS-description words included) and
+//! HS prefixes (2 and 4 digits) to the groups carrying them, so a query bounds groups, not
+//! firms, and walks the members of a group only while its bound can still enter the top k.
+//! Updated per firm.
 
 use super::score::{FirmFeatures, ItemFeatures};
-use super::sector::{SectorId, SectorTable, SECTORS};
 use super::text::{Term, TermId, WORD_WEIGHT};
 use crate::domain::{FirmId, Province};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// A firm's position in the matcher's slot table.
 pub type Slot = u32;
+
+/// A group's position in the index's group table.
+pub type GroupId = u32;
 
 /// Posting keys: a product/need term, or an HS prefix tagged with its length.
 fn hs_prefixes(hs: (u32, u8)) -> impl Iterator<Item = u64> {
@@ -44,7 +49,7 @@ fn side_keys(items: &[ItemFeatures]) -> (Vec<TermId>, Vec<u64>) {
     (terms, hs)
 }
 
-/// Per-query scratch marking the slots already proposed: de-duplicates candidates in
+/// Per-query scratch marking the groups already proposed: de-duplicates them in
 /// O(entries) without sorting. Reused across queries through the epoch counter.
 #[derive(Debug, Default)]
 pub struct Seen {
@@ -53,9 +58,9 @@ pub struct Seen {
 }
 
 impl Seen {
-    fn start(&mut self, slots: usize) {
-        if self.marks.len() < slots {
-            self.marks.resize(slots, 0);
+    pub fn start(&mut self, len: usize) {
+        if self.marks.len() < len {
+            self.marks.resize(len, 0);
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
@@ -64,10 +69,10 @@ impl Seen {
         }
     }
 
-    /// True the first time a slot is offered in this query.
+    /// True the first time a group is offered in this query.
     #[inline]
-    fn first(&mut self, slot: Slot) -> bool {
-        let m = &mut self.marks[slot as usize];
+    pub fn first(&mut self, g: GroupId) -> bool {
+        let m = &mut self.marks[g as usize];
         let new = *m != self.epoch;
         *m = self.epoch;
         new
@@ -75,27 +80,37 @@ impl Seen {
 }
 
 /// What one candidate query asks for: suppliers of the firm's needs and/or buyers of its
-/// products, within a budget; sector links with a coefficient ≥ `saturation` all count and
-/// each linked sector adds its `per_sector` lowest-id firms.
+/// products, in the wanted provinces.
 #[derive(Debug, Clone, Copy)]
 pub struct Ask {
     pub supplies: bool,
     pub buys: bool,
-    pub budget: Budget,
-    pub saturation: f32,
-    pub per_sector: usize,
     /// Partner provinces wanted (by position in [`Province::ALL`]): each province has its
     /// own postings, so an inter-province query never reads its own province's firms.
     pub provinces: [bool; 2],
 }
 
-/// Postings of the firms of each province.
+/// Firms of one province with the same product class and need class: the same texts and
+/// sectors, so the same ranking bounds against any query.
+#[derive(Debug, Default)]
+pub struct Group {
+    pub province_part: usize,
+    pub product_class: u32,
+    pub need_class: u32,
+    /// Members in id order: ranking breaks ties of equal scores by id.
+    pub members: Vec<(FirmId, Slot)>,
+}
+
+/// The groups and their postings, per province.
 #[derive(Debug)]
 pub struct CandidateIndex {
+    groups: Vec<Group>,
+    free: Vec<GroupId>,
+    by_classes: HashMap<(usize, u32, u32), GroupId>,
     parts: [Part; 2],
 }
 
-fn part_of(p: Province) -> usize {
+pub fn part_of(p: Province) -> usize {
     Province::ALL.iter().position(|&x| x == p).unwrap_or(0)
 }
 
@@ -108,67 +123,140 @@ impl Default for CandidateIndex {
 impl CandidateIndex {
     pub fn new() -> Self {
         CandidateIndex {
-            parts: [Part::new(), Part::new()],
+            groups: Vec::new(),
+            free: Vec::new(),
+            by_classes: HashMap::new(),
+            parts: [Part::default(), Part::default()],
         }
     }
 
-    pub fn insert(&mut self, slot: Slot, id: &FirmId, province: Province, f: &FirmFeatures) {
-        self.parts[part_of(province)].insert(slot, id, f);
+    /// Size of the group table (group ids are below it).
+    pub fn group_slots(&self) -> usize {
+        self.groups.len()
     }
 
-    pub fn remove(&mut self, slot: Slot, id: &FirmId, province: Province, f: &FirmFeatures) {
-        self.parts[part_of(province)].remove(slot, id, f);
+    pub fn group(&self, g: GroupId) -> &Group {
+        &self.groups[g as usize]
     }
 
-    /// Candidate partners of a firm with features `q` in the provinces of `ask`: suppliers
-    /// of its needs when `supplies`, buyers of its products when `buys`. De-duplicated
-    /// (`slots` bounds the slot numbers), in no particular order, may include the firm.
-    pub fn candidates(
+    /// Groups holding at least one firm.
+    pub fn groups(&self) -> usize {
+        self.by_classes.len()
+    }
+
+    /// Adds a firm of classes `(product class, need class)`.
+    pub fn insert(
+        &mut self,
+        slot: Slot,
+        id: &FirmId,
+        province: Province,
+        classes: (u32, u32),
+        f: &FirmFeatures,
+    ) {
+        let part = part_of(province);
+        let key = (part, classes.0, classes.1);
+        let g = match self.by_classes.get(&key) {
+            Some(&g) => g,
+            None => {
+                let g = self.free.pop().unwrap_or_else(|| {
+                    self.groups.push(Group::default());
+                    (self.groups.len() - 1) as GroupId
+                });
+                self.groups[g as usize] = Group {
+                    province_part: part,
+                    product_class: classes.0,
+                    need_class: classes.1,
+                    members: Vec::new(),
+                };
+                self.by_classes.insert(key, g);
+                self.parts[part].insert(g, f);
+                g
+            }
+        };
+        let members = &mut self.groups[g as usize].members;
+        let at = members.partition_point(|(m, _)| m < id);
+        members.insert(at, (id.clone(), slot));
+    }
+
+    /// Removes a firm inserted with the same arguments.
+    pub fn remove(
+        &mut self,
+        slot: Slot,
+        id: &FirmId,
+        province: Province,
+        classes: (u32, u32),
+        f: &FirmFeatures,
+    ) {
+        let part = part_of(province);
+        let key = (part, classes.0, classes.1);
+        let Some(&g) = self.by_classes.get(&key) else {
+            return;
+        };
+        let members = &mut self.groups[g as usize].members;
+        if let Ok(at) = members.binary_search_by(|m| m.0.cmp(id)) {
+            if members[at].1 == slot {
+                members.remove(at);
+            }
+        }
+        if members.is_empty() {
+            self.by_classes.remove(&key);
+            self.parts[part].remove(g, f);
+            self.free.push(g);
+        }
+    }
+
+    /// Groups that may hold partners of a firm with features `q` in the provinces of
+    /// `ask` by their texts: suppliers of its needs when `supplies`, buyers of its products
+    /// when `buys`. Appended to `out` unless `seen` already had them; in no particular
+    /// order.
+    pub fn text_groups(
         &self,
         q: &FirmFeatures,
         ask: &Ask,
-        slots: usize,
         seen: &mut Seen,
-        out: &mut Vec<Slot>,
+        out: &mut Vec<GroupId>,
     ) {
-        out.clear();
-        seen.start(slots);
-        let mut gathered = 0usize;
         for (part, _) in self.parts.iter().zip(ask.provinces).filter(|(_, w)| *w) {
-            part.candidates(q, ask, seen, &mut gathered, out);
+            part.candidates(q, ask, seen, out);
+        }
+    }
+
+    /// Every group of the provinces of `ask` not yet `seen`, appended to `out`.
+    pub fn other_groups(&self, ask: &Ask, seen: &mut Seen, out: &mut Vec<GroupId>) {
+        for (part, _) in self.parts.iter().zip(ask.provinces).filter(|(_, w)| *w) {
+            out.extend(part.all.iter().copied().filter(|&g| seen.first(g)));
         }
     }
 }
 
 #[derive(Debug, Default)]
 struct Part {
-    product_terms: HashMap<TermId, Vec<Slot>>,
-    need_terms: HashMap<TermId, Vec<Slot>>,
-    product_hs: HashMap<u64, Vec<Slot>>,
-    need_hs: HashMap<u64, Vec<Slot>>,
-    /// Firms of each IO sector in id order, so the sector-only candidates taken are the
-    /// ones ranking breaks ties for (lowest id first).
-    sector_firms: Vec<BTreeSet<(FirmId, Slot)>>,
+    product_terms: HashMap<TermId, Vec<GroupId>>,
+    need_terms: HashMap<TermId, Vec<GroupId>>,
+    product_hs: HashMap<u64, Vec<GroupId>>,
+    need_hs: HashMap<u64, Vec<GroupId>>,
+    /// Every group of the province.
+    all: Vec<GroupId>,
 }
 
-fn add(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
+fn add(map: &mut HashMap<u64, Vec<GroupId>>, keys: &[u64], g: GroupId) {
     for k in keys {
-        map.entry(*k).or_default().push(slot);
+        map.entry(*k).or_default().push(g);
     }
 }
 
-fn drop_slot(list: &mut Vec<Slot>, slot: Slot) {
-    // Order inside a posting list carries no meaning: candidates are de-duplicated and
-    // sorted before scoring.
-    if let Some(p) = list.iter().position(|&s| s == slot) {
+fn drop_group(list: &mut Vec<GroupId>, g: GroupId) {
+    // Order inside a posting list carries no meaning: groups are de-duplicated and
+    // ordered by bound before use.
+    if let Some(p) = list.iter().position(|&s| s == g) {
         list.swap_remove(p);
     }
 }
 
-fn remove(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
+fn remove(map: &mut HashMap<u64, Vec<GroupId>>, keys: &[u64], g: GroupId) {
     for k in keys {
         if let Some(list) = map.get_mut(k) {
-            drop_slot(list, slot);
+            drop_group(list, g);
             if list.is_empty() {
                 map.remove(k);
             }
@@ -176,147 +264,43 @@ fn remove(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
     }
 }
 
-/// Budget of one query: posting lists are read shortest first until `max_candidates`
-/// entries were gathered; sector links add at least `sector_candidates` firms each (4 × k when larger).
-#[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    pub max_candidates: usize,
-    pub sector_links: usize,
-    pub sector_candidates: usize,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            max_candidates: 50_000,
-            sector_links: 3,
-            sector_candidates: 64,
-        }
-    }
-}
-
 impl Part {
-    fn new() -> Self {
-        Part {
-            sector_firms: vec![BTreeSet::new(); SECTORS],
-            ..Default::default()
-        }
-    }
-
-    fn insert(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
+    fn insert(&mut self, g: GroupId, f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
-        add(&mut self.product_terms, &pt, slot);
-        add(&mut self.product_hs, &ph, slot);
-        add(&mut self.need_terms, &nt, slot);
-        add(&mut self.need_hs, &nh, slot);
-        for &s in &f.sectors {
-            self.sector_firms[s as usize].insert((id.clone(), slot));
-        }
+        add(&mut self.product_terms, &pt, g);
+        add(&mut self.product_hs, &ph, g);
+        add(&mut self.need_terms, &nt, g);
+        add(&mut self.need_hs, &nh, g);
+        self.all.push(g);
     }
 
-    fn remove(&mut self, slot: Slot, id: &FirmId, f: &FirmFeatures) {
+    fn remove(&mut self, g: GroupId, f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
-        remove(&mut self.product_terms, &pt, slot);
-        remove(&mut self.product_hs, &ph, slot);
-        remove(&mut self.need_terms, &nt, slot);
-        remove(&mut self.need_hs, &nh, slot);
-        for &s in &f.sectors {
-            self.sector_firms[s as usize].remove(&(id.clone(), slot));
-        }
+        remove(&mut self.product_terms, &pt, g);
+        remove(&mut self.product_hs, &ph, g);
+        remove(&mut self.need_terms, &nt, g);
+        remove(&mut self.need_hs, &nh, g);
+        drop_group(&mut self.all, g);
     }
 
-    /// This province's share of [`CandidateIndex::candidates`], appended to `out`.
-    fn candidates(
-        &self,
-        q: &FirmFeatures,
-        ask: &Ask,
-        seen: &mut Seen,
-        gathered: &mut usize,
-        out: &mut Vec<Slot>,
-    ) {
-        let Ask {
-            supplies,
-            buys,
-            budget,
-            saturation,
-            per_sector,
-            ..
-        } = *ask;
-        let mut lists: Vec<&[Slot]> = Vec::new();
-        if supplies {
+    /// This province's share of [`CandidateIndex::text_groups`], appended to `out`.
+    fn candidates(&self, q: &FirmFeatures, ask: &Ask, seen: &mut Seen, out: &mut Vec<GroupId>) {
+        let mut read = |map: &HashMap<u64, Vec<GroupId>>, keys: &[u64]| {
+            for list in keys.iter().filter_map(|k| map.get(k)) {
+                out.extend(list.iter().copied().filter(|&g| seen.first(g)));
+            }
+        };
+        if ask.supplies {
             let (terms, hs) = side_keys(&q.needs);
-            lists.extend(
-                terms
-                    .iter()
-                    .filter_map(|t| self.product_terms.get(t))
-                    .map(Vec::as_slice),
-            );
-            lists.extend(
-                hs.iter()
-                    .filter_map(|h| self.product_hs.get(h))
-                    .map(Vec::as_slice),
-            );
+            read(&self.product_terms, &terms);
+            read(&self.product_hs, &hs);
         }
-        if buys {
+        if ask.buys {
             let (terms, hs) = side_keys(&q.products);
-            lists.extend(
-                terms
-                    .iter()
-                    .filter_map(|t| self.need_terms.get(t))
-                    .map(Vec::as_slice),
-            );
-            lists.extend(
-                hs.iter()
-                    .filter_map(|h| self.need_hs.get(h))
-                    .map(Vec::as_slice),
-            );
-        }
-        // Rare keys first: they name what the firm is specifically about.
-        lists.sort_by_key(|l| l.len());
-        for l in lists {
-            let room = budget.max_candidates.saturating_sub(*gathered);
-            if room == 0 {
-                break;
-            }
-            let l = &l[..l.len().min(room)];
-            *gathered += l.len();
-            out.extend(l.iter().copied().filter(|&s| seen.first(s)));
-        }
-        let table = SectorTable::shared();
-        let mut links: Vec<(f32, SectorId)> = Vec::new();
-        for &s in &q.sectors {
-            if supplies {
-                links.extend(table.suppliers_of(s).iter().map(|&(i, a)| (a, i)));
-            }
-            if buys {
-                links.extend(table.buyers_of(s).iter().map(|&(j, a)| (a, j)));
-            }
-        }
-        links.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        // Every link whose sector fit is saturated scores alike, so all of them are read,
-        // plus the strongest few below saturation.
-        let mut taken: Vec<SectorId> = Vec::new();
-        let (mut unsaturated, mut added) = (0, 0);
-        for &(a, s) in &links {
-            if taken.contains(&s) {
-                continue;
-            }
-            if a < saturation {
-                // Small sectors may hold too few in-scope firms: read on until enough.
-                if unsaturated >= budget.sector_links && added >= 2 * per_sector {
-                    break;
-                }
-                unsaturated += 1;
-            }
-            taken.push(s);
-            for &(_, slot) in self.sector_firms[s as usize].iter().take(per_sector) {
-                added += 1;
-                if seen.first(slot) {
-                    out.push(slot);
-                }
-            }
+            read(&self.need_terms, &terms);
+            read(&self.need_hs, &hs);
         }
     }
 }

@@ -16,7 +16,6 @@ pub mod synthetic;
 pub mod text;
 
 pub use config::{HsLevels, ScoringConfig, Weights};
-pub use index::Budget;
 pub use rank::{recall, Direction, Match, MatchQuery, Matcher, MatcherStats, Partner, Scope};
 pub use score::{score_profiles, Components, DirectedScore, PairScore};
 

@@ -3,10 +3,12 @@
 
 use super::config::ScoringConfig;
 use super::fast::{FirmSigs, Signatures};
-use super::index::{Ask, Budget, CandidateIndex, Seen, Slot};
+use super::index::{Ask, CandidateIndex, GroupId, Seen, Slot};
 use super::score::{
-    combine, directed, directed_by, explain_directed, DirectedScore, FirmFeatures, PairScore,
+    combine, directed, directed_by, explain_directed, sector_fit, DirectedScore, FirmFeatures,
+    PairScore,
 };
+use super::sector::{SectorId, SECTORS};
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -113,13 +115,6 @@ struct Entry {
     id_key: u64,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct SlotMeta {
-    province: Province,
-    product_class: u32,
-    need_class: u32,
-}
-
 fn id_key(id: &FirmId) -> u64 {
     let mut b = [0u8; 8];
     let s = id.as_str().as_bytes();
@@ -132,14 +127,11 @@ fn id_key(id: &FirmId) -> u64 {
 /// call [`Matcher::upsert`] / [`Matcher::remove`] after every write.
 pub struct Matcher {
     config: ScoringConfig,
-    budget: Budget,
     slots: Vec<Option<Entry>>,
     free: Vec<Slot>,
     by_id: HashMap<FirmId, Slot>,
     index: CandidateIndex,
     signatures: Signatures,
-    /// Per slot, what pruning reads of a candidate, packed apart from the entries.
-    meta: Vec<Option<SlotMeta>>,
     pairs_scored: AtomicU64,
     candidates: AtomicU64,
 }
@@ -155,13 +147,11 @@ impl Matcher {
     pub fn new(config: ScoringConfig) -> Matcher {
         Matcher {
             config,
-            budget: Budget::default(),
             slots: Vec::new(),
             free: Vec::new(),
             by_id: HashMap::new(),
             index: CandidateIndex::new(),
             signatures: Signatures::default(),
-            meta: Vec::new(),
             pairs_scored: AtomicU64::new(0),
             candidates: AtomicU64::new(0),
         }
@@ -196,11 +186,6 @@ impl Matcher {
         Ok(())
     }
 
-    /// Sets the candidate budget (larger: better recall, slower queries).
-    pub fn set_budget(&mut self, budget: Budget) {
-        self.budget = budget;
-    }
-
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
@@ -222,6 +207,19 @@ impl Matcher {
             pairs_scored: self.pairs_scored.load(AtomicOrdering::Relaxed),
             candidates: self.candidates.load(AtomicOrdering::Relaxed),
         }
+    }
+
+    /// Distinct (need, product) texts, (need, product) classes and (province, product
+    /// class, need class) groups: how much ranking work firms share.
+    pub fn shape(&self) -> ((usize, usize), (usize, usize), usize) {
+        (
+            self.signatures.texts(),
+            (
+                self.signatures.need_classes(),
+                self.signatures.product_classes(),
+            ),
+            self.index.groups(),
+        )
     }
 
     fn entry(&self, slot: Slot) -> Option<&Entry> {
@@ -246,23 +244,20 @@ impl Matcher {
                 (self.slots.len() - 1) as Slot
             }
         };
-        self.index
-            .insert(slot, &firm.id, firm.profile.province, &features);
         let sigs = self.signatures.add(
             &features.products,
             &features.needs,
             &features.sectors,
             &self.config,
         );
+        self.index.insert(
+            slot,
+            &firm.id,
+            firm.profile.province,
+            (sigs.product_class, sigs.need_class),
+            &features,
+        );
         self.by_id.insert(firm.id.clone(), slot);
-        if self.meta.len() < self.slots.len() {
-            self.meta.resize(self.slots.len(), None);
-        }
-        self.meta[slot as usize] = Some(SlotMeta {
-            province: firm.profile.province,
-            product_class: sigs.product_class,
-            need_class: sigs.need_class,
-        });
         self.slots[slot as usize] = Some(Entry {
             id_key: id_key(&firm.id),
             firm,
@@ -276,10 +271,14 @@ impl Matcher {
         let Some(slot) = self.by_id.remove(id) else {
             return false;
         };
-        self.meta[slot as usize] = None;
         if let Some(e) = self.slots[slot as usize].take() {
-            self.index
-                .remove(slot, id, e.firm.profile.province, &e.features);
+            self.index.remove(
+                slot,
+                id,
+                e.firm.profile.province,
+                (e.sigs.product_class, e.sigs.need_class),
+                &e.features,
+            );
         }
         self.free.push(slot);
         true
@@ -387,16 +386,47 @@ impl Matcher {
         }
     }
 
-    /// Top-k of a stored firm among `candidates`, pruning by class bounds: every candidate
-    /// gets the upper bound of its classes (computed once per class and query), the
-    /// strongest bounds are scored first to raise the k-th score, and a candidate is scored
-    /// only while its bound could still enter the top k (ties included, by id).
+    /// The highest ranking score a partner can reach on sectors alone (no item of either
+    /// side answering the other), computed by the operations of [`directed_by`]: the
+    /// groups the text postings do not propose are read only while this can still enter.
+    fn sector_only_bound(&self, q: &FirmFeatures, d: Direction) -> f64 {
+        let cfg = &self.config;
+        let w = &cfg.weights;
+        let item_weights = w.supply + w.capacity + w.certification;
+        let total = item_weights + w.sector;
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let any: Vec<SectorId> = (0..SECTORS as SectorId).collect();
+        let score =
+            |sector: f64| super::score::unit((item_weights * 0.0 + w.sector * sector) / total);
+        let a = score(sector_fit(&any, &q.sectors, cfg));
+        let b = score(sector_fit(&q.sectors, &any, cfg));
+        match d {
+            Direction::Supplies => a,
+            Direction::Buys => b,
+            Direction::Both => combine(a, b, cfg),
+        }
+    }
+
+    fn ask(me: Province, query: &MatchQuery) -> Ask {
+        Ask {
+            supplies: query.direction != Direction::Buys,
+            buys: query.direction != Direction::Supplies,
+            provinces: Province::ALL.map(|p| Self::in_scope(me, p, query.scope)),
+        }
+    }
+
+    /// Top-k of a stored firm, by groups: every candidate group gets the exact upper bound
+    /// of its classes (computed once per class and query), the strongest groups are walked
+    /// first to raise the k-th score, and a group's members (in id order) are scored only
+    /// while the bound could still enter the top k (ties included, by id). Groups the text
+    /// postings miss can only score on sectors; they are read when that could still enter.
     fn top_k_pruned(
         &self,
         me: Slot,
         e: &Entry,
         query: &MatchQuery,
-        candidates: &[Slot],
         scratch: &mut Scratch,
     ) -> Vec<Match> {
         let profile = &e.firm.profile;
@@ -410,6 +440,40 @@ impl Matcher {
             self.signatures.product_classes(),
             self.signatures.need_classes(),
         );
+        let ask = Self::ask(profile.province, query);
+        let mut groups = std::mem::take(&mut scratch.groups);
+        groups.clear();
+        scratch.seen.start(self.index.group_slots());
+        self.index
+            .text_groups(&e.features, &ask, &mut scratch.seen, &mut groups);
+        let mut counts = (0u64, 0u64);
+        self.walk_groups(me, q, query, &groups, scratch, &mut best, &mut counts);
+        if !best.full() || best.kth() <= self.sector_only_bound(&e.features, query.direction) {
+            groups.clear();
+            self.index
+                .other_groups(&ask, &mut scratch.seen, &mut groups);
+            self.walk_groups(me, q, query, &groups, scratch, &mut best, &mut counts);
+        }
+        scratch.groups = groups;
+        self.pairs_scored
+            .fetch_add(counts.0, AtomicOrdering::Relaxed);
+        self.candidates.fetch_add(counts.1, AtomicOrdering::Relaxed);
+        self.finish(profile, q.0, query, best.items)
+    }
+
+    /// Offers the members of `groups` to `best` in bound order; `counts` adds the pairs
+    /// scored and the candidate firms proposed.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_groups(
+        &self,
+        me: Slot,
+        q: (&FirmFeatures, &FirmSigs),
+        query: &MatchQuery,
+        groups: &[GroupId],
+        scratch: &mut Scratch,
+        best: &mut Best,
+        counts: &mut (u64, u64),
+    ) {
         let Scratch {
             epochs,
             supplies,
@@ -427,26 +491,23 @@ impl Matcher {
             let c = self.entry(slot).expect("stored slot");
             (&c.features, &c.sigs)
         };
-        for &slot in candidates {
-            let Some(meta) = self.meta[slot as usize] else {
-                continue;
-            };
-            if slot == me || !Self::in_scope(profile.province, meta.province, query.scope) {
-                continue;
-            }
+        for &g in groups {
+            let group = self.index.group(g);
+            let first = group.members[0].1;
+            counts.1 += group.members.len() as u64;
             let mut a = 0.0;
             if want_supplies {
-                let m = &mut supplies[meta.product_class as usize];
+                let m = &mut supplies[group.product_class as usize];
                 if m.0 != epoch_a {
-                    *m = (epoch_a, self.fit(entry(slot), q, true, false));
+                    *m = (epoch_a, self.fit(entry(first), q, true, false));
                 }
                 a = m.1;
             }
             let mut b = 0.0;
             if want_buys {
-                let m = &mut buys[meta.need_class as usize];
+                let m = &mut buys[group.need_class as usize];
                 if m.0 != epoch_b {
-                    *m = (epoch_b, self.fit(q, entry(slot), true, true));
+                    *m = (epoch_b, self.fit(q, entry(first), true, true));
                 }
                 b = m.1;
             }
@@ -458,31 +519,38 @@ impl Matcher {
             if bound < query.min_score || bound <= 0.0 {
                 continue;
             }
-            bounded.push((bound, slot));
+            bounded.push((bound, first, g));
         }
         // Strongest bounds first, in ranking order, so the k-th score rises at once.
+        let order = |x: &(f64, Slot, GroupId), y: &(f64, Slot, GroupId)| {
+            self.rank_cmp(&(x.0, x.1), &(y.0, y.1))
+        };
         let head = (4 * query.k).min(bounded.len());
         if head < bounded.len() {
-            bounded.select_nth_unstable_by(head, |x, y| self.rank_cmp(x, y));
+            bounded.select_nth_unstable_by(head, order);
         }
-        bounded[..head].sort_unstable_by(|x, y| self.rank_cmp(x, y));
-        let mut count = 0u64;
-        for &(bound, slot) in bounded.iter() {
-            if best.closed(self, bound, slot) {
+        bounded[..head].sort_unstable_by(order);
+        for &(bound, first, g) in bounded.iter() {
+            // Members follow `first` in id order: closed for it, closed for all.
+            if best.closed(self, bound, first) {
                 continue;
             }
-            let c = self.entry(slot).expect("bounded slot");
-            count += 1;
-            let s = self.rank_score_fast(q, c, query.direction);
-            if s < query.min_score || s <= 0.0 {
-                continue;
+            for &(_, slot) in &self.index.group(g).members {
+                if slot == me {
+                    continue;
+                }
+                if best.closed(self, bound, slot) {
+                    break;
+                }
+                let c = self.entry(slot).expect("grouped slot");
+                counts.0 += 1;
+                let s = self.rank_score_fast(q, c, query.direction);
+                if s < query.min_score || s <= 0.0 {
+                    continue;
+                }
+                best.offer(self, s, slot);
             }
-            best.offer(self, s, slot);
         }
-        self.pairs_scored.fetch_add(count, AtomicOrdering::Relaxed);
-        self.candidates
-            .fetch_add(candidates.len() as u64, AtomicOrdering::Relaxed);
-        self.finish(profile, q.0, query, best.items)
     }
 
     /// Ranking order: score descending, then firm id.
@@ -534,51 +602,40 @@ impl Matcher {
             .collect()
     }
 
-    fn query_candidates(
-        &self,
-        me: Province,
-        q: &FirmFeatures,
-        query: &MatchQuery,
-        seen: &mut Seen,
-        out: &mut Vec<Slot>,
-    ) {
-        let ask = Ask {
-            supplies: query.direction != Direction::Buys,
-            buys: query.direction != Direction::Supplies,
-            budget: self.budget,
-            saturation: self.config.sector_saturation as f32,
-            per_sector: self.budget.sector_candidates.max(4 * query.k),
-            provinces: Province::ALL.map(|p| Self::in_scope(me, p, query.scope)),
-        };
-        self.index.candidates(q, &ask, self.slots.len(), seen, out);
-    }
-
     /// Top-k partners of a stored firm through the index; `None` for an unknown id.
     pub fn matches_for(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
-        let mut cands = Vec::new();
-        self.query_candidates(
-            e.firm.profile.province,
-            &e.features,
-            query,
-            &mut Seen::default(),
-            &mut cands,
-        );
-        Some(self.top_k_pruned(slot, e, query, &cands, &mut Scratch::default()))
+        Some(self.top_k_pruned(slot, e, query, &mut Scratch::default()))
     }
 
-    /// Top-k partners of a profile that need not be stored ("who would I meet?").
+    /// Top-k partners of a profile that need not be stored ("who would I meet?"): every
+    /// member of the groups its texts reach is scored, and the other groups when a partner
+    /// scoring on sectors alone could still enter.
     pub fn matches_for_profile(&self, profile: &FirmProfile, query: &MatchQuery) -> Vec<Match> {
         let q = FirmFeatures::of(profile);
-        let mut cands = Vec::new();
-        self.query_candidates(
-            profile.province,
-            &q,
-            query,
-            &mut Seen::default(),
-            &mut cands,
-        );
+        let ask = Self::ask(profile.province, query);
+        let (mut seen, mut groups) = (Seen::default(), Vec::new());
+        seen.start(self.index.group_slots());
+        self.index.text_groups(&q, &ask, &mut seen, &mut groups);
+        let members = |groups: &[GroupId]| -> Vec<Slot> {
+            groups
+                .iter()
+                .flat_map(|&g| self.index.group(g).members.iter().map(|m| m.1))
+                .collect()
+        };
+        let mut cands = members(&groups);
+        let found = self.top_k(None, profile, &q, query, cands.iter().copied());
+        let open = found.len() < query.k
+            || found
+                .last()
+                .is_some_and(|m| m.score <= self.sector_only_bound(&q, query.direction));
+        if !open {
+            return found;
+        }
+        groups.clear();
+        self.index.other_groups(&ask, &mut seen, &mut groups);
+        cands.extend(members(&groups));
         self.top_k(None, profile, &q, query, cands.into_iter())
     }
 
@@ -599,6 +656,16 @@ impl Matcher {
     /// Top-k for every firm through the index, in parallel on the current rayon pool (run it
     /// inside `pool.install` to choose the pool). Sorted by firm id.
     pub fn rank_all(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
+        self.rank_all_with_progress(query, &|_| {})
+    }
+
+    /// [`Matcher::rank_all`], calling `progress(n)` after each chunk of `n` firms is ranked
+    /// (from the ranking threads; the calls total the number of firms).
+    pub fn rank_all_with_progress(
+        &self,
+        query: &MatchQuery,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Vec<(FirmId, Vec<Match>)> {
         let mut ids = self.ids_sorted();
         // Firms of the same need and product classes one after the other: their class
         // bounds are shared (see `Scratch`). Answers are put back in id order at the end.
@@ -607,27 +674,21 @@ impl Matcher {
             (e.sigs.need_class, e.sigs.product_class, id)
         });
         // A few contiguous chunks per thread, each with one scratch: the scratch is as long
-        // as the slot table, so it is allocated per chunk, not per rayon job.
+        // as the class and group tables, so it is allocated per chunk, not per firm.
         let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
         let parts: Vec<Vec<(FirmId, Vec<Match>)>> = ids
             .par_chunks(chunk)
             .map(|part| {
-                let (mut seen, mut cands) = (Seen::default(), Vec::new());
                 let mut scratch = Scratch::default();
-                part.iter()
+                let ranked: Vec<(FirmId, Vec<Match>)> = part
+                    .iter()
                     .map(|&(id, slot)| {
                         let e = self.entry(slot).expect("indexed slot");
-                        self.query_candidates(
-                            e.firm.profile.province,
-                            &e.features,
-                            query,
-                            &mut seen,
-                            &mut cands,
-                        );
-                        let m = self.top_k_pruned(slot, e, query, &cands, &mut scratch);
-                        (id.clone(), m)
+                        (id.clone(), self.top_k_pruned(slot, e, query, &mut scratch))
                     })
-                    .collect()
+                    .collect();
+                progress(part.len());
+                ranked
             })
             .collect();
         let mut all: Vec<(FirmId, Vec<Match>)> = parts.into_iter().flatten().collect();
@@ -684,6 +745,15 @@ impl Best {
             .unwrap_or(0);
     }
 
+    fn full(&self) -> bool {
+        self.items.len() == self.k
+    }
+
+    /// The k-th score (the lowest kept); only when full.
+    fn kth(&self) -> f64 {
+        self.items[self.worst].0
+    }
+
     /// Whether a candidate scoring at most `bound` can no longer enter: the top k is full
     /// and it would rank after the k-th even with its bound as score.
     fn closed(&self, m: &Matcher, bound: f64, slot: Slot) -> bool {
@@ -694,8 +764,8 @@ impl Best {
     }
 }
 
-/// Per-thread scratch of pruned queries: class bounds memoised by epoch, and the bounded
-/// candidates. A supplying bound depends on the query only through its need class (need
+/// Per-thread scratch of pruned queries: class bounds memoised by epoch, the candidate
+/// groups and their marks. A supplying bound depends on the query only through its need class (need
 /// texts and sectors), a buying bound only through its product class, so the memos stay
 /// valid across consecutive queries of the same classes.
 #[derive(Default)]
@@ -705,7 +775,10 @@ struct Scratch {
     epochs: (u32, u32),
     supplies: Vec<(u32, f64)>,
     buys: Vec<(u32, f64)>,
-    bounded: Vec<(f64, Slot)>,
+    /// Candidate groups with their bound and first member.
+    bounded: Vec<(f64, Slot, GroupId)>,
+    groups: Vec<GroupId>,
+    seen: Seen,
 }
 
 fn next_epoch(epoch: &mut u32, memo: &mut [(u32, f64)]) {
