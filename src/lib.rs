@@ -6,6 +6,7 @@
 pub mod api;
 pub mod demo;
 pub mod domain;
+pub mod gen;
 pub mod matching;
 pub mod planning;
 pub mod schedule;
