@@ -5,8 +5,12 @@
 //! Pure like the matching core: inputs are firms, labels and configs in memory; no HTTP,
 //! no storage, no clock. Every random choice takes a seed, so runs repeat exactly.
 
+pub mod evaluate;
 pub mod labels;
 pub mod metrics;
 
+pub use evaluate::{
+    evaluate, render_table, EvalOptions, EvaluationReport, Evaluator, SystemReport,
+};
 pub use labels::{Label, LabelError, LabelSet};
 pub use metrics::{Bootstrap, Estimate};
