@@ -408,7 +408,7 @@ pub fn render_table(report: &EvaluationReport) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::gen::{generate, GenConfig};
     use crate::tuning::labels::Label;

@@ -8,9 +8,11 @@
 pub mod evaluate;
 pub mod labels;
 pub mod metrics;
+pub mod search;
 
 pub use evaluate::{
     evaluate, render_table, EvalOptions, EvaluationReport, Evaluator, SystemReport,
 };
 pub use labels::{Label, LabelError, LabelSet};
 pub use metrics::{Bootstrap, Estimate};
+pub use search::{tune, FoldReport, Progress, SearchOptions, TuneReport};
