@@ -6,6 +6,7 @@
 pub mod api;
 pub mod demo;
 pub mod domain;
+pub mod gen;
 pub mod matching;
 pub mod planning;
 pub mod report;
@@ -13,3 +14,4 @@ pub mod schedule;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod tuning;

@@ -114,6 +114,55 @@ enum Command {
         /// The export file.
         file: PathBuf,
     },
+    /// Write a benchmark with hidden ground truth: DIR/firms.json, DIR/firms.csv, DIR/labels.csv.
+    Gen {
+        #[arg(long, default_value_t = 1000)]
+        firms: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Grade-0 pairs sampled per firm for the labels.
+        #[arg(long, default_value_t = 20)]
+        negatives: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure ranking quality against labelled pairs, beside random, sector-only and
+    /// names-only baselines.
+    Evaluate {
+        /// Labels: CSV `firm_a,firm_b,grade` or JSON `[{"a","b","grade"}]`.
+        #[arg(long)]
+        labels: PathBuf,
+        /// A JSON array of firm profiles; the store in --data-dir when absent.
+        #[arg(long)]
+        firms: Option<PathBuf>,
+        /// A scoring config (the body of PUT /v1/scoring/config); the default when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write the report as JSON here too.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Search scoring weights and thresholds against labelled pairs (k-fold cross-validated).
+    Tune {
+        #[arg(long)]
+        labels: PathBuf,
+        /// A JSON array of firm profiles; the store in --data-dir when absent.
+        #[arg(long)]
+        firms: Option<PathBuf>,
+        /// Start from this config instead of the default.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Config evaluations per search run (there are folds + 1 runs).
+        #[arg(long, default_value_t = 40)]
+        budget: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where the best config goes (the body PUT /v1/scoring/config accepts).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -210,6 +259,45 @@ fn main() -> anyhow::Result<()> {
             eprintln!("imported {count} records into {}", cli.data_dir.display());
             Ok(())
         }
+        Command::Gen {
+            firms,
+            seed,
+            negatives,
+            out,
+        } => gen_benchmark(firms, seed, negatives, &out),
+        Command::Evaluate {
+            labels,
+            firms,
+            config,
+            json,
+        } => evaluate_labels(
+            &cli.data_dir,
+            &labels,
+            firms.as_deref(),
+            config.as_deref(),
+            json.as_deref(),
+        ),
+        Command::Tune {
+            labels,
+            firms,
+            config,
+            folds,
+            budget,
+            seed,
+            out,
+        } => tune_config(
+            &cli.data_dir,
+            &labels,
+            firms.as_deref(),
+            config.as_deref(),
+            mitra::tuning::SearchOptions {
+                seed,
+                folds,
+                budget,
+                start: mitra::matching::ScoringConfig::default(),
+            },
+            &out,
+        ),
     }
 }
 
@@ -462,4 +550,184 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         );
         app.run_until_stopped().await
     })
+}
+
+// ---- gen, evaluate, tune: benchmark data and ranking quality (see `mitra::tuning`).
+
+fn gen_benchmark(
+    firms: usize,
+    seed: u64,
+    negatives: usize,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let bench = mitra::gen::generate(&mitra::gen::GenConfig {
+        seed,
+        firms,
+        negatives_per_firm: negatives,
+        ..mitra::gen::GenConfig::default()
+    });
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let write = |name: &str, body: &[u8]| {
+        let path = out.join(name);
+        std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))
+    };
+    write("firms.json", &serde_json::to_vec_pretty(&bench.firms)?)?;
+    let parsed = demo_firms(bench.firms, chrono::Utc::now())?;
+    write("firms.csv", &mitra::api::csv_format::write_firms(&parsed)?)?;
+    write(
+        "labels.csv",
+        mitra::tuning::labels::write_csv(&bench.labels).as_bytes(),
+    )?;
+    let positives = bench.labels.iter().filter(|l| l.grade > 0).count();
+    eprintln!(
+        "wrote {firms} firms and {} labelled pairs ({positives} with grade ≥ 1) to {} (seed {seed})",
+        bench.labels.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Firms from a JSON array of profiles, or else from the store.
+fn load_firms(
+    data_dir: &std::path::Path,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<std::sync::Arc<mitra::domain::Firm>>> {
+    let firms = match file {
+        Some(path) => {
+            let text =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let inputs: Vec<mitra::domain::FirmInput> = serde_json::from_slice(&text)
+                .with_context(|| {
+                    format!("{} is not a JSON array of firm profiles", path.display())
+                })?;
+            let reference = mitra::domain::Reference::shared();
+            let now = chrono::Utc::now();
+            inputs
+                .into_iter()
+                .enumerate()
+                .map(|(i, input)| {
+                    let (id, profile) = input
+                        .parse(reference)
+                        .map_err(|e| anyhow::anyhow!("firm [{i}]: {}", print_field_errors(&e)))?;
+                    Ok(mitra::domain::Firm {
+                        id: id.ok_or_else(|| anyhow::anyhow!("firm [{i}] has no id"))?,
+                        profile,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?
+        }
+        None => Store::open(data_dir)?
+            .all_firms()
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(firms.into_iter().map(std::sync::Arc::new).collect())
+}
+
+fn load_labels(path: &std::path::Path) -> anyhow::Result<mitra::tuning::LabelSet> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let labels = mitra::tuning::labels::read_any(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(mitra::tuning::LabelSet::new(&labels))
+}
+
+fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<mitra::matching::ScoringConfig> {
+    let Some(path) = path else {
+        return Ok(mitra::matching::ScoringConfig::default());
+    };
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let config: mitra::matching::ScoringConfig = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a scoring config", path.display()))?;
+    config.validate().map_err(|e| print_field_errors(&e))?;
+    Ok(config)
+}
+
+fn evaluate_labels(
+    data_dir: &std::path::Path,
+    labels: &std::path::Path,
+    firms: Option<&std::path::Path>,
+    config: Option<&std::path::Path>,
+    json: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let labels = load_labels(labels)?;
+    let config = load_config(config)?;
+    let firms = load_firms(data_dir, firms)?;
+    let started = std::time::Instant::now();
+    let report = mitra::tuning::evaluate(
+        firms,
+        &labels,
+        &config,
+        mitra::tuning::EvalOptions::default(),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    print!("{}", mitra::tuning::render_table(&report));
+    eprintln!("evaluated in {} ms", started.elapsed().as_millis());
+    if let Some(path) = json {
+        write_or_print(Some(path), &serde_json::to_vec_pretty(&report)?)?;
+    }
+    Ok(())
+}
+
+fn tune_config(
+    data_dir: &std::path::Path,
+    labels: &std::path::Path,
+    firms: Option<&std::path::Path>,
+    config: Option<&std::path::Path>,
+    mut options: mitra::tuning::SearchOptions,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    options.start = load_config(config)?;
+    let labels = load_labels(labels)?;
+    let firms = load_firms(data_dir, firms)?;
+    let started = std::time::Instant::now();
+    let eval_options = mitra::tuning::EvalOptions::default();
+    let mut evaluator = mitra::tuning::Evaluator::new(firms, &labels, eval_options);
+    let bar = indicatif::ProgressBar::new((options.budget * (options.folds.max(2) + 1)) as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = mitra::tuning::tune(&mut evaluator, &options, &mut |p| {
+        bar.set_position(p.done as u64);
+        let run = if p.fold == 0 {
+            "all queries".to_string()
+        } else {
+            format!("fold {}", p.fold)
+        };
+        bar.set_message(format!("{run}: best NDCG@10 {:.4}", p.best));
+    })
+    .map_err(|e| anyhow::anyhow!(e))?;
+    bar.finish_and_clear();
+    let took = started.elapsed();
+    println!(
+        "best config:\n{}",
+        serde_json::to_string_pretty(&report.best)?
+    );
+    println!(
+        "NDCG@10 ({} queries, {}-fold cross-validation, {} configs evaluated in {:.1} s):",
+        report.queries,
+        report.folds.len(),
+        report.evaluations,
+        took.as_secs_f64()
+    );
+    println!("              train   validation");
+    println!(
+        "  start     {:.4}     {:.4}",
+        report.start_train, report.start_validation
+    );
+    println!(
+        "  tuned     {:.4}     {:.4}",
+        report.best_train, report.best_validation
+    );
+    let full = evaluator
+        .report(&[("start", &report.start), ("tuned", &report.best)])
+        .map_err(|e| anyhow::anyhow!(e))?;
+    print!("{}", mitra::tuning::render_table(&full));
+    std::fs::write(out, serde_json::to_vec_pretty(&report.best)?)
+        .with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("wrote the best config to {}", out.display());
+    Ok(())
 }
