@@ -78,6 +78,23 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Rank every firm in the store (all firms' top partners) and print a summary.
+    Rank {
+        /// Partners per firm.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0.05)]
+        min_score: f64,
+        /// supplies, buys or both.
+        #[arg(long, default_value = "both", value_parser = ["supplies", "buys", "both"])]
+        direction: String,
+        /// other (province), same or both.
+        #[arg(long, default_value = "other", value_parser = ["other", "same", "both"])]
+        scope: String,
+        /// Write every firm's list as JSON Lines here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Make a forum's timetable from the store (`--event`), or solve a problem file
     /// (`--solve request.json`, the body of POST /v1/schedule/solve).
     Schedule {
@@ -214,6 +231,20 @@ fn main() -> anyhow::Result<()> {
             eprintln!("wrote {firms} demo firms (seed {seed})");
             Ok(())
         }
+        Command::Rank {
+            limit,
+            min_score,
+            direction,
+            scope,
+            out,
+        } => rank(
+            &cli.data_dir,
+            limit,
+            min_score,
+            &direction,
+            &scope,
+            out.as_deref(),
+        ),
         Command::Schedule {
             event,
             solve,
@@ -299,6 +330,83 @@ fn main() -> anyhow::Result<()> {
             &out,
         ),
     }
+}
+
+fn rank(
+    data_dir: &std::path::Path,
+    limit: usize,
+    min_score: f64,
+    direction: &str,
+    scope: &str,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use mitra::matching::{Direction, MatchQuery, Matcher, Scope};
+    if !(1..=100).contains(&limit) || !(0.0..=1.0).contains(&min_score) {
+        anyhow::bail!("--limit must be 1–100 and --min-score 0–1");
+    }
+    let query = MatchQuery {
+        k: limit,
+        min_score,
+        direction: match direction {
+            "supplies" => Direction::Supplies,
+            "buys" => Direction::Buys,
+            _ => Direction::Both,
+        },
+        scope: match scope {
+            "same" => Scope::Same,
+            "both" => Scope::Both,
+            _ => Scope::Other,
+        },
+    };
+    let store = Store::open(data_dir)?;
+    let config = store
+        .setting::<mitra::api::matching::VersionedConfig>(mitra::api::matching::SCORING_SETTING)?
+        .map(|c| c.config)
+        .unwrap_or_default();
+    let started = std::time::Instant::now();
+    let firms = store
+        .all_firms()
+        .map(|f| f.map(std::sync::Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = firms.len() as u64;
+    let matcher = Matcher::build(config, firms);
+    let built = started.elapsed();
+    let bar = indicatif::ProgressBar::new(total).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} ranking {pos}/{len} firms [{bar:40}] {elapsed_precise} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let ranking = std::time::Instant::now();
+    let ranked = matcher.rank_all_with_progress(&query, &|n| bar.inc(n as u64));
+    bar.finish_and_clear();
+    let elapsed = ranking.elapsed();
+    let pairs = matcher.stats().pairs_scored;
+    if let Some(path) = out {
+        let mut w = BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        for (id, matches) in &ranked {
+            serde_json::to_writer(
+                &mut w,
+                &serde_json::json!({"firm_id": id, "matches": matches}),
+            )?;
+            std::io::Write::write_all(&mut w, b"\n")?;
+        }
+        std::io::Write::flush(&mut w)?;
+    }
+    let with_partner = ranked.iter().filter(|(_, m)| !m.is_empty()).count();
+    eprintln!(
+        "{} firms ({} with at least one partner), {} candidate pairs scored, {:.0} pairs/s, ranking {:.2} s (index built in {:.2} s)",
+        ranked.len(),
+        with_partner,
+        pairs,
+        pairs as f64 / elapsed.as_secs_f64().max(1e-9),
+        elapsed.as_secs_f64(),
+        built.as_secs_f64()
+    );
+    Ok(())
 }
 
 fn write_or_print(out: Option<&std::path::Path>, json: &[u8]) -> anyhow::Result<()> {
