@@ -170,6 +170,14 @@ pub enum Registration {
     One(Box<ParticipantInput>),
 }
 
+/// The answer to a registration: the participant, or the list when a list was sent.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Registered {
+    Many(Vec<Participant>),
+    One(Box<Participant>),
+}
+
 /// Register a firm for the forum, or change its registration (organizers, or the firm
 /// itself): unavailable slots or times, a meeting cap, and whether it hosts a table.
 /// Organizers may send a list to register many firms at once (all or none; errors carry
@@ -180,7 +188,7 @@ pub enum Registration {
     params(("id" = String, Path, description = "Forum id")),
     request_body(content = Registration, content_type = "application/json"),
     responses(
-        (status = 201, description = "The registration (or the list of them)", body = Participant),
+        (status = 201, description = "The registration (or the list of them)", body = Registered),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -230,11 +238,11 @@ pub async fn add_participant(
     }
     let store = state.store.clone();
     let stored = web::block(move || store.put_participants(&id, participants)).await??;
-    Ok(if single {
-        HttpResponse::Created().json(&stored[0])
-    } else {
-        HttpResponse::Created().json(stored)
-    })
+    let answer = match (single, stored) {
+        (true, mut one) => Registered::One(Box::new(one.remove(0))),
+        (false, many) => Registered::Many(many),
+    };
+    Ok(HttpResponse::Created().json(answer))
 }
 
 /// The forum's participants.
