@@ -524,3 +524,82 @@ pub async fn put_config(
         .insert_header((header::ETAG, format!("\"{}\"", stored.version)))
         .json(stored))
 }
+
+/// Labelled pairs to evaluate against, and optionally a config to try instead of the one
+/// in force.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"labels": [{"a": "ntb-kopi-sembalun-0042", "b": "jatim-kopi-malang-0107", "grade": 3}]}))]
+pub struct EvaluateRequest {
+    pub labels: Vec<crate::tuning::labels::Label>,
+    pub config: Option<ScoringConfig>,
+}
+
+/// Measure ranking quality against labelled pairs (organizers): NDCG@5/@10, precision and
+/// recall@10, MAP, MRR and coverage with bootstrap intervals, for the config (the one in
+/// force unless one is given) beside random, sector-only and names-only baselines.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    request_body(content = EvaluateRequest, content_type = "application/json"),
+    responses(
+        (status = 200, body = crate::tuning::evaluate::EvaluationReport),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid labels or config, or no labelled firm is stored", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/scoring/evaluate")]
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<EvaluateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let request = body.0;
+    let mut errors: Vec<FieldError> = request
+        .labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.grade > crate::tuning::labels::MAX_GRADE)
+        .map(|(i, _)| FieldError::new(format!("labels[{i}].grade"), "must be 0, 1, 2 or 3"))
+        .collect();
+    if request.labels.is_empty() {
+        errors.push(FieldError::new("labels", "must list at least one pair"));
+    }
+    if let Some(config) = &request.config {
+        if let Err(list) = config.validate() {
+            errors.extend(
+                list.into_iter()
+                    .map(|e| FieldError::new(format!("config.{}", e.field), e.message)),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::from_fields(errors));
+    }
+    let config = request
+        .config
+        .unwrap_or_else(|| state.matcher().config().clone());
+    let permit =
+        state.heavy_jobs.clone().try_acquire_owned().map_err(|_| {
+            ApiError::Unavailable("another heavy job is running; retry shortly".into())
+        })?;
+    let store = state.store.clone();
+    let report = web::block(move || -> Result<_, ApiError> {
+        let _permit = permit;
+        let firms = store
+            .all_firms()
+            .map(|f| f.map(std::sync::Arc::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        let labels = crate::tuning::labels::LabelSet::new(&request.labels);
+        crate::tuning::evaluate::evaluate(firms, &labels, &config, Default::default())
+            .map_err(|e| ApiError::invalid("labels", e))
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(report))
+}

@@ -174,6 +174,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(matching::rank_batch)
                 .service(matching::get_config)
                 .service(matching::put_config)
+                .service(matching::evaluate)
                 .service(reference::kbli)
                 .service(reference::hs)
                 .service(reference::regencies),

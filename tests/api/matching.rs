@@ -371,3 +371,60 @@ async fn a_batch_ranks_every_firm() {
     .await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
 }
+
+#[actix_web::test]
+async fn rankings_are_evaluated_against_labels_beside_baselines() {
+    let app = spawn_app().await;
+    let bench = mitra::gen::generate(&mitra::gen::GenConfig {
+        firms: 120,
+        seed: 3,
+        ..Default::default()
+    });
+    let firms = serde_json::to_string(&bench.firms).unwrap();
+    assert_eq!(
+        app.import("application/json", firms, "").await.status(),
+        200
+    );
+    let body = json!({"labels": bench.labels});
+    let response = app
+        .call(Method::POST, "/v1/scoring/evaluate", Some(&body))
+        .await;
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["firms"], 120);
+    assert!(report["queries"].as_u64().unwrap() > 0);
+    let systems: Vec<&str> = report["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(systems, ["config", "random", "sector-only", "names-only"]);
+    let ndcg = |name: &str| {
+        let s = report["systems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap();
+        s["ndcg_at_10"]["mean"].as_f64().unwrap()
+    };
+    // The matching engine beats chance on the hidden truth.
+    assert!(ndcg("config") > ndcg("random"), "{report}");
+
+    let bad = json!({"labels": [{"a": "x", "b": "y", "grade": 5}], "config": {"weights": {"supply": -1}}});
+    let problem = assert_problem(
+        app.call(Method::POST, "/v1/scoring/evaluate", Some(&bad))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["labels[0].grade", "config.weights.supply"]);
+}
