@@ -340,7 +340,7 @@ fn rank(
     scope: &str,
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    use mitra::matching::{Direction, MatchQuery, Matcher, Scope};
+    use mitra::matching::{Direction, MatchQuery, Scope};
     if !(1..=100).contains(&limit) || !(0.0..=1.0).contains(&min_score) {
         anyhow::bail!("--limit must be 1–100 and --min-score 0–1");
     }
@@ -359,17 +359,9 @@ fn rank(
         },
     };
     let store = Store::open(data_dir)?;
-    let config = store
-        .setting::<mitra::api::matching::VersionedConfig>(mitra::api::matching::SCORING_SETTING)?
-        .map(|c| c.config)
-        .unwrap_or_default();
     let started = std::time::Instant::now();
-    let firms = store
-        .all_firms()
-        .map(|f| f.map(std::sync::Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
-    let total = firms.len() as u64;
-    let matcher = Matcher::build(config, firms);
+    let matcher = mitra::startup::build_matcher(&store)?;
+    let total = matcher.len() as u64;
     let built = started.elapsed();
     let bar = indicatif::ProgressBar::new(total).with_style(
         indicatif::ProgressStyle::with_template(
@@ -474,15 +466,7 @@ fn schedule_event(
         .filter(|p| store.get_firm(p.firm_id.as_str()).ok().flatten().is_some())
         .collect();
     let requests = store.requests(&id)?;
-    let config = store
-        .setting::<mitra::api::matching::VersionedConfig>(mitra::api::matching::SCORING_SETTING)?
-        .map(|c| c.config)
-        .unwrap_or_default();
-    let firms = store
-        .all_firms()
-        .map(|f| f.map(std::sync::Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
-    let matcher = mitra::matching::Matcher::build(config, firms);
+    let matcher = mitra::startup::build_matcher(&store)?;
     let recommendations =
         mitra::planning::recommendations(&matcher, &participants, per_firm, min_score);
     let objective = match objective {

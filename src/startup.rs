@@ -147,7 +147,7 @@ impl Application {
 }
 
 /// The matcher over every stored firm, with the stored scoring config (or the defaults).
-fn build_matcher(store: &Store) -> anyhow::Result<Matcher> {
+pub fn build_matcher(store: &Store) -> anyhow::Result<Matcher> {
     let started = std::time::Instant::now();
     let config = store
         .setting::<VersionedConfig>(SCORING_SETTING)?
