@@ -584,7 +584,7 @@ impl Matcher {
                 match query.direction {
                     Direction::Supplies => {}
                     Direction::Buys => reasons = back,
-                    Direction::Both => reasons.extend(back),
+                    Direction::Both => super::score::add_reasons(&mut reasons, back),
                 }
                 Match {
                     partner: Partner {

@@ -409,6 +409,16 @@ pub fn score_profiles(a: &FirmProfile, b: &FirmProfile, cfg: &ScoringConfig) -> 
     explain_pair(a, &FirmFeatures::of(a), b, &FirmFeatures::of(b), cfg)
 }
 
+/// Appends the reasons of the other direction, leaving out the ones already given (a
+/// same-sector pair states the same sector link both ways).
+pub fn add_reasons(reasons: &mut Vec<String>, more: Vec<String>) {
+    for reason in more {
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+}
+
 pub fn explain_pair(
     a: &FirmProfile,
     fa: &FirmFeatures,
@@ -418,7 +428,7 @@ pub fn explain_pair(
 ) -> PairScore {
     let (ab, mut reasons) = explain_directed(a, fa, b, fb, cfg);
     let (ba, back) = explain_directed(b, fb, a, fa, cfg);
-    reasons.extend(back);
+    add_reasons(&mut reasons, back);
     PairScore {
         score: combine(ab.score, ba.score, cfg),
         a_supplies_b: ab,

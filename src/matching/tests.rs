@@ -375,3 +375,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn no_reason_is_given_twice() {
+    let firms: Vec<Arc<Firm>> = crate::demo::generate(9, 300)
+        .into_iter()
+        .map(|input| {
+            let (id, profile) = input.parse(Reference::shared()).unwrap();
+            Arc::new(Firm {
+                id: id.unwrap(),
+                profile,
+                version: 1,
+                created_at: DateTime::<Utc>::UNIX_EPOCH,
+                updated_at: DateTime::<Utc>::UNIX_EPOCH,
+            })
+        })
+        .collect();
+    let matcher = Matcher::build(ScoringConfig::default(), firms);
+    let ranked = matcher.rank_all(&MatchQuery::default());
+    let mut checked = 0;
+    for (_, matches) in ranked {
+        for m in matches {
+            let mut seen = std::collections::HashSet::new();
+            assert!(m.reasons.iter().all(|r| seen.insert(r)), "{:?}", m.reasons);
+            checked += 1;
+        }
+    }
+    assert!(checked > 100);
+}
