@@ -527,6 +527,9 @@ fn demo_firms(
         .collect()
 }
 
+/// Firms per transaction when loading demo data.
+const DEMO_CHUNK: usize = 5_000;
+
 /// Loads the demo firms into an empty store, each with a token; the tokens go to
 /// `<data dir>/demo-firm-tokens.csv` so one can sign in as any demo firm.
 fn load_demo(
@@ -545,7 +548,7 @@ fn load_demo(
     let started = std::time::Instant::now();
     let firms = demo_firms(mitra::demo::generate(seed, count), chrono::Utc::now())?;
     let mut tokens = String::from("firm_id,token\n");
-    let with_tokens = firms
+    let mut with_tokens: Vec<_> = firms
         .into_iter()
         .map(|firm| {
             let token = mitra::api::auth::new_firm_token();
@@ -554,12 +557,23 @@ fn load_demo(
             (firm, Some(hash))
         })
         .collect();
-    let outcome = store.import_firms(with_tokens, mitra::store::ImportMode::CreateOnly)?;
+    // Transactions of a few thousand firms keep memory flat for large demo sets; the store
+    // was empty, so a load cut short is seen at the next start and simply not repeated.
+    let mut created = 0;
+    while !with_tokens.is_empty() {
+        let rest = with_tokens.split_off(with_tokens.len().min(DEMO_CHUNK));
+        created += store
+            .import_firms(
+                std::mem::replace(&mut with_tokens, rest),
+                mitra::store::ImportMode::CreateOnly,
+            )?
+            .created;
+    }
     let path = data_dir.join("demo-firm-tokens.csv");
     let _ = std::fs::remove_file(&path);
     write_private(&path, tokens.trim_end())?;
     tracing::info!(
-        firms = outcome.created,
+        firms = created,
         seed,
         took_ms = started.elapsed().as_millis() as u64,
         tokens = %path.display(),
