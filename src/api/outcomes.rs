@@ -5,7 +5,7 @@ use super::auth::Caller;
 use super::error::{ApiError, Problem};
 use super::events::{event_id, load_event};
 use super::extract::{FormatQuery, JsonBody, QueryParams};
-use super::schedule::load_schedule;
+use super::schedule::{load_schedule, meeting_firms};
 use super::AppState;
 use crate::domain::outcome::{Outcome, OutcomeInput};
 use crate::domain::EventId;
@@ -169,36 +169,24 @@ async fn facts_and_outcomes(
     id: &EventId,
     plan: &ForumSchedule,
 ) -> Result<(Vec<Outcome>, HashMap<String, FirmFacts>), ApiError> {
-    let ids: Vec<String> = plan
-        .meetings
-        .iter()
-        .flat_map(|m| [m.a.clone(), m.b.clone()])
+    let facts = meeting_firms(state, plan)
+        .await?
+        .into_iter()
+        .map(|(firm_id, f)| {
+            let facts = FirmFacts {
+                kbli: f.profile.kbli.first().cloned().unwrap_or_default(),
+                name: f.profile.name,
+                province: f.profile.province,
+                regency: f.profile.regency,
+                regency_name: f.profile.regency_name,
+            };
+            (firm_id, facts)
+        })
         .collect();
     let store = state.store.clone();
     let key = id.clone();
-    Ok(web::block(move || -> Result<_, StoreError> {
-        let outcomes = store.outcomes(&key)?;
-        let mut facts = HashMap::new();
-        for firm_id in ids {
-            if facts.contains_key(&firm_id) {
-                continue;
-            }
-            if let Some(f) = store.get_firm(&firm_id)? {
-                facts.insert(
-                    firm_id,
-                    FirmFacts {
-                        name: f.profile.name,
-                        province: f.profile.province,
-                        regency: f.profile.regency,
-                        regency_name: f.profile.regency_name,
-                        kbli: f.profile.kbli.first().cloned().unwrap_or_default(),
-                    },
-                );
-            }
-        }
-        Ok((outcomes, facts))
-    })
-    .await??)
+    let outcomes = web::block(move || store.outcomes(&key)).await??;
+    Ok((outcomes, facts))
 }
 
 /// The forum's trade result (organizers): meetings planned and held, no-show rate, deals

@@ -375,10 +375,11 @@ pub async fn repair(
 }
 
 /// Firm names and places for the exports.
-async fn cards(
+/// The stored firms of a timetable's meetings, each read once.
+pub async fn meeting_firms(
     state: &AppState,
     plan: &ForumSchedule,
-) -> Result<std::collections::HashMap<String, FirmCard>, ApiError> {
+) -> Result<std::collections::HashMap<String, crate::domain::Firm>, ApiError> {
     let ids: HashSet<String> = plan
         .meetings
         .iter()
@@ -389,21 +390,33 @@ async fn cards(
         let mut out = std::collections::HashMap::new();
         for id in ids {
             if let Some(firm) = store.get_firm(&id)? {
-                out.insert(
-                    id.clone(),
-                    FirmCard {
-                        id,
-                        name: firm.profile.name,
-                        province: firm.profile.province.to_string(),
-                        regency: firm.profile.regency_name,
-                    },
-                );
+                out.insert(id, firm);
             }
         }
         Ok(out)
     })
     .await?
     .map_err(Into::into)
+}
+
+/// Names and places of a timetable's firms, for the exports.
+async fn cards(
+    state: &AppState,
+    plan: &ForumSchedule,
+) -> Result<std::collections::HashMap<String, FirmCard>, ApiError> {
+    Ok(meeting_firms(state, plan)
+        .await?
+        .into_iter()
+        .map(|(id, firm)| {
+            let card = FirmCard {
+                id: id.clone(),
+                name: firm.profile.name,
+                province: firm.profile.province.to_string(),
+                regency: firm.profile.regency_name,
+            };
+            (id, card)
+        })
+        .collect())
 }
 
 fn card_of(cards: &std::collections::HashMap<String, FirmCard>, id: &str) -> FirmCard {
