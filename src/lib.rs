@@ -4,6 +4,7 @@
 //! `schedule` are pure (no HTTP, no sled, no clock) and usable as a library.
 
 pub mod api;
+pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod gen;

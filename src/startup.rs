@@ -80,6 +80,7 @@ impl Application {
                 .split_for_parts();
             app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi))
                 .service(web::redirect("/docs", "/docs/"))
+                .configure(crate::console::routes)
                 .default_service(web::to(move |req: actix_web::HttpRequest| {
                     // A known path with another method is 405 (with `Allow`), not 404.
                     let error = match route_methods.allowed(req.path()) {

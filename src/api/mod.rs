@@ -14,6 +14,7 @@ pub mod matching;
 pub mod outcomes;
 pub mod reference;
 pub mod schedule;
+pub mod session;
 
 use crate::domain::{Firm, FirmId, Reference};
 use crate::matching::{Matcher, ScoringConfig};
@@ -139,6 +140,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             scope::scope("/v1")
                 .wrap(actix_web::middleware::from_fn(auth::authenticate))
                 // Fixed paths before `/firms/{id}`, which would otherwise capture them.
+                .service(session::me)
                 .service(import::import_firms)
                 .service(import::export_firms)
                 .service(firms::create_firm)

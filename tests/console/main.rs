@@ -1,0 +1,5 @@
+//! Browser tests of the console: real pages in a real headless Chromium against a real
+//! server, walking the flows organizers and firms depend on.
+
+mod harness;
+mod organizer;
