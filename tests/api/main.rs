@@ -1,4 +1,5 @@
 mod auth;
+mod console;
 mod errors;
 mod events;
 mod firms;

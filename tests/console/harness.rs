@@ -279,12 +279,23 @@ impl Console {
             .unwrap_or_default()
     }
 
-    /// A full-page PNG in the artefact folder; returns its path.
+    /// A PNG of the whole page (beyond the window) in the artefact folder; returns its path.
     pub fn screenshot(&self, name: &str) -> PathBuf {
-        let png = self
+        use base64::Engine;
+        let shot = self
             .tab
-            .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+            .call_method(Page::CaptureScreenshot {
+                format: Some(Page::CaptureScreenshotFormatOption::Png),
+                quality: None,
+                clip: None,
+                from_surface: Some(true),
+                capture_beyond_viewport: Some(true),
+                optimize_for_speed: None,
+            })
             .expect("screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot.data)
+            .expect("PNG data");
         let path = self.artefacts.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("screenshot saved");
         path

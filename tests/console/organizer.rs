@@ -117,3 +117,45 @@ fn a_wrong_token_is_refused_with_a_message() {
     // The 401 the page handled shows in the network log; nothing else may.
     c.clear_console_errors();
 }
+
+#[test]
+fn the_console_works_from_the_keyboard() {
+    let Some(c) = Console::start("keyboard") else {
+        return;
+    };
+    c.sign_in(ORGANIZER);
+    c.open("/firma");
+    c.wait("#firm-filters");
+    // The first Tab reaches the skip link; Enter on it moves the focus into the page.
+    c.tab.press_key("Tab").unwrap();
+    assert_eq!(c.eval("document.activeElement.className"), "skip");
+    c.tab.press_key("Enter").unwrap();
+    c.wait_for("document.activeElement.id === 'main' || document.activeElement.closest('#main')");
+    // Tabbing from the top walks the menu in order, and Enter follows a link.
+    c.eval("document.activeElement.blur(); window.scrollTo(0, 0)");
+    let mut reached = Vec::new();
+    for _ in 0..8 {
+        c.tab.press_key("Tab").unwrap();
+        let here =
+            c.eval("document.activeElement.getAttribute('href') || document.activeElement.id");
+        reached.push(here.as_str().unwrap_or_default().to_string());
+        if reached.last().map(String::as_str) == Some("#/impor") {
+            break;
+        }
+    }
+    assert!(reached.contains(&"#/forum".to_string()), "{reached:?}");
+    assert_eq!(
+        reached.last().map(String::as_str),
+        Some("#/impor"),
+        "{reached:?}"
+    );
+    c.tab.press_key("Enter").unwrap();
+    c.wait("#import-form");
+    // Every control the page offers can take the focus (nothing clickable is a bare div).
+    let unfocusable = c.eval(
+        "[...document.querySelectorAll('[onclick], .tabs a, button, a, input, select')]
+           .filter(e => !e.hidden && e.tabIndex < 0).length",
+    );
+    assert_eq!(unfocusable, 0);
+    c.assert_no_console_errors();
+}
