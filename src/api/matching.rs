@@ -7,7 +7,7 @@ use super::extract::{parse_json, JsonBody, QueryParams};
 use super::AppState;
 use crate::domain::{FieldError, FirmId, FirmInput, FirmProfile};
 use crate::matching::{
-    Components, DirectedScore, Direction, Match, MatchQuery, PairScore, Partner, Scope,
+    Components, DirectedScore, Direction, Lang, Match, MatchQuery, PairScore, Partner, Scope,
     ScoringConfig,
 };
 use crate::store::StoreError;
@@ -99,10 +99,12 @@ pub struct MatchParams {
     pub direction: Option<String>,
     /// `other` province (default), `same`, or `both`.
     pub scope: Option<String>,
+    /// Language of the reasons: `en` (default) or `id` (Bahasa Indonesia).
+    pub lang: Option<String>,
 }
 
 impl MatchParams {
-    fn query(&self) -> Result<MatchQuery, ApiError> {
+    fn query(&self) -> Result<(MatchQuery, Lang), ApiError> {
         let mut errors = Vec::new();
         let defaults = MatchQuery::default();
         let k = match self.limit {
@@ -148,15 +150,29 @@ impl MatchParams {
                 Scope::Other
             }
         };
+        let lang = match self.lang.as_deref() {
+            None | Some("en") => Lang::En,
+            Some("id") => Lang::Id,
+            Some(other) => {
+                errors.push(FieldError::new(
+                    "lang",
+                    format!("'{other}' is not one of en, id"),
+                ));
+                Lang::En
+            }
+        };
         if !errors.is_empty() {
             return Err(ApiError::from_fields(errors));
         }
-        Ok(MatchQuery {
-            k,
-            direction,
-            scope,
-            min_score,
-        })
+        Ok((
+            MatchQuery {
+                k,
+                direction,
+                scope,
+                min_score,
+            },
+            lang,
+        ))
     }
 }
 
@@ -186,14 +202,18 @@ pub async fn firm_matches(
         id: id.to_string(),
     })?;
     caller.require_firm(&id)?;
-    let query = params.0.query()?;
-    let matches = state
-        .matcher()
+    let (query, lang) = params.0.query()?;
+    let matcher = state.matcher();
+    let mut matches = matcher
         .matches_for(&id, &query)
         .ok_or_else(|| ApiError::NotFound {
             what: "firm",
             id: id.to_string(),
         })?;
+    if lang != Lang::En {
+        matcher.explain_in(&id, &mut matches, query.direction, lang);
+    }
+    drop(matcher);
     Ok(HttpResponse::Ok().json(FirmMatches {
         firm_id: id.to_string(),
         matches: matches
@@ -371,8 +391,9 @@ pub async fn rank_batch(
         min_score: request.min_score,
         direction: request.direction,
         scope: request.scope,
+        lang: None,
     };
-    let query = params.query()?;
+    let (query, _) = params.query()?;
     let permit = state.heavy_jobs.clone().try_acquire_owned().map_err(|_| {
         ApiError::Unavailable("a ranking batch is already running; retry shortly".into())
     })?;

@@ -6,6 +6,8 @@
 //! ([`score`], parameters in [`config`]), the candidate index ([`index`]) and ranking
 //! ([`rank`], through [`Matcher`]). [`synthetic`] generates profiles for benches and tests.
 
+use crate::domain;
+
 pub mod config;
 pub mod fast;
 pub mod index;
@@ -17,7 +19,37 @@ pub mod text;
 
 pub use config::{HsLevels, ScoringConfig, Weights};
 pub use rank::{recall, Direction, Match, MatchQuery, Matcher, MatcherStats, Partner, Scope};
-pub use score::{score_profiles, Components, DirectedScore, PairScore};
+pub use score::{score_profiles, Components, DirectedScore, Lang, PairScore};
+
+impl Matcher {
+    /// Rewrites the reasons of `me`'s ranked matches in `lang`. Ranking writes them in
+    /// English; only the few shown are explained again, so ranking stays language-free.
+    pub fn explain_in(
+        &self,
+        me: &domain::FirmId,
+        matches: &mut [Match],
+        direction: Direction,
+        lang: Lang,
+    ) {
+        let Some(firm) = self.get(me) else { return };
+        let fm = score::FirmFeatures::of(&firm.profile);
+        for m in matches.iter_mut() {
+            if let Some(partner) = self.get(&m.partner.id) {
+                let fp = score::FirmFeatures::of(&partner.profile);
+                let (_, _, reasons) = score::explain_match(
+                    &firm.profile,
+                    &fm,
+                    &partner.profile,
+                    &fp,
+                    direction,
+                    self.config(),
+                    lang,
+                );
+                m.reasons = reasons;
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -437,7 +437,44 @@ pub fn explain_pair(
     }
 }
 
-/// The directed fit supplier → buyer with its reasons.
+/// The language reasons are written in: English (the API's default) or Bahasa Indonesia.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Id,
+}
+
+impl Lang {
+    /// A number with one decimal at most, with the language's decimal mark (5.1 / 5,1).
+    fn decimal(self, x: f64) -> String {
+        let text = crate::domain::quantity::format_amount((x * 10.0).round() / 10.0);
+        match self {
+            Lang::En => text,
+            Lang::Id => text.replace('.', ","),
+        }
+    }
+
+    /// A rate as a person reads it: 300 kg/month, 300 kg/bulan.
+    fn rate(self, r: &Rate) -> String {
+        match self {
+            Lang::En => r.to_string(),
+            Lang::Id => {
+                let per = match r.per() {
+                    crate::domain::Period::Day => "hari",
+                    crate::domain::Period::Week => "minggu",
+                    crate::domain::Period::Month => "bulan",
+                    crate::domain::Period::Year => "tahun",
+                };
+                let amount = crate::domain::quantity::format_amount(r.amount()).replace('.', ",");
+                format!("{amount} {}/{per}", r.unit())
+            }
+        }
+    }
+}
+
+/// The directed fit supplier → buyer with its reasons (in English).
 pub fn explain_directed(
     supplier: &FirmProfile,
     fs: &FirmFeatures,
@@ -445,9 +482,21 @@ pub fn explain_directed(
     fb: &FirmFeatures,
     cfg: &ScoringConfig,
 ) -> (DirectedScore, Vec<String>) {
+    explain_directed_in(supplier, fs, buyer, fb, cfg, Lang::En)
+}
+
+/// The directed fit supplier → buyer with its reasons in `lang`.
+pub fn explain_directed_in(
+    supplier: &FirmProfile,
+    fs: &FirmFeatures,
+    buyer: &FirmProfile,
+    fb: &FirmFeatures,
+    cfg: &ScoringConfig,
+    lang: Lang,
+) -> (DirectedScore, Vec<String>) {
     let mut answers = Vec::new();
     let fit = directed(fs, fb, cfg, Some(&mut answers));
-    let reasons = reasons_for(supplier, buyer, fs, fb, &answers, &fit);
+    let reasons = reasons_for(supplier, buyer, fs, fb, &answers, &fit, lang);
     (fit, reasons)
 }
 
@@ -459,28 +508,32 @@ pub fn reasons_for(
     fb: &FirmFeatures,
     answers: &[NeedAnswer],
     fit: &DirectedScore,
+    lang: Lang,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut ordered: Vec<&NeedAnswer> = answers.iter().filter(|a| a.product.is_some()).collect();
     ordered.sort_by(|x, y| y.fit.total_cmp(&x.fit).then(x.need.cmp(&y.need)));
+    let (s, b) = (&supplier.name, &buyer.name);
     for a in ordered.iter().take(3) {
         let (Some(pi), need) = (a.product, &buyer.needs[a.need]) else {
             continue;
         };
         let product = &supplier.products[pi];
-        let mut line = format!(
-            "{} makes '{}' {}; {} needs '{}' {}",
-            supplier.name, product.name, product.capacity, buyer.name, need.name, need.volume
-        );
+        let (p, n) = (&product.name, &need.name);
+        let (cap, vol) = (lang.rate(&product.capacity), lang.rate(&need.volume));
+        let mut line = match lang {
+            Lang::En => format!("{s} makes '{p}' {cap}; {b} needs '{n}' {vol}"),
+            Lang::Id => format!("{s} membuat '{p}' {cap}; {b} membutuhkan '{n}' {vol}"),
+        };
         if let (Some(p), Some(n)) = (&product.hs_code, &need.hs_code) {
             line.push_str(&format!(" (HS {p} / {n})"));
         }
         out.push(line);
         if a.halal_missing {
-            out.push(format!(
-                "'{}' needs halal: {} is not halal-certified",
-                need.name, supplier.name
-            ));
+            out.push(match lang {
+                Lang::En => format!("'{n}' needs halal: {s} is not halal-certified"),
+                Lang::Id => format!("'{n}' mensyaratkan halal: {s} belum bersertifikat halal"),
+            });
         } else if a.certification < 1.0 {
             let missing: Vec<&str> = need
                 .required_certifications
@@ -488,25 +541,34 @@ pub fn reasons_for(
                 .filter(|c| !supplier.certifications.contains(c))
                 .map(|c| c.as_str())
                 .collect();
-            out.push(format!(
-                "'{}' requires {}: {} lacks it",
-                need.name,
-                missing.join(", "),
-                supplier.name
-            ));
+            let missing = missing.join(", ");
+            out.push(match lang {
+                Lang::En => format!("'{n}' requires {missing}: {s} lacks it"),
+                Lang::Id => format!("'{n}' mensyaratkan {missing}: {s} belum memilikinya"),
+            });
         }
         match a.capacity {
-            Some(c) if c < 1.0 => out.push(format!(
-                "{}'s capacity for '{}' covers about {:.0}% of the {} needed",
-                supplier.name,
-                product.name,
-                100.0 * product.capacity.ratio_to(&need.volume).unwrap_or(0.0),
-                need.volume
-            )),
-            None => out.push(format!(
-                "capacity {} and volume {} are in different units: not compared",
-                product.capacity, need.volume
-            )),
+            Some(c) if c < 1.0 => {
+                let share = lang.decimal(
+                    (100.0 * product.capacity.ratio_to(&need.volume).unwrap_or(0.0)).round(),
+                );
+                out.push(match lang {
+                    Lang::En => format!(
+                        "{s}'s capacity for '{p}' covers about {share}% of the {vol} needed"
+                    ),
+                    Lang::Id => format!(
+                        "kapasitas {s} untuk '{p}' memenuhi sekitar {share}% dari {vol} yang dibutuhkan"
+                    ),
+                });
+            }
+            None => out.push(match lang {
+                Lang::En => {
+                    format!("capacity {cap} and volume {vol} are in different units: not compared")
+                }
+                Lang::Id => format!(
+                    "kapasitas {cap} dan volume {vol} berbeda jenis satuan: tidak dibandingkan"
+                ),
+            }),
             _ => {}
         }
     }
@@ -523,13 +585,38 @@ pub fn reasons_for(
                     .then(y.cmp(x))
             });
         if let Some((i, j)) = best {
-            out.push(format!(
-                "sector link: '{}' buys {:.1}% of its inputs from '{}' (IO Jatim 2015)",
-                table.name(j),
-                100.0 * table.coefficient(i, j),
-                table.name(i)
-            ));
+            let (buying, selling) = (table.name(j), table.name(i));
+            let share = lang.decimal(100.0 * f64::from(table.coefficient(i, j)));
+            out.push(match lang {
+                Lang::En => format!(
+                    "sector link: '{buying}' buys {share}% of its inputs from '{selling}' (IO Jatim 2015)"
+                ),
+                Lang::Id => format!(
+                    "keterkaitan sektor: '{buying}' membeli {share}% inputnya dari '{selling}' (Tabel IO Jatim 2015)"
+                ),
+            });
         }
     }
     out
+}
+
+/// Both directed fits of a ranked pair (the partner supplying `me`, and buying from `me`)
+/// with the reasons that fit the asked direction, in `lang`.
+pub fn explain_match(
+    me: &FirmProfile,
+    fm: &FirmFeatures,
+    partner: &FirmProfile,
+    fp: &FirmFeatures,
+    direction: super::Direction,
+    cfg: &ScoringConfig,
+    lang: Lang,
+) -> (DirectedScore, DirectedScore, Vec<String>) {
+    let (supplies, mut reasons) = explain_directed_in(partner, fp, me, fm, cfg, lang);
+    let (buys, back) = explain_directed_in(me, fm, partner, fp, cfg, lang);
+    match direction {
+        super::Direction::Supplies => {}
+        super::Direction::Buys => reasons = back,
+        super::Direction::Both => add_reasons(&mut reasons, back),
+    }
+    (supplies, buys, reasons)
 }

@@ -82,6 +82,36 @@ async fn the_cafe_is_recommended_the_roaster_with_reasons() {
 }
 
 #[actix_web::test]
+async fn reasons_come_in_bahasa_indonesia_when_asked() {
+    let app = spawn_app().await;
+    let mut roaster = coffee_roaster();
+    roaster["id"] = json!("kopi-sembalun");
+    app.create_firm(&roaster).await;
+    app.create_firm(&cafe()).await;
+
+    let english = matches(&app, "kafe-nusantara", "direction=supplies").await;
+    let indonesian = matches(&app, "kafe-nusantara", "direction=supplies&lang=id").await;
+    let (en, id) = (&english["matches"][0], &indonesian["matches"][0]);
+    // The same partner, score and number of reasons; only the words differ.
+    assert_eq!(en["partner"], id["partner"]);
+    assert_eq!(en["score"], id["score"]);
+    assert_eq!(
+        en["reasons"].as_array().unwrap().len(),
+        id["reasons"].as_array().unwrap().len()
+    );
+    let first = id["reasons"][0].as_str().unwrap();
+    assert!(first.contains(" membuat 'Kopi arabika sangrai' 300 kg/bulan"), "{first}");
+    assert!(first.contains("membutuhkan 'roasted arabica coffee' 200 kg/bulan"), "{first}");
+    assert!(en["reasons"][0].as_str().unwrap().contains(" makes "));
+
+    let response = app
+        .call(Method::GET, "/v1/firms/kafe-nusantara/matches?lang=jv", None)
+        .await;
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "lang");
+}
+
+#[actix_web::test]
 async fn matches_follow_profile_changes_at_once() {
     let app = spawn_app().await;
     app.create_firm(&cafe()).await;

@@ -3,7 +3,7 @@
 
 import { get, post, query, seg } from '../api.js';
 import { busy, button, errorBox, field, fill, h, input, select, toast } from '../dom.js';
-import { num, percent, register, t } from '../i18n.js';
+import { lang, num, percent, register, t } from '../i18n.js';
 import { CERTIFICATIONS, regencyNames, regencySelect } from '../reference.js';
 import { hashQuery, navigate } from '../app.js';
 
@@ -141,7 +141,7 @@ export function profileView(firm, names) {
  */
 export async function matchesSection(firmId, names, { heading = t('matches.title'), linkPartners = false } = {}) {
   const direction = select([['both', t('matches.both')], ['supplies', t('matches.supplies')], ['buys', t('matches.buys')]], { name: 'direction' });
-  const scope = select([['other', t('scope.other')], ['all', t('scope.all')]], { name: 'scope' });
+  const scope = select([['other', t('scope.other')], ['both', t('scope.all')]], { name: 'scope' });
   const limit = select(['5', '10', '20', '50'], { name: 'limit', value: '10' });
   const out = h('div', { id: 'matches', 'aria-live': 'polite' });
   const form = h('form', { class: 'row no-print', id: 'matches-form' },
@@ -149,7 +149,7 @@ export async function matchesSection(firmId, names, { heading = t('matches.title
     h('div', { class: 'field' }, h('button', { type: 'submit' }, t('matches.show'))));
   async function load() {
     try {
-      const answer = await get(`/firms/${seg(firmId)}/matches${query({ limit: limit.value, direction: direction.value, scope: scope.value })}`);
+      const answer = await get(`/firms/${seg(firmId)}/matches${query({ limit: limit.value, direction: direction.value, scope: scope.value, lang: lang() })}`);
       fill(out, answer.matches.length ? answer.matches.map((m, i) => matchItem(m, i, names, linkPartners)) : h('p', { class: 'muted' }, t('matches.none')));
     } catch (e) {
       fill(out, errorBox(e));
