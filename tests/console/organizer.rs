@@ -31,6 +31,9 @@ fn an_organizer_signs_in_and_imports_a_sheet_with_errors_shown_per_row() {
     c.wait("#import-errors");
     let errors = c.text("#import-errors");
     assert!(errors.contains("regency"), "{errors}");
+    // The server's reasons, in the page's language.
+    assert!(errors.contains("'Atlantis' bukan kabupaten/kota di"), "{errors}");
+    assert!(errors.contains("wajib diisi"), "{errors}");
     assert!(
         errors.contains('3') && errors.contains('4'),
         "rows 3 and 4 named: {errors}"

@@ -1,7 +1,7 @@
 // Building pages from elements (never from HTML strings, so a firm's name cannot inject
 // markup), plus the form pieces every page uses: labelled fields and inline errors.
 
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
 
 /**
  * h('a', {href: '#/x', class: 'btn'}, 'text', child) — attributes starting with `on` are
@@ -95,7 +95,7 @@ export function showErrors(root, error) {
       const described = new Set((target.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
       described.add(box.id);
       target.setAttribute('aria-describedby', [...described].join(' '));
-      box.textContent = f.message;
+      box.textContent = fieldMessage(f.message);
       box.hidden = false;
     } else {
       rest.push(f);
@@ -104,18 +104,59 @@ export function showErrors(root, error) {
   const summary = h('div', { class: 'form-errors', role: 'alert' },
     h('p', {}, problemText(error)),
     rest.length ? h('ul', {}, rest.map((f) => h('li', {},
-      f.line ? `${t('error.line')} ${f.line}: ` : '', f.field ? h('code', {}, f.field) : '', f.field ? ' — ' : '', f.message))) : null);
+      f.line ? `${t('error.line')} ${f.line}: ` : '', f.field ? h('code', {}, f.field) : '', f.field ? ' — ' : '', fieldMessage(f.message)))) : null);
   root.prepend(summary);
   const first = root.querySelector('[aria-invalid]');
   (first || summary).focus?.();
   return (error.fields || []).length;
 }
 
+// The API words its field messages in English; these patterns cover the ones people meet
+// in forms and sheets, so an Indonesian page says them in Indonesian. Anything else is
+// shown as the server wrote it (the field path still says where).
+const MESSAGES_ID = [
+  [/^is required$/, 'wajib diisi'],
+  [/^is required: a firm id or a profile$/, 'wajib diisi: id firma atau profil'],
+  [/^must not be empty$/, 'tidak boleh kosong'],
+  [/^must list at least one day$/, 'isi paling sedikit satu hari'],
+  [/^must be between (\S+) and (\S+)(.*)$/, 'harus antara $1 dan $2$3'],
+  [/^must be at most (\d+) characters$/, 'paling banyak $1 karakter'],
+  [/^must be 1 to (\d+) characters$/, 'harus 1 sampai $1 karakter'],
+  [/^must be at least (\S+)$/, 'paling sedikit $1'],
+  [/^must be at most (\S+)$/, 'paling banyak $1'],
+  [/^must be a finite number > 0$/, 'harus angka lebih dari 0'],
+  [/^must be a finite number ≥ 0$/, 'harus angka 0 atau lebih'],
+  [/^must be after (\w+)$/, 'harus sesudah $1'],
+  [/^'(.*)' is not a kabupaten\/kota of ([^;]+)(;.*)?$/, "'$1' bukan kabupaten/kota di $2"],
+  [/^'(.*)' is not a 5-digit KBLI 2020 subclass$/, "'$1' bukan subgolongan KBLI 2020 (5 digit)"],
+  [/^'(.*)' is not a KBLI 2020 subclass$/, "'$1' bukan subgolongan KBLI 2020"],
+  [/^'(.*)' is not an HS code: use 2, 4 or 6 digits$/, "'$1' bukan kode HS: gunakan 2, 4 atau 6 digit"],
+  [/^'(.*)' is not a whole number$/, "'$1' bukan bilangan bulat"],
+  [/^'(.*)' is not an email address$/, "'$1' bukan alamat email"],
+  [/^'(.*)' is not an Indonesian phone number.*$/, "'$1' bukan nomor telepon Indonesia (mis. 0812-3456-7890)"],
+  [/^'(.*)' is not a date YYYY-MM-DD$/, "'$1' bukan tanggal TTTT-BB-HH"],
+  [/^'(.*)' is not a time HH:MM$/, "'$1' bukan jam JJ:MM"],
+  [/^'(.*)' is not a quantity like .*$/, "'$1' bukan takaran seperti '300 kg/bulan'"],
+  [/^'(.*)' is not one of (.*)$/, "'$1' bukan salah satu dari $2"],
+  [/^unknown unit '(.*)'; use one of: (.*)$/, "satuan '$1' tidak dikenal; gunakan salah satu: $2"],
+  [/^'(.*)' already asked to meet '(.*)' at this forum$/, "'$1' sudah meminta bertemu '$2' di forum ini"],
+];
+
+/** A field message from the API in the console's language. */
+export function fieldMessage(message) {
+  if (lang() !== 'id' || !message) return message;
+  for (const [pattern, words] of MESSAGES_ID) {
+    if (pattern.test(message)) return message.replace(pattern, words);
+  }
+  return message;
+}
+
 /** A sentence for an API error, in the console's language. */
 export function problemText(error) {
   const code = error.problem?.code;
   const known = code && t(`problem.${code}`, {}, null);
-  if (known) return error.problem.detail ? `${known} (${error.problem.detail})` : known;
+  // The fields of a validation failure are listed one by one; its detail only counts them.
+  if (known) return error.problem.detail && code !== 'validation_failed' ? `${known} (${error.problem.detail})` : known;
   if (error.status === 0) return t('problem.network');
   return error.message || t('problem.unknown');
 }

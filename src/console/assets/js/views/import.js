@@ -2,7 +2,7 @@
 // its line and column so the organizer can fix the sheet and try again.
 
 import { ApiError, post, query } from '../api.js';
-import { busy, errorBox, fill, h, problemText } from '../dom.js';
+import { busy, errorBox, fieldMessage, fill, h, problemText } from '../dom.js';
 import { num, register, t } from '../i18n.js';
 
 register({
@@ -104,5 +104,5 @@ function showFailure(out, e) {
     h('p', {}, problemText(e)), h('p', {}, t('import.rows', { n: num(new Set(rows.map((r) => r.line)).size) }))),
   h('table', { class: 'data', id: 'import-errors' },
     h('thead', {}, h('tr', {}, [t('import.line'), t('import.column'), t('import.message')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'num' }, r.line ?? '–'), h('td', {}, h('code', {}, r.field || '')), h('td', {}, r.message))))));
+    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'num' }, r.line ?? '–'), h('td', {}, h('code', {}, r.field || '')), h('td', {}, fieldMessage(r.message)))))));
 }
