@@ -467,8 +467,13 @@ fn schedule_event(
         .collect();
     let requests = store.requests(&id)?;
     let matcher = mitra::startup::build_matcher(&store)?;
-    let recommendations =
-        mitra::planning::recommendations(&matcher, &participants, per_firm, min_score);
+    let recommendations = mitra::planning::recommendations(
+        &matcher,
+        &participants,
+        per_firm,
+        min_score,
+        mitra::matching::Lang::En,
+    );
     let objective = match objective {
         Some("min_idle") => mitra::schedule::Objective::MinIdle,
         _ => mitra::schedule::Objective::MaxValue,

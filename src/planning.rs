@@ -2,16 +2,18 @@
 //! participants, as candidates for its timetable. Used by the HTTP layer and the CLI.
 
 use crate::domain::event::Participant;
-use crate::matching::{MatchQuery, Matcher, Scope};
+use crate::matching::{Lang, MatchQuery, Matcher, Scope};
 use crate::schedule::forum::Recommendation;
 use std::collections::HashSet;
 
-/// Up to `per_firm` recommended partners for each participant, among the participants.
+/// Up to `per_firm` recommended partners for each participant, among the participants,
+/// with the reasons in `lang` (they are stored with the timetable and printed on agendas).
 pub fn recommendations(
     matcher: &Matcher,
     participants: &[Participant],
     per_firm: usize,
     min_score: f64,
+    lang: Lang,
 ) -> Vec<Recommendation> {
     if per_firm == 0 {
         return Vec::new();
@@ -29,18 +31,20 @@ pub fn recommendations(
         let Some(found) = matcher.matches_for(&p.firm_id, &query) else {
             continue;
         };
-        out.extend(
-            found
-                .into_iter()
-                .filter(|m| present.contains(m.partner.id.as_str()))
-                .take(per_firm)
-                .map(|m| Recommendation {
-                    a: p.firm_id.to_string(),
-                    b: m.partner.id.to_string(),
-                    score: m.score,
-                    reasons: m.reasons,
-                }),
-        );
+        let mut kept: Vec<_> = found
+            .into_iter()
+            .filter(|m| present.contains(m.partner.id.as_str()))
+            .take(per_firm)
+            .collect();
+        if lang != Lang::En {
+            matcher.explain_in(&p.firm_id, &mut kept, query.direction, lang);
+        }
+        out.extend(kept.into_iter().map(|m| Recommendation {
+            a: p.firm_id.to_string(),
+            b: m.partner.id.to_string(),
+            score: m.score,
+            reasons: m.reasons,
+        }));
     }
     out
 }

@@ -10,6 +10,7 @@ use super::extract::{
 use super::AppState;
 use crate::domain::event::Event;
 use crate::domain::{EventId, FieldError, FirmId};
+use crate::matching::Lang;
 use crate::schedule::forum::{self, Agenda, FirmCard, ForumSchedule, Recommendation};
 use crate::schedule::{
     self, Objective, RepairRequest, RepairResponse, ScheduleRequest, ScheduleResponse, Status,
@@ -101,6 +102,9 @@ pub struct GenerateRequest {
     pub recommendations_per_firm: Option<usize>,
     /// Least match score of a recommendation (default 0.2).
     pub min_score: Option<f64>,
+    /// Language of the recommendations' reasons stored with the timetable (and printed on
+    /// agendas): `en` (default) or `id`.
+    pub lang: Option<Lang>,
 }
 
 /// Everything the forum's problem is built from, loaded off the async workers.
@@ -143,8 +147,15 @@ fn recommendations(
     forum: &ForumState,
     per_firm: usize,
     min_score: f64,
+    lang: Lang,
 ) -> Vec<Recommendation> {
-    crate::planning::recommendations(&state.matcher(), &forum.participants, per_firm, min_score)
+    crate::planning::recommendations(
+        &state.matcher(),
+        &forum.participants,
+        per_firm,
+        min_score,
+        lang,
+    )
 }
 
 /// Generate the forum's timetable (organizers) from its participants, their requests and
@@ -198,7 +209,13 @@ pub async fn generate(
             "the forum needs at least two participants",
         ));
     }
-    let recs = recommendations(&state, &forum_state, per_firm, min_score);
+    let recs = recommendations(
+        &state,
+        &forum_state,
+        per_firm,
+        min_score,
+        options.lang.unwrap_or_default(),
+    );
     let (request, candidates) = forum::forum_request(
         &forum_state.event,
         &forum_state.participants,
@@ -278,6 +295,8 @@ pub struct RepairOptions {
     pub time_limit_ms: Option<u64>,
     pub recommendations_per_firm: Option<usize>,
     pub min_score: Option<f64>,
+    /// Language of the reasons of newly recommended meetings: `en` (default) or `id`.
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -332,6 +351,7 @@ pub async fn repair(
         &forum_state,
         options.recommendations_per_firm.unwrap_or(5).min(50),
         options.min_score.unwrap_or(0.2).clamp(0.0, 1.0),
+        options.lang.unwrap_or_default(),
     );
     let (request, candidates) = forum::forum_request(
         &forum_state.event,

@@ -100,12 +100,22 @@ async fn reasons_come_in_bahasa_indonesia_when_asked() {
         id["reasons"].as_array().unwrap().len()
     );
     let first = id["reasons"][0].as_str().unwrap();
-    assert!(first.contains(" membuat 'Kopi arabika sangrai' 300 kg/bulan"), "{first}");
-    assert!(first.contains("membutuhkan 'roasted arabica coffee' 200 kg/bulan"), "{first}");
+    assert!(
+        first.contains(" membuat 'Kopi arabika sangrai' 300 kg/bulan"),
+        "{first}"
+    );
+    assert!(
+        first.contains("membutuhkan 'roasted arabica coffee' 200 kg/bulan"),
+        "{first}"
+    );
     assert!(en["reasons"][0].as_str().unwrap().contains(" makes "));
 
     let response = app
-        .call(Method::GET, "/v1/firms/kafe-nusantara/matches?lang=jv", None)
+        .call(
+            Method::GET,
+            "/v1/firms/kafe-nusantara/matches?lang=jv",
+            None,
+        )
         .await;
     let problem = assert_problem(response, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "lang");

@@ -193,6 +193,50 @@ async fn a_forum_timetable_is_generated_from_requests_and_recommendations() {
 }
 
 #[actix_web::test]
+async fn a_timetable_generated_in_indonesian_gives_its_reasons_in_indonesian() {
+    let app = spawn_app().await;
+    forum_with_participants(&app).await;
+    let generate = "/v1/events/temu-bisnis-mataram/schedule";
+    let bad = app
+        .call(Method::POST, generate, Some(&json!({"lang": "jv"})))
+        .await;
+    let problem = assert_problem(bad, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "lang");
+
+    let plan: Value = app
+        .call(
+            Method::POST,
+            generate,
+            Some(&json!({"time_limit_ms": 500, "seed": 1, "lang": "id"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reasons: Vec<&str> = plan["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "recommended")
+        .flat_map(|m| m["reasons"].as_array().unwrap())
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(!reasons.is_empty());
+    assert!(
+        reasons
+            .iter()
+            .all(|r| !r.contains(" makes ") && !r.starts_with("sector link")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains(" membuat ") || r.starts_with("keterkaitan sektor")),
+        "{reasons:?}"
+    );
+}
+
+#[actix_web::test]
 async fn agendas_download_as_json_csv_and_ics_in_the_forum_time_zone() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;

@@ -32,7 +32,10 @@ fn an_organizer_signs_in_and_imports_a_sheet_with_errors_shown_per_row() {
     let errors = c.text("#import-errors");
     assert!(errors.contains("regency"), "{errors}");
     // The server's reasons, in the page's language.
-    assert!(errors.contains("'Atlantis' bukan kabupaten/kota di"), "{errors}");
+    assert!(
+        errors.contains("'Atlantis' bukan kabupaten/kota di"),
+        "{errors}"
+    );
     assert!(errors.contains("wajib diisi"), "{errors}");
     assert!(
         errors.contains('3') && errors.contains('4'),
