@@ -151,6 +151,78 @@ async fn requests_are_counted_and_timed_by_route_pattern() {
 }
 
 #[actix_web::test]
+async fn solver_and_ranking_runs_are_timed() {
+    let app = spawn_app().await;
+    let coffee = app.create_firm(&coffee_roaster()).await;
+    app.create_firm(&packaging_maker()).await;
+    let text = app.metrics().await;
+    let runs = |text: &str, name: &str, labels: &[(&str, &str)]| {
+        sample(text, &format!("{name}_count"), labels).unwrap_or(0.0)
+    };
+    assert_eq!(
+        runs(
+            &text,
+            "mitra_ranking_duration_seconds",
+            &[("kind", "batch")]
+        ),
+        0.0
+    );
+
+    let solve = json!({
+        "sessions": [{"name": "pagi", "slots": 4}], "tables": 2,
+        "participants": [{"id": "p1"}, {"id": "p2"}],
+        "meetings": [{"a": "p1", "b": "p2"}], "objective": "min_idle", "time_limit_ms": 200
+    });
+    let response = app
+        .call(Method::POST, "/v1/schedule/solve", Some(&solve))
+        .await;
+    assert_eq!(response.status(), 200);
+    // A problem the solver refuses is not a run.
+    let mut bad = solve.clone();
+    bad["meetings"][0]["b"] = json!("p9");
+    assert_eq!(
+        app.call(Method::POST, "/v1/schedule/solve", Some(&bad))
+            .await
+            .status(),
+        422
+    );
+    let matches = format!("/v1/firms/{}/matches", coffee["id"].as_str().unwrap());
+    assert_eq!(app.get(&matches).await.status(), 200);
+    let batch = app
+        .call(
+            Method::POST,
+            "/v1/match/batch",
+            Some(&json!({"include_matches": false})),
+        )
+        .await;
+    assert_eq!(batch.status(), 200);
+
+    let text = app.metrics().await;
+    let solver = "mitra_solver_duration_seconds";
+    assert_eq!(
+        runs(
+            &text,
+            solver,
+            &[("operation", "solve"), ("objective", "min_idle")]
+        ),
+        1.0,
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            &format!("{solver}_bucket"),
+            &[("operation", "solve"), ("le", "+Inf")]
+        )
+        .unwrap()
+            >= 1.0
+    );
+    let ranking = "mitra_ranking_duration_seconds";
+    assert_eq!(runs(&text, ranking, &[("kind", "one_firm")]), 1.0);
+    assert_eq!(runs(&text, ranking, &[("kind", "batch")]), 1.0);
+}
+
+#[actix_web::test]
 async fn status_reports_the_stored_counts_the_data_folder_and_disk_use() {
     let app = spawn_app().await;
     let (coffee, coffee_token) = app.register_firm(&coffee_roaster()).await;
