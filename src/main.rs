@@ -55,6 +55,9 @@ enum Command {
         /// Let callers without a token list firms (never with contact details).
         #[arg(long, env = "MITRA_PUBLIC_DIRECTORY")]
         public_directory: bool,
+        /// Serve `GET /metrics` without a token (e.g. when only a local scraper can reach it).
+        #[arg(long, env = "MITRA_PUBLIC_METRICS")]
+        public_metrics: bool,
         /// Load the demo data set (realistic NTB and Jatim firms) if the store holds no firm.
         #[arg(long)]
         demo: bool,
@@ -192,6 +195,7 @@ fn main() -> anyhow::Result<()> {
             organizer_tokens,
             organizer_tokens_file,
             public_directory,
+            public_metrics,
             demo,
             demo_firms,
             demo_seed,
@@ -208,6 +212,7 @@ fn main() -> anyhow::Result<()> {
                 workers,
                 organizer_tokens,
                 public_directory,
+                public_metrics,
             })
         }
         Command::Demo {

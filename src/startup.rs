@@ -29,6 +29,8 @@ pub struct Settings {
     pub organizer_tokens: Vec<String>,
     /// Serve `GET /v1/firms` (without contacts) to callers without a token.
     pub public_directory: bool,
+    /// Serve `GET /metrics` to callers without a token.
+    pub public_metrics: bool,
 }
 
 pub struct Application {
@@ -67,6 +69,7 @@ impl Application {
                 settings.organizer_tokens.iter().map(String::as_str),
             ),
             public_directory: settings.public_directory,
+            ops: api::ops::Operations::new(&settings.data_dir, settings.public_metrics)?,
         });
         let app_state = state.clone();
         let route_methods = std::sync::Arc::new(api::RouteMethods::of(&api::openapi()));
@@ -96,6 +99,7 @@ impl Application {
                     };
                     async move { Err::<actix_web::HttpResponse, _>(error) }
                 }))
+                .wrap(actix_web::middleware::from_fn(api::metrics::track))
                 .wrap(actix_web::middleware::from_fn(echo_request_id))
                 .wrap(TracingLogger::default())
         })

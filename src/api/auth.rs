@@ -115,7 +115,7 @@ pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let caller = resolve(&req).await?;
+    let caller = resolve(req.request()).await?;
     if caller == Caller::Anonymous {
         let public = req
             .app_data::<web::Data<AppState>>()
@@ -130,7 +130,9 @@ pub async fn authenticate(
     next.call(req).await
 }
 
-async fn resolve(req: &ServiceRequest) -> Result<Caller, ApiError> {
+/// Who the bearer token of `req` belongs to: [`Caller::Anonymous`] without one, 401 for a
+/// token nobody holds. For routes outside `/v1` that check tokens themselves (`/metrics`).
+pub async fn resolve(req: &HttpRequest) -> Result<Caller, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(Caller::Anonymous);
     };

@@ -203,6 +203,7 @@ pub async fn firm_matches(
     })?;
     caller.require_firm(&id)?;
     let (query, lang) = params.0.query()?;
+    let started = std::time::Instant::now();
     let matcher = state.matcher();
     let mut matches = matcher
         .matches_for(&id, &query)
@@ -214,6 +215,11 @@ pub async fn firm_matches(
         matcher.explain_in(&id, &mut matches, query.direction, lang);
     }
     drop(matcher);
+    state
+        .ops
+        .metrics
+        .ranking("one_firm")
+        .observe(started.elapsed().as_secs_f64());
     Ok(HttpResponse::Ok().json(FirmMatches {
         firm_id: id.to_string(),
         matches: matches
@@ -407,6 +413,11 @@ pub async fn rank_batch(
         let ranked = worker.ranking_pool.install(|| matcher.rank_all(&query));
         let pairs_scored = matcher.stats().pairs_scored - before;
         let elapsed = started.elapsed();
+        worker
+            .ops
+            .metrics
+            .ranking("batch")
+            .observe(elapsed.as_secs_f64());
         BatchResult {
             firms: ranked.len(),
             pairs_scored,

@@ -11,6 +11,8 @@ pub mod firms;
 pub mod health;
 pub mod import;
 pub mod matching;
+pub mod metrics;
+pub mod ops;
 pub mod outcomes;
 pub mod reference;
 pub mod schedule;
@@ -37,6 +39,8 @@ pub struct AppState {
     pub ranking_pool: rayon::ThreadPool,
     /// Permits for heavy jobs (batch ranking, solving); none left means 503.
     pub heavy_jobs: Arc<tokio::sync::Semaphore>,
+    /// Metrics, start time and data folder, for `/metrics` and `/v1/status`.
+    pub ops: ops::Operations,
 }
 
 impl AppState {
@@ -126,6 +130,7 @@ impl utoipa::Modify for BearerScheme {
         (name = "outcomes", description = "What meetings led to: outcomes, deals, the forum's trade report, labels"),
         (name = "reference", description = "KBLI 2020, HS 2022 and kab/kota tables for pickers"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "operations", description = "Prometheus metrics and the server's status for operators"),
     ),
     components(schemas(error::Problem, error::ProblemField)),
     modifiers(&BearerScheme)
@@ -136,6 +141,7 @@ struct ApiDoc;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(ops::metrics)
         .service(
             scope::scope("/v1")
                 .wrap(actix_web::middleware::from_fn(auth::authenticate))
@@ -179,7 +185,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(matching::evaluate)
                 .service(reference::kbli)
                 .service(reference::hs)
-                .service(reference::regencies),
+                .service(reference::regencies)
+                .service(ops::status),
         );
 }
 

@@ -7,6 +7,7 @@ use super::events::{event_id, load_event};
 use super::extract::{
     is_json, media_type, parse_json, read_body, FormatQuery, JsonBody, QueryParams,
 };
+use super::metrics::Metrics;
 use super::AppState;
 use crate::domain::event::Event;
 use crate::domain::{EventId, FieldError, FirmId};
@@ -82,9 +83,12 @@ pub async fn solve(
     }
     let body = read_body(&req, payload.into_inner(), SOLVE_LIMIT).await?;
     let request: ScheduleRequest = parse_json(&body)?;
-    let response = heavy(&state, move || schedule::solve(&request))
-        .await?
-        .map_err(solver_errors)?;
+    let timer = state.ops.metrics.solver("solve", request.objective);
+    let response = heavy(&state, move || {
+        Metrics::time(&timer, || schedule::solve(&request))
+    })
+    .await?
+    .map_err(solver_errors)?;
     Ok(HttpResponse::Ok().json(response))
 }
 
@@ -227,8 +231,10 @@ pub async fn generate(
     );
     let version = forum_state.previous.as_ref().map_or(0, |s| s.version) + 1;
     let store = state.store.clone();
+    let timer = state.ops.metrics.solver("generate", request.objective);
     let schedule = heavy(&state, move || -> Result<ForumSchedule, ApiError> {
-        let response = schedule::solve(&request).map_err(solver_errors)?;
+        let response =
+            Metrics::time(&timer, || schedule::solve(&request)).map_err(solver_errors)?;
         let plan = ForumSchedule::from_response(
             id.as_str(),
             version,
@@ -368,8 +374,13 @@ pub async fn repair(
     };
     let store = state.store.clone();
     let version = previous.version + 1;
+    let timer = state
+        .ops
+        .metrics
+        .solver("repair", repair_request.request.objective);
     let result = heavy(&state, move || -> Result<RepairResult, ApiError> {
-        let answer: RepairResponse = schedule::repair(&repair_request).map_err(solver_errors)?;
+        let answer: RepairResponse =
+            Metrics::time(&timer, || schedule::repair(&repair_request)).map_err(solver_errors)?;
         let plan = ForumSchedule::from_response(
             id.as_str(),
             version,

@@ -9,10 +9,12 @@ mod codec;
 mod events;
 mod export;
 mod firms;
+mod stats;
 
 pub use codec::ENCODING_VERSION;
 pub use export::{ExportHeader, ExportRecord};
 pub use firms::{FirmFilter, FirmPage, ImportMode, ImportOutcome, TokenHash, MAX_PAGE_SIZE};
+pub use stats::StoreCounts;
 
 use std::path::Path;
 

@@ -26,7 +26,7 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut app = start(dir.path(), false).await;
+    let mut app = start(dir.path(), false, false).await;
     app._dir = Some(dir);
     app
 }
@@ -34,17 +34,25 @@ pub async fn spawn_app() -> TestApp {
 /// A server whose operator enabled the public directory.
 pub async fn spawn_public_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut app = start(dir.path(), true).await;
+    let mut app = start(dir.path(), true, false).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// A server whose operator let `/metrics` answer without a token.
+pub async fn spawn_public_metrics_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut app = start(dir.path(), false, true).await;
     app._dir = Some(dir);
     app
 }
 
 /// A server on an existing data folder (the caller keeps the folder alive).
 pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
-    start(data_dir, false).await
+    start(data_dir, false, false).await
 }
 
-async fn start(data_dir: &Path, public_directory: bool) -> TestApp {
+async fn start(data_dir: &Path, public_directory: bool, public_metrics: bool) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         mitra::telemetry::init(false);
     }
@@ -54,6 +62,7 @@ async fn start(data_dir: &Path, public_directory: bool) -> TestApp {
         workers: Some(2),
         organizer_tokens: vec![ORGANIZER.into(), ROTATED_ORGANIZER.into()],
         public_directory,
+        public_metrics,
     })
     .expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -233,6 +242,25 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `GET /metrics` with a chosen bearer token (`None`: no Authorization header).
+    pub async fn scrape(&self, token: Option<&str>) -> Response {
+        self.as_token(reqwest::Method::GET, "/metrics", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The organizer's scrape of `/metrics`, as text; panics unless 200.
+    pub async fn metrics(&self) -> String {
+        let response = self.scrape(Some(ORGANIZER)).await;
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }
+
+    pub async fn status(&self) -> Response {
+        self.get("/v1/status").await
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(self.url(path)).send().await.unwrap()
     }
@@ -330,4 +358,20 @@ pub fn forum() -> Value {
         "break_minutes": 5,
         "tables": 3
     })
+}
+
+/// The value of the series `name` whose labels include all of `labels`, from a Prometheus
+/// text exposition; `None` if there is no such series.
+pub fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.rsplit_once(' '))
+        .find(|(series, _)| {
+            let (series_name, series_labels) = series.split_once('{').unwrap_or((series, ""));
+            series_name == name
+                && labels
+                    .iter()
+                    .all(|(k, v)| series_labels.contains(&format!("{k}=\"{v}\"")))
+        })
+        .map(|(_, value)| value.parse().expect("a sample value is a number"))
 }

@@ -6,6 +6,7 @@ mod firms;
 mod helpers;
 mod import;
 mod matching;
+mod ops;
 mod outcomes;
 mod reference;
 mod restart;
