@@ -400,6 +400,7 @@ fn spawn_server(data_dir: &Path) -> (String, actix_web::dev::ServerHandle) {
                 workers: Some(2),
                 organizer_tokens: vec![ORGANIZER.into()],
                 public_directory: false,
+                public_metrics: false,
             })
             .expect("server builds");
             tx.send((format!("http://127.0.0.1:{}", app.port()), app.handle()))

@@ -165,3 +165,24 @@ fn the_console_works_from_the_keyboard() {
     assert_eq!(unfocusable, 0);
     c.assert_no_console_errors();
 }
+
+#[test]
+fn the_status_page_shows_what_the_store_holds() {
+    let Some(c) = Console::start("status") else { return };
+    c.seed_demo(3, 40);
+    c.sign_in(ORGANIZER);
+    c.click("#nav a[href='#/status']");
+    c.wait("#status-firms");
+    assert_eq!(c.text("#status-firms"), "40");
+    let ntb: u64 = c.text("#status-ntb").parse().unwrap();
+    let jatim: u64 = c.text("#status-jatim").parse().unwrap();
+    assert_eq!(ntb + jatim, 40);
+    assert_eq!(c.text("#status-version"), env!("CARGO_PKG_VERSION"));
+    assert!(!c.text("#status-data-dir").is_empty());
+    // Sizes in Indonesian notation: a decimal comma.
+    let size = c.text("#status-store-bytes");
+    assert!(size.ends_with("MB") || size.ends_with("KB"), "{size}");
+    c.assert_accessible("status page");
+    c.screenshot("status");
+    c.assert_no_console_errors();
+}

@@ -74,8 +74,8 @@ export async function render(root) {
       h('h2', { id: 'status-counts' }, t('status.counts')),
       facts([
         [t('status.firms'), num(c.firms), 'status-firms'],
-        [t('status.ntb'), num(c.firms_by_province.ntb)],
-        [t('status.jatim'), num(c.firms_by_province.jatim)],
+        [t('status.ntb'), num(c.firms_by_province.NTB), 'status-ntb'],
+        [t('status.jatim'), num(c.firms_by_province.JATIM), 'status-jatim'],
         [t('status.events'), num(c.events), 'status-events'],
         [t('status.participants'), num(c.participants)],
         [t('status.requests'), num(c.meeting_requests)],
