@@ -141,7 +141,7 @@ export function profileView(firm, names) {
  */
 export async function matchesSection(firmId, names, { heading = t('matches.title'), linkPartners = false } = {}) {
   const direction = select([['both', t('matches.both')], ['supplies', t('matches.supplies')], ['buys', t('matches.buys')]], { name: 'direction' });
-  const scope = select([['other', t('scope.other')], ['all', t('scope.all')]], { name: 'scope' });
+  const scope = select([['other', t('scope.other')], ['both', t('scope.all')]], { name: 'scope' });
   const limit = select(['5', '10', '20', '50'], { name: 'limit', value: '10' });
   const out = h('div', { id: 'matches', 'aria-live': 'polite' });
   const form = h('form', { class: 'row no-print', id: 'matches-form' },
@@ -160,7 +160,10 @@ export async function matchesSection(firmId, names, { heading = t('matches.title
     load();
   });
   await load();
-  return h('section', { class: 'card', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, heading), form, out);
+  const section = h('section', { class: 'card', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, heading), form, out);
+  // Lets a page ask again with the same choices, e.g. after the firm saved its profile.
+  section.refresh = load;
+  return section;
 }
 
 function matchItem(m, i, names, linkPartners) {
