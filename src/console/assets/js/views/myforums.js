@@ -422,7 +422,7 @@ async function showAgenda(box, event, me) {
   fill(box, heading,
     h('p', {}, t('mf.agenda.count', { n: num(agenda.meetings.length, 0), zone: `${zone}, ${agenda.time_zone}` })),
     h('table', { class: 'data', id: 'agenda-table' },
-      h('caption', {}, t('mf.agenda')),
+      h('caption', { class: 'visually-hidden' }, t('mf.agenda')),
       h('thead', {}, h('tr', {}, [t('mf.col.when'), t('mf.col.table'), t('mf.col.partner'), t('mf.col.kind'), t('mf.col.reasons')]
         .map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, agenda.meetings.map((m) => h('tr', { dataset: { partner: m.partner.id } },
