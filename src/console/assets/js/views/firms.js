@@ -160,7 +160,10 @@ export async function matchesSection(firmId, names, { heading = t('matches.title
     load();
   });
   await load();
-  return h('section', { class: 'card', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, heading), form, out);
+  const section = h('section', { class: 'card', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, heading), form, out);
+  // Lets a page ask again with the same choices, e.g. after the firm saved its profile.
+  section.refresh = load;
+  return section;
 }
 
 function matchItem(m, i, names, linkPartners) {
