@@ -20,13 +20,16 @@ pub struct EventView {
     #[serde(flatten)]
     pub event: Event,
     pub slots: Vec<Slot>,
+    /// Whether a timetable has been generated (`GET …/schedule` answers it).
+    pub has_schedule: bool,
 }
 
-impl From<Event> for EventView {
-    fn from(event: Event) -> Self {
+impl EventView {
+    pub fn new(event: Event, has_schedule: bool) -> EventView {
         EventView {
             slots: event.slots(),
             event,
+            has_schedule,
         }
     }
 }
@@ -92,7 +95,7 @@ pub async fn create_event(
     let event = web::block(move || store.create_event(event)).await??;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/events/{}", event.id)))
-        .json(EventView::from(event)))
+        .json(EventView::new(event, false)))
 }
 
 /// All forums.
@@ -111,8 +114,18 @@ pub async fn list_events(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
     let store = state.store.clone();
-    let events = web::block(move || store.events()).await??;
-    Ok(HttpResponse::Ok().json(events.into_iter().map(EventView::from).collect::<Vec<_>>()))
+    let views = web::block(
+        move || -> Result<Vec<EventView>, crate::store::StoreError> {
+            let mut views = Vec::new();
+            for event in store.events()? {
+                let scheduled = store.has_schedule(&event.id)?;
+                views.push(EventView::new(event, scheduled));
+            }
+            Ok(views)
+        },
+    )
+    .await??;
+    Ok(HttpResponse::Ok().json(views))
 }
 
 /// One forum with its slots.
@@ -134,7 +147,10 @@ pub async fn get_event(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
     let event = load_event(&state, &event_id(&id)?).await?;
-    Ok(HttpResponse::Ok().json(EventView::from(event)))
+    let store = state.store.clone();
+    let key = event.id.clone();
+    let scheduled = web::block(move || store.has_schedule(&key)).await??;
+    Ok(HttpResponse::Ok().json(EventView::new(event, scheduled)))
 }
 
 /// Delete a forum with its participants, requests and schedule (organizers).

@@ -316,6 +316,11 @@ impl Store {
         self.flush()
     }
 
+    /// Whether the forum has a timetable, without reading it.
+    pub fn has_schedule(&self, event: &EventId) -> Result<bool, StoreError> {
+        Ok(self.schedules.contains_key(event.as_str().as_bytes())?)
+    }
+
     pub fn schedule<T: DeserializeOwned>(&self, event: &EventId) -> Result<Option<T>, StoreError> {
         self.schedules
             .get(event.as_str().as_bytes())?

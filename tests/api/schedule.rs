@@ -154,6 +154,16 @@ fn check_plan(plan: &Value) {
 async fn a_forum_timetable_is_generated_from_requests_and_recommendations() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
+    let has_schedule = || async {
+        let event: Value = app
+            .call(Method::GET, "/v1/events/temu-bisnis-mataram", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        event["has_schedule"].as_bool().unwrap()
+    };
+    assert!(!has_schedule().await);
     let response = app
         .call(
             Method::POST,
@@ -162,6 +172,7 @@ async fn a_forum_timetable_is_generated_from_requests_and_recommendations() {
         )
         .await;
     assert_eq!(response.status(), 200);
+    assert!(has_schedule().await, "the forum says it has a timetable");
     let plan: Value = response.json().await.unwrap();
     check_plan(&plan);
     let meetings = plan["meetings"].as_array().unwrap();

@@ -168,7 +168,9 @@ fn the_console_works_from_the_keyboard() {
 
 #[test]
 fn the_status_page_shows_what_the_store_holds() {
-    let Some(c) = Console::start("status") else { return };
+    let Some(c) = Console::start("status") else {
+        return;
+    };
     c.seed_demo(3, 40);
     c.sign_in(ORGANIZER);
     c.click("#nav a[href='#/status']");

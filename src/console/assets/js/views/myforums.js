@@ -6,7 +6,7 @@
 
 import { del, download, get, post, query, seg } from '../api.js';
 import { busy, button, clearErrors, errorBox, field, fill, h, input, select, showErrors, table, toast } from '../dom.js';
-import { clock, dateLong, dateShort, num, percent, register, t, zoneName } from '../i18n.js';
+import { clock, dateLong, dateShort, lang, num, percent, register, t, zoneName } from '../i18n.js';
 import { regencyNames } from '../reference.js';
 import { provinceBadge } from './firms.js';
 
@@ -241,7 +241,7 @@ export async function detail(root, { id }, session) {
   const others = roster.map((p) => p.firm_id).filter((x) => x !== me);
   const [requests, matches] = await Promise.all([
     get(`/events/${seg(id)}/requests`),
-    others.length ? get(`/firms/${seg(me)}/matches${query({ limit: 100, scope: 'both', direction: 'both' })}`) : { matches: [] },
+    others.length ? get(`/firms/${seg(me)}/matches${query({ limit: 100, scope: 'both', direction: 'both', lang: lang() })}`) : { matches: [] },
   ]);
   const cards = new Map(matches.matches.map((m) => [m.partner.id, m.partner]));
   const ids = new Set(others);
@@ -398,6 +398,10 @@ function requestTables(id, me, requests, cards, refresh) {
 /** The firm's meetings once a timetable exists; before that, a word saying it will come. */
 async function showAgenda(box, event, me) {
   const heading = h('h2', { id: 'agenda-h' }, t('mf.agenda'));
+  if (!event.has_schedule) {
+    fill(box, heading, h('p', { class: 'muted', id: 'agenda-none' }, t('mf.agenda.none')));
+    return;
+  }
   let agenda;
   try {
     agenda = await get(`/events/${seg(event.id)}/agenda/${seg(me)}${query({ format: 'json' })}`);
