@@ -63,7 +63,7 @@ register({
     // hasil
     'o.none': 'Buat jadwal dulu; hasil dicatat per pertemuan di jadwal.',
     'o.list': 'Pertemuan dan hasilnya', 'o.count': '{recorded} dari {total} pertemuan sudah dicatat.',
-    'o.meeting': 'Pertemuan', 'o.result': 'Hasil', 'o.record': 'Catat hasil', 'o.change': 'Ubah hasil',
+    'o.meeting': 'Pertemuan', 'o.firm_a': 'Firma A', 'o.firm_b': 'Firma B', 'o.result': 'Hasil', 'o.record': 'Catat hasil', 'o.change': 'Ubah hasil',
     'o.unrecorded': 'belum dicatat', 'o.status': 'Status pertemuan',
     'o.status.held': 'berlangsung', 'o.status.no_show': 'tidak hadir', 'o.status.cancelled': 'dibatalkan',
     'o.noshow': 'Yang tidak hadir', 'o.noshow.both': 'keduanya', 'o.interest': 'Minat {name}',
@@ -134,7 +134,7 @@ register({
     'j.printed': 'Printed {date}',
     'o.none': 'Generate the timetable first; outcomes are recorded per meeting of it.',
     'o.list': 'Meetings and their outcomes', 'o.count': '{recorded} of {total} meetings recorded.',
-    'o.meeting': 'Meeting', 'o.result': 'Outcome', 'o.record': 'Record outcome', 'o.change': 'Change outcome',
+    'o.meeting': 'Meeting', 'o.firm_a': 'Firm A', 'o.firm_b': 'Firm B', 'o.result': 'Outcome', 'o.record': 'Record outcome', 'o.change': 'Change outcome',
     'o.unrecorded': 'not recorded', 'o.status': 'Meeting status',
     'o.status.held': 'held', 'o.status.no_show': 'no-show', 'o.status.cancelled': 'cancelled',
     'o.noshow': 'Who did not come', 'o.noshow.both': 'both', 'o.interest': 'Interest of {name}',
@@ -270,6 +270,9 @@ function tabTitle(key) {
 
 // ---------------------------------------------------------------- peserta
 
+// The last firm search, run again after a registration so the organizer can keep adding.
+let lastSearch = null;
+
 async function participantsTab(panel, forum, reload, flash) {
   const participants = await get(`/events/${seg(forum.id)}/participants`);
   await firmsById(participants.map((p) => p.firm_id));
@@ -286,7 +289,7 @@ async function participantsTab(panel, forum, reload, flash) {
   };
 
   const addBox = h('div', { id: 'p-add-result', 'aria-live': 'polite' });
-  const register = async (entries) => {
+  const enrol = async (entries) => {
     const body = entries.map((firm_id) => ({ firm_id, ...defaults() }));
     const stored = await post(`/events/${seg(forum.id)}/participants`, body);
     reload({ text: t('p.added', { n: num(stored.length) }) });
@@ -300,6 +303,7 @@ async function participantsTab(panel, forum, reload, flash) {
     h('div', { class: 'field' }, h('button', { type: 'submit', id: 'p-search-go' }, t('p.search.go'))));
   searchForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    lastSearch = { forum: forum.id, q: q.value.trim() };
     try {
       const page = await get(`/firms${query({ q: q.value.trim(), limit: 20 })}`);
       if (!page.firms.length) {
@@ -316,7 +320,7 @@ async function participantsTab(panel, forum, reload, flash) {
               ? h('span', { class: 'muted' }, t('p.already'))
               : h('button', {
                 type: 'button', class: 'p-add-one', 'data-firm': f.id,
-                onclick: (e) => busy(e.currentTarget, () => register([f.id])).catch((err) => fill(addBox, errorBox(err))),
+                onclick: (e) => busy(e.currentTarget, () => enrol([f.id])).catch((err) => fill(addBox, errorBox(err))),
               }, t('p.add.one'), h('span', { class: 'visually-hidden' }, ` ${f.name}`))))))));
     } catch (e) {
       fill(results, errorBox(e));
@@ -326,15 +330,19 @@ async function participantsTab(panel, forum, reload, flash) {
   // Bulk registration by pasting ids.
   const paste = h('textarea', { id: 'p-paste', rows: 5, spellcheck: 'false' });
   const pasteGo = h('button', { type: 'submit', id: 'p-paste-go' }, t('p.paste.go'));
-  const pasteForm = h('form', { id: 'p-paste-form' }, field(t('p.paste'), paste, { name: 'firm_id' }), h('div', { class: 'actions' }, pasteGo));
+  const pasteForm = h('form', { id: 'p-paste-form' }, field(t('p.paste'), paste, { name: 'ids' }), h('div', { class: 'actions' }, pasteGo));
   pasteForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const ids = paste.value.split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
-    if (!ids.length) {
-      showErrors(pasteForm, { fields: [{ field: 'firm_id', message: t('p.paste.empty') }], problem: { code: 'validation_failed' } });
+    const lines = paste.value.split(/\r?\n/).map((x, i) => [x.trim(), i + 1]).filter(([x]) => x);
+    if (!lines.length) {
+      showErrors(pasteForm, { fields: [{ field: 'ids', message: t('p.paste.empty') }], problem: { code: 'validation_failed' } });
       return;
     }
-    busy(pasteGo, () => register(ids)).catch((e) => showErrors(pasteForm, e));
+    busy(pasteGo, () => enrol(lines.map(([x]) => x))).catch((e) => {
+      // The API numbers the registrations from 1; the organizer reads lines of the box.
+      for (const f of e.fields || []) if (f.line) f.line = lines[f.line - 1]?.[1] ?? f.line;
+      showErrors(pasteForm, e);
+    });
   });
 
   const addCard = h('div', { class: 'card', id: 'p-add' },
@@ -359,6 +367,10 @@ async function participantsTab(panel, forum, reload, flash) {
           h('thead', {}, h('tr', {}, th(t('col.name')), th(t('col.province')), th(t('col.regency')), th(t('col.max')), th(t('col.host')), th(t('col.actions')))),
           h('tbody', {}, rows))]
       : h('p', {}, t('p.none')));
+  if (lastSearch?.forum === forum.id && lastSearch.q) {
+    q.value = lastSearch.q;
+    searchForm.requestSubmit();
+  }
 }
 
 function participantRow(forum, p, reload) {
@@ -661,7 +673,7 @@ async function outcomesTab(panel, forum, reload, flash) {
     h('h3', {}, t('o.list')),
     h('p', { id: 'o-count' }, t('o.count', { recorded: num(outcomes.length), total: num(plan.meetings.length) })),
     h('table', { class: 'data', id: 'outcomes-table' },
-      h('thead', {}, h('tr', {}, th(t('j.time')), th(t('j.tablecol')), th('A'), th('B'), th(t('o.result')), th(t('col.actions')))),
+      h('thead', {}, h('tr', {}, th(t('j.time')), th(t('j.tablecol')), th(t('o.firm_a')), th(t('o.firm_b')), th(t('o.result')), th(t('col.actions')))),
       h('tbody', {}, rows)));
 }
 
