@@ -165,6 +165,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(outcomes::record_outcome)
                 .service(outcomes::replace_outcome)
                 .service(outcomes::get_outcome)
+                .service(outcomes::list_outcomes)
                 .service(outcomes::forum_report)
                 .service(outcomes::labels)
                 .service(events::create_event)

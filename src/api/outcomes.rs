@@ -164,6 +164,35 @@ pub async fn get_outcome(
     Ok(HttpResponse::Ok().json(outcome))
 }
 
+/// Every recorded outcome of the forum (organizers), in meeting-id order: one call for a
+/// page listing the timetable with what each meeting led to. Meetings without an outcome
+/// are simply absent.
+#[utoipa::path(
+    tag = "outcomes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id")),
+    responses(
+        (status = 200, body = Vec<Outcome>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/events/{id}/outcomes")]
+pub async fn list_outcomes(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let id = event_id(&id)?;
+    load_event(&state, &id).await?;
+    let store = state.store.clone();
+    let mut outcomes = web::block(move || store.outcomes(&id)).await??;
+    outcomes.sort_by(|a, b| a.meeting_id.cmp(&b.meeting_id));
+    Ok(HttpResponse::Ok().json(outcomes))
+}
+
 async fn facts_and_outcomes(
     state: &AppState,
     id: &EventId,

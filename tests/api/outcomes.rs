@@ -70,6 +70,25 @@ async fn outcomes_add_up_in_the_report_and_give_labels() {
             .await;
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
+    let recorded: Vec<Value> = app
+        .call(Method::GET, "/v1/events/temu-bisnis-mataram/outcomes", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut want: Vec<&str> = meetings[..4]
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    want.sort_unstable();
+    let listed: Vec<&str> = recorded
+        .iter()
+        .map(|o| o["meeting_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed, want,
+        "one outcome per recorded meeting, in id order"
+    );
     let report: Value = app
         .call(Method::GET, "/v1/events/temu-bisnis-mataram/report", None)
         .await

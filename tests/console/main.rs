@@ -2,5 +2,6 @@
 //! server, walking the flows organizers and firms depend on.
 
 mod firm;
+mod forum;
 mod harness;
 mod organizer;
