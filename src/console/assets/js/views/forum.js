@@ -197,6 +197,7 @@ const firmName = (id) => firmCache.get(id)?.name || id;
 
 /** The timetable, or null while none was generated. */
 async function loadSchedule(forum) {
+  if (!forum.has_schedule) return null;
   try {
     return await get(`/events/${seg(forum.id)}/schedule`);
   } catch (e) {
@@ -506,7 +507,8 @@ async function timetableTab(panel, forum, reload, flash) {
     if (plan && !window.confirm(t('j.replace'))) return;
     busy(generate, async () => {
       try {
-        const made = await post(`/events/${seg(forum.id)}/schedule`, { objective: objective.value, time_limit_ms: toInteger(limit.value) });
+        const made = await post(`/events/${seg(forum.id)}/schedule`, { objective: objective.value, time_limit_ms: toInteger(limit.value), lang: lang() });
+        forum.has_schedule = true;
         reload({ text: t('j.generated', { n: num(made.meetings.length) }) });
       } catch (e) {
         showErrors(genForm, e);
@@ -526,7 +528,7 @@ async function timetableTab(panel, forum, reload, flash) {
 
   const repair = button(t('j.repair'), { id: 'j-repair', 'aria-describedby': 'j-repair-hint' });
   repair.addEventListener('click', () => busy(repair, async () => {
-    const done = await post(`/events/${seg(forum.id)}/schedule/repair`, {});
+    const done = await post(`/events/${seg(forum.id)}/schedule/repair`, { lang: lang() });
     reload({
       id: 'repair-result',
       text: t('j.repaired', { kept: num(done.kept), moved: num(done.moved.length), added: num(done.added.length), dropped: num(done.dropped.length) }),
