@@ -9,6 +9,12 @@ import { navigate } from '../app.js';
 
 register({
   id: {
+    'steps.title': 'Langkah menjalankan forum',
+    'steps.1': 'Impor daftar peserta (CSV) di menu Impor peserta, atau periksa firma yang sudah terdaftar di menu Firma.',
+    'steps.2': 'Buat forum dengan formulir di bawah: hari, sesi, lama slot dan jumlah meja.',
+    'steps.3': 'Buka forum, tambahkan peserta (tab Peserta) dan permintaan pertemuan (tab Permintaan).',
+    'steps.4': 'Buat jadwal di tab Jadwal, cetak tabelnya, dan unduh agenda tiap peserta (.ics). Bila ada yang mundur, perbaiki jadwal.',
+    'steps.5': 'Sesudah forum, catat hasil tiap pertemuan di tab Hasil, lalu lihat Laporan.',
     'forums.title': 'Forum temu bisnis', 'forums.none': 'Belum ada forum. Buat forum pertama dengan formulir di bawah.',
     'forums.name': 'Nama forum', 'forums.dates': 'Tanggal', 'forums.zone': 'Zona waktu', 'forums.tables': 'Meja',
     'forums.slots': 'Slot pertemuan', 'forums.venue': 'Tempat',
@@ -26,6 +32,12 @@ register({
     'forums.morning': 'pagi', 'forums.afternoon': 'siang',
   },
   en: {
+    'steps.title': 'Running a forum, step by step',
+    'steps.1': 'Import the participant list (CSV) under Import participants, or check the registered firms under Firms.',
+    'steps.2': 'Create the forum with the form below: days, sessions, slot length and tables.',
+    'steps.3': 'Open the forum, add participants (Participants tab) and meeting requests (Requests tab).',
+    'steps.4': 'Generate the timetable in the Timetable tab, print its grid and download each participant\'s agenda (.ics). If someone withdraws, repair it.',
+    'steps.5': 'After the forum, record each meeting\'s outcome in the Outcomes tab, then read the Report.',
     'forums.title': 'Business-meeting forums', 'forums.none': 'No forum yet. Create the first one with the form below.',
     'forums.name': 'Forum name', 'forums.dates': 'Dates', 'forums.zone': 'Time zone', 'forums.tables': 'Tables',
     'forums.slots': 'Meeting slots', 'forums.venue': 'Venue',
@@ -69,6 +81,9 @@ export async function list(root) {
     forums.length
       ? table([t('forums.name'), t('forums.dates'), t('forums.zone'), t('forums.tables'), t('forums.slots')], rows, { className: 'data', caption: null })
       : h('p', { class: 'notice' }, t('forums.none')),
+    h('details', { class: 'card steps', open: forums.length === 0 },
+      h('summary', {}, t('steps.title')),
+      h('ol', {}, [1, 2, 3, 4, 5].map((i) => h('li', {}, t(`steps.${i}`))))),
     createForm());
   root.querySelector('table.data')?.setAttribute('id', 'forums-table');
 }
