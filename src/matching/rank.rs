@@ -437,7 +437,8 @@ impl Matcher {
     }
 
     /// How well each product class that can answer a need of `q` supplies it at most, as
-    /// `(class, bound)`, strongest first. Depends on the query's need class only.
+    /// `(class, bound)`, unordered (see [`sort_head`]). Depends on the query's need class
+    /// only.
     fn supply_bounds(
         &self,
         q: &FirmSigs,
@@ -460,11 +461,10 @@ impl Matcher {
                     (c, bound)
                 }),
         );
-        out.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     }
 
     /// How well each need class that a product of `q` can answer buys from it at most,
-    /// strongest first. Depends on the query's product class only.
+    /// unordered. Depends on the query's product class only.
     fn buy_bounds(
         &self,
         q: &FirmSigs,
@@ -487,7 +487,6 @@ impl Matcher {
                     (c, bound)
                 }),
         );
-        out.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     }
 
     /// Loads the class bounds of the query into `scratch` unless they are there from the
@@ -514,6 +513,7 @@ impl Matcher {
                 s.supplies[c as usize] = (s.epochs.0, a);
             }
             s.supply_list = list;
+            s.sorted.0 = 0;
             s.supplies_of = Some(q.need_class);
         }
         if ask.buys && s.buys_of != Some(q.product_class) {
@@ -523,12 +523,17 @@ impl Matcher {
                     let shared = cell.get_or_init(|| {
                         let mut out = Vec::new();
                         self.buy_bounds(q, &mut s.seen, &mut s.classes, &mut out);
+                        out.sort_unstable_by(strongest_first);
                         out
                     });
                     list.clear();
                     list.extend_from_slice(shared);
+                    s.sorted.1 = list.len();
                 }
-                None => self.buy_bounds(q, &mut s.seen, &mut s.classes, &mut list),
+                None => {
+                    self.buy_bounds(q, &mut s.seen, &mut s.classes, &mut list);
+                    s.sorted.1 = 0;
+                }
             }
             next_epoch(&mut s.epochs.1, &mut s.buys);
             for &(c, b) in &list {
@@ -572,14 +577,8 @@ impl Matcher {
             if ask.supplies { tails.0 + 1e-9 } else { 0.0 },
             if ask.buys { tails.1 + 1e-9 } else { 0.0 },
         );
-        let (supply_list, buy_list) = (
-            std::mem::take(&mut scratch.supply_list),
-            std::mem::take(&mut scratch.buy_list),
-        );
-        let (supply_list, buy_list) = (
-            if ask.supplies { &supply_list[..] } else { &[] },
-            if ask.buys { &buy_list[..] } else { &[] },
-        );
+        let mut supply_list = std::mem::take(&mut scratch.supply_list);
+        let mut buy_list = std::mem::take(&mut scratch.buy_list);
         scratch
             .visited_products
             .start(self.signatures.product_classes());
@@ -590,7 +589,18 @@ impl Matcher {
         let (mut i, mut j) = (0, 0);
         let mut batch = 64;
         loop {
-            let (next_a, next_b) = (supply_list.get(i), buy_list.get(j));
+            let next_a = if ask.supplies {
+                sort_head(&mut supply_list, &mut scratch.sorted.0, i);
+                supply_list.get(i)
+            } else {
+                None
+            };
+            let next_b = if ask.buys {
+                sort_head(&mut buy_list, &mut scratch.sorted.1, j);
+                buy_list.get(j)
+            } else {
+                None
+            };
             if next_a.is_none() && next_b.is_none() {
                 break;
             }
@@ -628,8 +638,8 @@ impl Matcher {
         if tail >= query.min_score && (!best.full() || best.kth() <= tail) {
             self.walk_unreached(me, &ask, q, query, scratch, &mut best, &mut counts);
         }
-        scratch.supply_list = supply_list.to_vec();
-        scratch.buy_list = buy_list.to_vec();
+        scratch.supply_list = supply_list;
+        scratch.buy_list = buy_list;
         self.pairs_scored
             .fetch_add(counts.0, AtomicOrdering::Relaxed);
         self.candidates.fetch_add(counts.1, AtomicOrdering::Relaxed);
@@ -1071,6 +1081,8 @@ struct Scratch {
     buys: Vec<(u32, f64)>,
     supply_list: Vec<(u32, f64)>,
     buy_list: Vec<(u32, f64)>,
+    /// How many leading entries of `supply_list` and `buy_list` are in order.
+    sorted: (usize, usize),
     /// Candidate groups with their bound, first member and whether the bound is exact.
     bounded: Vec<(f64, Slot, GroupId, bool)>,
     classes: Vec<u32>,
@@ -1078,6 +1090,28 @@ struct Scratch {
     /// Classes whose groups this query has bounded.
     visited_products: Seen,
     visited_needs: Seen,
+}
+
+/// Class bounds strongest first, then by class for a fixed order.
+fn strongest_first(x: &(u32, f64), y: &(u32, f64)) -> Ordering {
+    y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+}
+
+/// Orders `list` far enough that entry `at` is in place: a walk usually stops after a few
+/// dozen classes of thousands, so the rest is ordered only when reached, in chunks that
+/// double. `sorted` counts the leading entries already in order.
+fn sort_head(list: &mut [(u32, f64)], sorted: &mut usize, at: usize) {
+    if at < *sorted || *sorted >= list.len() {
+        return;
+    }
+    let upto = (at + 1).max(2 * *sorted).max(32).min(list.len());
+    let rest = &mut list[*sorted..];
+    let n = upto - *sorted;
+    if n < rest.len() {
+        rest.select_nth_unstable_by(n - 1, strongest_first);
+    }
+    rest[..n].sort_unstable_by(strongest_first);
+    *sorted = upto;
 }
 
 fn next_epoch(epoch: &mut u32, memo: &mut [(u32, f64)]) {

@@ -360,6 +360,23 @@ fn pruned_ranking_equals_exhaustive_ranking() {
             same(&m, &q);
         }
     }
+    // One firm asked one direction after another: the pooled scratch keeps the class lists
+    // of one side while a query asks only the other.
+    for f in firms.iter().step_by(61) {
+        for direction in [
+            Direction::Buys,
+            Direction::Both,
+            Direction::Supplies,
+            Direction::Both,
+        ] {
+            let q = MatchQuery {
+                direction,
+                ..MatchQuery::default()
+            };
+            let one = m.matches_for(&f.id, &q);
+            assert_eq!(one, m.matches_for_exhaustive(&f.id, &q), "{q:?}");
+        }
+    }
     for (k, min_score) in [(3, 0.4), (25, 0.0)] {
         let q = MatchQuery {
             k,
