@@ -89,9 +89,41 @@ pub struct Signatures {
     /// Per need signature, the need classes holding it.
     classes_of_need: Vec<Vec<u32>>,
     /// Each product class's key: its product signatures (a set) and sectors.
-    product_class_keys: Vec<(Vec<u32>, Vec<SectorId>)>,
+    product_class_keys: ClassKeys,
     /// Each need class's key: its need signatures (in order) and sectors.
-    need_class_keys: Vec<(Vec<u32>, Vec<SectorId>)>,
+    need_class_keys: ClassKeys,
+}
+
+/// Class keys stored flat, one span per class: bounding thousands of classes per query
+/// reads them in few cache lines.
+#[derive(Debug, Default)]
+struct ClassKeys {
+    /// Per class: start and length of its signatures, start and length of its sectors.
+    spans: Vec<[u32; 4]>,
+    sigs: Vec<u32>,
+    sectors: Vec<SectorId>,
+}
+
+impl ClassKeys {
+    fn push(&mut self, sigs: &[u32], sectors: &[SectorId]) {
+        self.spans.push([
+            self.sigs.len() as u32,
+            sigs.len() as u32,
+            self.sectors.len() as u32,
+            sectors.len() as u32,
+        ]);
+        self.sigs.extend_from_slice(sigs);
+        self.sectors.extend_from_slice(sectors);
+    }
+
+    #[inline]
+    fn get(&self, class: u32) -> (&[u32], &[SectorId]) {
+        let [a, n, b, m] = self.spans[class as usize];
+        (
+            &self.sigs[a as usize..(a + n) as usize],
+            &self.sectors[b as usize..(b + m) as usize],
+        )
+    }
 }
 
 /// Whether an item similarity lets a product answer a need in [`super::score::directed_by`]:
@@ -176,7 +208,7 @@ impl Signatures {
             for &p in &set {
                 self.classes_of_product[p as usize].push(product_class);
             }
-            self.product_class_keys.push((set, sectors.to_vec()));
+            self.product_class_keys.push(&set, sectors);
         }
         let next = self.need_classes.len() as u32;
         let need_class = *self
@@ -190,7 +222,7 @@ impl Signatures {
             for &n in &set {
                 self.classes_of_need[n as usize].push(need_class);
             }
-            self.need_class_keys.push((needs.clone(), sectors.to_vec()));
+            self.need_class_keys.push(&needs, sectors);
         }
         FirmSigs {
             products,
@@ -230,8 +262,8 @@ impl Signatures {
     /// keys alone (no firm is read). `by_product` reads the transposed table, the one in
     /// cache when many need classes are bounded against one product class.
     pub fn class_bound(&self, nc: u32, pc: u32, cfg: &ScoringConfig, by_product: bool) -> f64 {
-        let (needs, buyer_sectors) = &self.need_class_keys[nc as usize];
-        let (products, supplier_sectors) = &self.product_class_keys[pc as usize];
+        let (needs, buyer_sectors) = self.need_class_keys.get(nc);
+        let (products, supplier_sectors) = self.product_class_keys.get(pc);
         let w = &cfg.weights;
         let item_weights = w.supply + w.capacity + w.certification;
         let total_weights = item_weights + w.sector;

@@ -188,7 +188,11 @@ impl CandidateIndex {
 
     /// The groups of province `part` by their firms' sectors: a partner no item of the
     /// query reaches scores on sectors alone, the same for every group of a sector set.
-    pub fn sector_sets(&self, part: usize) -> impl Iterator<Item = (&[SectorId], &[GroupId])> {
+    /// Each group comes with its product and need class.
+    pub fn sector_sets(
+        &self,
+        part: usize,
+    ) -> impl Iterator<Item = (&[SectorId], &[(u32, u32, GroupId)])> {
         self.parts[part]
             .by_sectors
             .iter()
@@ -302,8 +306,9 @@ struct Part {
     by_product_class: Vec<Vec<(u32, GroupId)>>,
     /// By need class: the product class and id of each group of that class.
     by_need_class: Vec<Vec<(u32, GroupId)>>,
-    /// By the firms' sectors (part of both class keys, so one set per group).
-    by_sectors: HashMap<Vec<SectorId>, Vec<GroupId>>,
+    /// By the firms' sectors (part of both class keys, so one set per group): product
+    /// class, need class and id of each group.
+    by_sectors: HashMap<Vec<SectorId>, Vec<(u32, u32, GroupId)>>,
 }
 
 fn add_to_class(lists: &mut Vec<Vec<(u32, GroupId)>>, class: u32, other: u32, g: GroupId) {
@@ -360,7 +365,7 @@ impl Part {
         self.by_sectors
             .entry(f.sectors.clone())
             .or_default()
-            .push(g);
+            .push((pc, nc, g));
     }
 
     fn remove(&mut self, g: GroupId, (pc, nc): (u32, u32), f: &FirmFeatures) {
@@ -374,7 +379,9 @@ impl Part {
         drop_from_class(&mut self.by_product_class, pc, g);
         drop_from_class(&mut self.by_need_class, nc, g);
         if let Some(list) = self.by_sectors.get_mut(&f.sectors) {
-            drop_group(list, g);
+            if let Some(p) = list.iter().position(|x| x.2 == g) {
+                list.swap_remove(p);
+            }
             if list.is_empty() {
                 self.by_sectors.remove(&f.sectors);
             }

@@ -722,7 +722,7 @@ impl Matcher {
         counts: &mut (u64, u64),
     ) {
         let cfg = &self.config;
-        let mut sets: Vec<(f64, &[GroupId])> = Vec::new();
+        let mut sets: Vec<(f64, &[(u32, u32, GroupId)])> = Vec::new();
         for part in (0..2).filter(|&p| ask.provinces[p]) {
             for (sectors, groups) in self.index.sector_sets(part) {
                 let (a, b) = (
@@ -742,11 +742,9 @@ impl Matcher {
                 break;
             }
             scratch.bounded.clear();
-            for &g in groups {
-                let group = self.index.group(g);
-                let reached = (ask.supplies
-                    && scratch.supplies[group.product_class as usize].0 == epoch_a)
-                    || (ask.buys && scratch.buys[group.need_class as usize].0 == epoch_b);
+            for &(pc, nc, g) in groups {
+                let reached = (ask.supplies && scratch.supplies[pc as usize].0 == epoch_a)
+                    || (ask.buys && scratch.buys[nc as usize].0 == epoch_b);
                 if !reached {
                     scratch.offer(self.index.head(g), g, bound, true, query, counts);
                 }
