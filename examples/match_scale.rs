@@ -2,10 +2,12 @@
 //! candidate index against exhaustive scoring, recall@k of the index, peak memory.
 //!
 //!     cargo run --release --example match_scale -- --firms 20000 [--exhaustive-max 20000]
-//!         [--sample 500] [--k 10] [--seed 1]
+//!         [--sample 500] [--k 10] [--seed 1] [--demo 1] [--rank-all 0]
 //!
-//! Above `--exhaustive-max` firms, recall is measured on `--sample` firms only.
+//! Above `--exhaustive-max` firms, recall is measured on `--sample` firms only. With
+//! `--demo 1` the firms are those `mitra serve --demo` loads (seed 5235 unless `--seed`).
 
+use mitra::domain::{Firm, Reference};
 use mitra::matching::{recall, synthetic, MatchQuery, Matcher, ScoringConfig};
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,6 +49,25 @@ fn memory_mib(field: &str) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// The demo firms of `mitra serve --demo`, parsed as the server parses them.
+fn demo_firms(n: usize, seed: u64) -> Vec<Firm> {
+    let reference = Reference::shared();
+    let now = chrono::Utc::now();
+    mitra::demo::generate(seed, n)
+        .into_iter()
+        .map(|input| {
+            let (id, profile) = input.parse(reference).expect("a valid demo firm");
+            Firm {
+                id: id.expect("demo firms have ids"),
+                profile,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect()
+}
+
 fn main() {
     let n = arg("--firms", 2000);
     let exhaustive_max = arg("--exhaustive-max", 20_000);
@@ -59,10 +80,14 @@ fn main() {
     };
 
     let t = Instant::now();
-    let firms: Vec<Arc<_>> = synthetic::firms(n, seed)
-        .into_iter()
-        .map(Arc::new)
-        .collect();
+    let firms: Vec<Arc<_>> = if arg("--demo", 0) == 1 {
+        demo_firms(n, arg("--seed", 5235) as u64)
+    } else {
+        synthetic::firms(n, seed)
+    }
+    .into_iter()
+    .map(Arc::new)
+    .collect();
     let generated = t.elapsed();
     let t = Instant::now();
     let matcher = Matcher::build(ScoringConfig::default(), firms.iter().cloned());
@@ -77,6 +102,13 @@ fn main() {
         println!("resident after build (firms and matcher): {mib:.0} MiB");
     }
 
+    if arg("--rank-all", 1) == 0 {
+        // Only the single-firm queries (for profiling them).
+        for i in (0..n).step_by((n / 2000).max(1)) {
+            std::hint::black_box(matcher.matches_for(&firms[i].id, &query));
+        }
+        return;
+    }
     let before = matcher.stats();
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let indexed = matcher.rank_all(&query);

@@ -110,17 +110,19 @@ struct Entry {
     firm: Arc<Firm>,
     features: FirmFeatures,
     sigs: FirmSigs,
-    /// The id's first 8 bytes, big-endian, zero-padded: orders like the id unless equal,
-    /// so ranking ties rarely need a string comparison.
-    id_key: u64,
 }
 
-fn id_key(id: &FirmId) -> u64 {
-    let mut b = [0u8; 8];
+/// The id's first 32 bytes as big-endian words, zero-padded: orders like the id unless
+/// equal. Ids often share long prefixes ("jatim-plastik-krian-0004"), and ranking breaks
+/// many ties of equal scores by id, so comparing these beats chasing the strings.
+type IdKey = [u64; 4];
+
+fn id_key(id: &FirmId) -> IdKey {
+    let mut b = [0u8; 32];
     let s = id.as_str().as_bytes();
-    let n = s.len().min(8);
+    let n = s.len().min(32);
     b[..n].copy_from_slice(&s[..n]);
-    u64::from_be_bytes(b)
+    std::array::from_fn(|i| u64::from_be_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes")))
 }
 
 /// Firms, their features, the candidate index and the config. Keep one behind a lock and
@@ -128,6 +130,8 @@ fn id_key(id: &FirmId) -> u64 {
 pub struct Matcher {
     config: ScoringConfig,
     slots: Vec<Option<Entry>>,
+    /// By slot, beside the entries: the key ties are broken by.
+    id_keys: Vec<IdKey>,
     free: Vec<Slot>,
     by_id: HashMap<FirmId, Slot>,
     index: CandidateIndex,
@@ -153,6 +157,7 @@ impl Matcher {
         Matcher {
             config,
             slots: Vec::new(),
+            id_keys: Vec::new(),
             free: Vec::new(),
             by_id: HashMap::new(),
             index: CandidateIndex::new(),
@@ -250,9 +255,11 @@ impl Matcher {
             Some(s) => s,
             None => {
                 self.slots.push(None);
+                self.id_keys.push(IdKey::default());
                 (self.slots.len() - 1) as Slot
             }
         };
+        self.id_keys[slot as usize] = id_key(&firm.id);
         let sigs = self.signatures.add(
             &features.products,
             &features.needs,
@@ -268,7 +275,6 @@ impl Matcher {
         );
         self.by_id.insert(firm.id.clone(), slot);
         self.slots[slot as usize] = Some(Entry {
-            id_key: id_key(&firm.id),
             firm,
             features,
             sigs,
@@ -840,11 +846,11 @@ impl Matcher {
     /// Ranking order: score descending, then firm id.
     fn rank_cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
         b.0.total_cmp(&a.0).then_with(|| {
-            let x = self.slots[a.1 as usize].as_ref().expect("scored slot");
-            let y = self.slots[b.1 as usize].as_ref().expect("scored slot");
-            x.id_key
-                .cmp(&y.id_key)
-                .then_with(|| x.firm.id.cmp(&y.firm.id))
+            let (x, y) = (a.1 as usize, b.1 as usize);
+            self.id_keys[x].cmp(&self.id_keys[y]).then_with(|| {
+                let id = |s: usize| &self.slots[s].as_ref().expect("scored slot").firm.id;
+                id(x).cmp(id(y))
+            })
         })
     }
 
