@@ -19,6 +19,9 @@ pub type Slot = u32;
 /// A group's position in the index's group table.
 pub type GroupId = u32;
 
+/// A group with its product class and need class, as the sector sets list it.
+pub type ClassedGroup = (u32, u32, GroupId);
+
 /// Posting keys: a product/need term, or an HS prefix tagged with its length.
 fn hs_prefixes(hs: (u32, u8)) -> impl Iterator<Item = u64> {
     let (code, len) = hs;
@@ -189,10 +192,7 @@ impl CandidateIndex {
     /// The groups of province `part` by their firms' sectors: a partner no item of the
     /// query reaches scores on sectors alone, the same for every group of a sector set.
     /// Each group comes with its product and need class.
-    pub fn sector_sets(
-        &self,
-        part: usize,
-    ) -> impl Iterator<Item = (&[SectorId], &[(u32, u32, GroupId)])> {
+    pub fn sector_sets(&self, part: usize) -> impl Iterator<Item = (&[SectorId], &[ClassedGroup])> {
         self.parts[part]
             .by_sectors
             .iter()
@@ -308,7 +308,7 @@ struct Part {
     by_need_class: Vec<Vec<(u32, GroupId)>>,
     /// By the firms' sectors (part of both class keys, so one set per group): product
     /// class, need class and id of each group.
-    by_sectors: HashMap<Vec<SectorId>, Vec<(u32, u32, GroupId)>>,
+    by_sectors: HashMap<Vec<SectorId>, Vec<ClassedGroup>>,
 }
 
 fn add_to_class(lists: &mut Vec<Vec<(u32, GroupId)>>, class: u32, other: u32, g: GroupId) {

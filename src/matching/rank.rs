@@ -3,7 +3,7 @@
 
 use super::config::ScoringConfig;
 use super::fast::{FirmSigs, Signatures};
-use super::index::{Ask, CandidateIndex, GroupId, Seen, Slot};
+use super::index::{Ask, CandidateIndex, ClassedGroup, GroupId, Seen, Slot};
 use super::score::{
     combine, directed, directed_by, explain_directed, sector_fit, DirectedScore, FirmFeatures,
     PairScore,
@@ -728,7 +728,7 @@ impl Matcher {
         counts: &mut (u64, u64),
     ) {
         let cfg = &self.config;
-        let mut sets: Vec<(f64, &[(u32, u32, GroupId)])> = Vec::new();
+        let mut sets: Vec<(f64, &[ClassedGroup])> = Vec::new();
         for part in (0..2).filter(|&p| ask.provinces[p]) {
             for (sectors, groups) in self.index.sector_sets(part) {
                 let (a, b) = (
