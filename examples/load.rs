@@ -4,10 +4,13 @@
 //! `<data dir>/demo-firm-tokens.csv`, dealt round-robin), so concurrent PATCHes never race
 //! on one firm. Mix per request: 40% GET /v1/firms/{id} (firm token), 20% GET
 //! /v1/firms?province=…&limit=50 (organizer), 20% GET /v1/reference/hs?q=…, 15% PATCH
-//! /v1/firms/{id} (its own token), 5% POST /v1/firms (organizer).
+//! /v1/firms/{id} (its own token), 5% POST /v1/firms (organizer). With `--mix matches`
+//! every request is GET /v1/firms/{id}/matches?limit=10 (firm token): one firm's partners,
+//! the matcher's single-firm query behind HTTP.
 //!
 //! cargo run --release --example load -- --url http://127.0.0.1:8080 --organizer-token T \
-//!     --tokens data/demo-firm-tokens.csv [--connections 64] [--seconds 60] [--seed 1]
+//!     --tokens data/demo-firm-tokens.csv [--connections 64] [--seconds 60] [--seed 1] \
+//!     [--mix all|matches]
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -22,6 +25,8 @@ struct Args {
     connections: usize,
     seconds: u64,
     seed: u64,
+    /// Only GET /v1/firms/{id}/matches instead of the mixed traffic.
+    matches_only: bool,
 }
 
 fn args() -> Args {
@@ -32,6 +37,7 @@ fn args() -> Args {
         connections: 64,
         seconds: 60,
         seed: 1,
+        matches_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -43,6 +49,13 @@ fn args() -> Args {
             "--connections" => args.connections = value.parse().expect("a number"),
             "--seconds" => args.seconds = value.parse().expect("a number"),
             "--seed" => args.seed = value.parse().expect("a number"),
+            "--mix" => {
+                args.matches_only = match value.as_str() {
+                    "all" => false,
+                    "matches" => true,
+                    other => panic!("--mix is all or matches, not {other}"),
+                }
+            }
             other => panic!("unknown flag {other}"),
         }
     }
@@ -95,7 +108,11 @@ async fn connection(
     let mut n = 0u64;
     while Instant::now() < until {
         n += 1;
-        let roll: u32 = rng.gen_range(0..100);
+        let roll: u32 = if args.matches_only {
+            100
+        } else {
+            rng.gen_range(0..100)
+        };
         let (id, token) = &firms[rng.gen_range(0..firms.len())];
         let firm_auth = format!("Bearer {token}");
         let (route, request) = match roll {
@@ -124,6 +141,12 @@ async fn connection(
                         .header("authorization", &organizer),
                 )
             }
+            100 => (
+                "GET /v1/firms/{id}/matches",
+                client
+                    .get(format!("{}/v1/firms/{id}/matches?limit=10", args.url))
+                    .header("authorization", &firm_auth),
+            ),
             80..=94 => (
                 "PATCH /v1/firms/{id}",
                 client
@@ -132,7 +155,7 @@ async fn connection(
                     .header("content-type", "application/merge-patch+json")
                     .body(json!({"employees": rng.gen_range(1..200)}).to_string()),
             ),
-            _ => (
+            95..=99 => (
                 "POST /v1/firms",
                 client
                     .post(format!("{}/v1/firms", args.url))
@@ -150,6 +173,7 @@ async fn connection(
                         "needs": [{"name": "Standing pouch", "volume": {"amount": 2000, "unit": "pcs", "per": "month"}}]
                     })),
             ),
+            _ => unreachable!("rolls are below 100 or the matches mix"),
         };
         let started = Instant::now();
         match request.send().await {

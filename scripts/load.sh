@@ -5,6 +5,7 @@
 # use of the sled folder against the size of `mitra export`; then stops the server.
 #
 #   scripts/load.sh                         # LOAD_CONNECTIONS=64 LOAD_SECONDS=60 LOAD_FIRMS=3000
+#   LOAD_MIX=matches LOAD_FIRMS=200000 LOAD_CONNECTIONS=2 scripts/load.sh   # one firm's matches only
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +14,9 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 connections="${LOAD_CONNECTIONS:-64}"
 seconds="${LOAD_SECONDS:-60}"
 firms="${LOAD_FIRMS:-3000}"
+mix="${LOAD_MIX:-all}"
+# Loading 200 000 demo firms takes minutes: how long to wait for the server to listen.
+start_seconds="${LOAD_START_SECONDS:-600}"
 token="load-organizer-$RANDOM$RANDOM"
 
 cargo build --release --bin mitra --example load >&2
@@ -34,7 +38,7 @@ MITRA_ADDR=127.0.0.1:0 MITRA_DATA_DIR="$work/data" MITRA_ORGANIZER_TOKENS="$toke
     "$bin" serve --demo --demo-firms "$firms" 2>"$work/server.log" &
 server_pid=$!
 port=""
-for _ in $(seq 1 600); do
+for _ in $(seq 1 $((start_seconds * 10))); do
     port="$(sed -n 's/.*"mitra listening[^}]*"port":\([0-9]*\).*/\1/p' "$work/server.log" | head -n1)"
     [[ -n "$port" ]] && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
@@ -45,12 +49,13 @@ done
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status"; }
 echo "machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"
 echo "server: release, $firms demo firms, port $port"
+echo "load: $(uptime)"
 echo "VmRSS before: $(rss)"
 echo "sled folder before: $(du -sh "$work/data" | cut -f1)"
 status=0
 "$target/release/examples/load" --url "http://127.0.0.1:$port" --organizer-token "$token" \
     --tokens "$work/data/demo-firm-tokens.csv" --connections "$connections" \
-    --seconds "$seconds" || status=$?
+    --seconds "$seconds" --mix "$mix" || status=$?
 echo "VmRSS after: $(rss)"
 
 kill -TERM "$server_pid"

@@ -1,11 +1,14 @@
 //! The candidate index: firms sharing a province, a product class and a need class (see
-//! [`super::fast`]) form a group, interchangeable for ranking bounds; posting lists go from
-//! need and product terms (glossary concepts and words, HS-description words included) and
-//! HS prefixes (2 and 4 digits) to the groups carrying them, so a query bounds groups, not
-//! firms, and walks the members of a group only while its bound can still enter the top k.
-//! Updated per firm.
+//! [`super::fast`]) form a group, interchangeable for ranking bounds. Per province it lists
+//! the groups of each product class and of each need class, so a stored firm's query goes
+//! from the classes its items can meet (known from the signature tables) straight to their
+//! groups; posting lists from need and product terms (glossary concepts and words,
+//! HS-description words included) and HS prefixes (2 and 4 digits) to groups serve profiles
+//! that are not stored. A query bounds groups, not firms, and walks the members of a group
+//! only while its bound can still enter the top k. Updated per firm.
 
 use super::score::{FirmFeatures, ItemFeatures};
+use super::sector::SectorId;
 use super::text::{Term, TermId, WORD_WEIGHT};
 use crate::domain::{FirmId, Province};
 use std::collections::HashMap;
@@ -15,6 +18,9 @@ pub type Slot = u32;
 
 /// A group's position in the index's group table.
 pub type GroupId = u32;
+
+/// A group with its product class and need class, as the sector sets list it.
+pub type ClassedGroup = (u32, u32, GroupId);
 
 /// Posting keys: a product/need term, or an HS prefix tagged with its length.
 fn hs_prefixes(hs: (u32, u8)) -> impl Iterator<Item = u64> {
@@ -49,8 +55,8 @@ fn side_keys(items: &[ItemFeatures]) -> (Vec<TermId>, Vec<u64>) {
     (terms, hs)
 }
 
-/// Per-query scratch marking the groups already proposed: de-duplicates them in
-/// O(entries) without sorting. Reused across queries through the epoch counter.
+/// Per-query scratch marking the groups (or classes) already proposed: de-duplicates them
+/// in O(entries) without sorting. Reused across queries through the epoch counter.
 #[derive(Debug, Default)]
 pub struct Seen {
     marks: Vec<u32>,
@@ -76,6 +82,12 @@ impl Seen {
         let new = *m != self.epoch;
         *m = self.epoch;
         new
+    }
+
+    /// Whether a group was offered in this query.
+    #[inline]
+    pub fn has(&self, g: GroupId) -> bool {
+        self.marks[g as usize] == self.epoch
     }
 }
 
@@ -105,6 +117,9 @@ pub struct Group {
 #[derive(Debug)]
 pub struct CandidateIndex {
     groups: Vec<Group>,
+    /// First member and size of each group, beside the groups: a query reads these for
+    /// thousands of groups and the members of a few.
+    heads: Vec<(Slot, u32)>,
     free: Vec<GroupId>,
     by_classes: HashMap<(usize, u32, u32), GroupId>,
     parts: [Part; 2],
@@ -124,6 +139,7 @@ impl CandidateIndex {
     pub fn new() -> Self {
         CandidateIndex {
             groups: Vec::new(),
+            heads: Vec::new(),
             free: Vec::new(),
             by_classes: HashMap::new(),
             parts: [Part::default(), Part::default()],
@@ -137,6 +153,50 @@ impl CandidateIndex {
 
     pub fn group(&self, g: GroupId) -> &Group {
         &self.groups[g as usize]
+    }
+
+    /// The first member (in id order) and the size of a live group.
+    #[inline]
+    pub fn head(&self, g: GroupId) -> (Slot, u32) {
+        self.heads[g as usize]
+    }
+
+    /// Groups of province `part` with product class `class`, with their need classes.
+    #[inline]
+    pub fn product_class_groups(&self, part: usize, class: u32) -> &[(u32, GroupId)] {
+        self.parts[part]
+            .by_product_class
+            .get(class as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Groups of province `part` with need class `class`, with their product classes.
+    #[inline]
+    pub fn need_class_groups(&self, part: usize, class: u32) -> &[(u32, GroupId)] {
+        self.parts[part]
+            .by_need_class
+            .get(class as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a product class has firms in any province.
+    pub fn product_class_live(&self, class: u32) -> bool {
+        (0..2).any(|p| !self.product_class_groups(p, class).is_empty())
+    }
+
+    /// Whether a need class has firms in any province.
+    pub fn need_class_live(&self, class: u32) -> bool {
+        (0..2).any(|p| !self.need_class_groups(p, class).is_empty())
+    }
+
+    /// The groups of province `part` by their firms' sectors: a partner no item of the
+    /// query reaches scores on sectors alone, the same for every group of a sector set.
+    /// Each group comes with its product and need class.
+    pub fn sector_sets(&self, part: usize) -> impl Iterator<Item = (&[SectorId], &[ClassedGroup])> {
+        self.parts[part]
+            .by_sectors
+            .iter()
+            .map(|(s, g)| (s.as_slice(), g.as_slice()))
     }
 
     /// Groups holding at least one firm.
@@ -160,6 +220,7 @@ impl CandidateIndex {
             None => {
                 let g = self.free.pop().unwrap_or_else(|| {
                     self.groups.push(Group::default());
+                    self.heads.push((0, 0));
                     (self.groups.len() - 1) as GroupId
                 });
                 self.groups[g as usize] = Group {
@@ -169,13 +230,14 @@ impl CandidateIndex {
                     members: Vec::new(),
                 };
                 self.by_classes.insert(key, g);
-                self.parts[part].insert(g, f);
+                self.parts[part].insert(g, classes, f);
                 g
             }
         };
         let members = &mut self.groups[g as usize].members;
         let at = members.partition_point(|(m, _)| m < id);
         members.insert(at, (id.clone(), slot));
+        self.heads[g as usize] = (members[0].1, members.len() as u32);
     }
 
     /// Removes a firm inserted with the same arguments.
@@ -200,8 +262,11 @@ impl CandidateIndex {
         }
         if members.is_empty() {
             self.by_classes.remove(&key);
-            self.parts[part].remove(g, f);
+            self.parts[part].remove(g, classes, f);
             self.free.push(g);
+            self.heads[g as usize] = (0, 0);
+        } else {
+            self.heads[g as usize] = (members[0].1, members.len() as u32);
         }
     }
 
@@ -237,6 +302,28 @@ struct Part {
     need_hs: HashMap<u64, Vec<GroupId>>,
     /// Every group of the province.
     all: Vec<GroupId>,
+    /// By product class: the need class and id of each group of that class.
+    by_product_class: Vec<Vec<(u32, GroupId)>>,
+    /// By need class: the product class and id of each group of that class.
+    by_need_class: Vec<Vec<(u32, GroupId)>>,
+    /// By the firms' sectors (part of both class keys, so one set per group): product
+    /// class, need class and id of each group.
+    by_sectors: HashMap<Vec<SectorId>, Vec<ClassedGroup>>,
+}
+
+fn add_to_class(lists: &mut Vec<Vec<(u32, GroupId)>>, class: u32, other: u32, g: GroupId) {
+    if lists.len() <= class as usize {
+        lists.resize_with(class as usize + 1, Vec::new);
+    }
+    lists[class as usize].push((other, g));
+}
+
+fn drop_from_class(lists: &mut [Vec<(u32, GroupId)>], class: u32, g: GroupId) {
+    if let Some(list) = lists.get_mut(class as usize) {
+        if let Some(p) = list.iter().position(|&(_, s)| s == g) {
+            list.swap_remove(p);
+        }
+    }
 }
 
 fn add(map: &mut HashMap<u64, Vec<GroupId>>, keys: &[u64], g: GroupId) {
@@ -265,7 +352,7 @@ fn remove(map: &mut HashMap<u64, Vec<GroupId>>, keys: &[u64], g: GroupId) {
 }
 
 impl Part {
-    fn insert(&mut self, g: GroupId, f: &FirmFeatures) {
+    fn insert(&mut self, g: GroupId, (pc, nc): (u32, u32), f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
         add(&mut self.product_terms, &pt, g);
@@ -273,9 +360,15 @@ impl Part {
         add(&mut self.need_terms, &nt, g);
         add(&mut self.need_hs, &nh, g);
         self.all.push(g);
+        add_to_class(&mut self.by_product_class, pc, nc, g);
+        add_to_class(&mut self.by_need_class, nc, pc, g);
+        self.by_sectors
+            .entry(f.sectors.clone())
+            .or_default()
+            .push((pc, nc, g));
     }
 
-    fn remove(&mut self, g: GroupId, f: &FirmFeatures) {
+    fn remove(&mut self, g: GroupId, (pc, nc): (u32, u32), f: &FirmFeatures) {
         let (pt, ph) = side_keys(&f.products);
         let (nt, nh) = side_keys(&f.needs);
         remove(&mut self.product_terms, &pt, g);
@@ -283,6 +376,16 @@ impl Part {
         remove(&mut self.need_terms, &nt, g);
         remove(&mut self.need_hs, &nh, g);
         drop_group(&mut self.all, g);
+        drop_from_class(&mut self.by_product_class, pc, g);
+        drop_from_class(&mut self.by_need_class, nc, g);
+        if let Some(list) = self.by_sectors.get_mut(&f.sectors) {
+            if let Some(p) = list.iter().position(|x| x.2 == g) {
+                list.swap_remove(p);
+            }
+            if list.is_empty() {
+                self.by_sectors.remove(&f.sectors);
+            }
+        }
     }
 
     /// This province's share of [`CandidateIndex::text_groups`], appended to `out`.

@@ -3,7 +3,7 @@
 
 use super::config::ScoringConfig;
 use super::fast::{FirmSigs, Signatures};
-use super::index::{Ask, CandidateIndex, GroupId, Seen, Slot};
+use super::index::{Ask, CandidateIndex, ClassedGroup, GroupId, Seen, Slot};
 use super::score::{
     combine, directed, directed_by, explain_directed, sector_fit, DirectedScore, FirmFeatures,
     PairScore,
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use utoipa::ToSchema;
 
 /// Which trade a query looks for, seen from the querying firm.
@@ -110,17 +110,19 @@ struct Entry {
     firm: Arc<Firm>,
     features: FirmFeatures,
     sigs: FirmSigs,
-    /// The id's first 8 bytes, big-endian, zero-padded: orders like the id unless equal,
-    /// so ranking ties rarely need a string comparison.
-    id_key: u64,
 }
 
-fn id_key(id: &FirmId) -> u64 {
-    let mut b = [0u8; 8];
+/// The id's first 32 bytes as big-endian words, zero-padded: orders like the id unless
+/// equal. Ids often share long prefixes ("jatim-plastik-krian-0004"), and ranking breaks
+/// many ties of equal scores by id, so comparing these beats chasing the strings.
+type IdKey = [u64; 4];
+
+fn id_key(id: &FirmId) -> IdKey {
+    let mut b = [0u8; 32];
     let s = id.as_str().as_bytes();
-    let n = s.len().min(8);
+    let n = s.len().min(32);
     b[..n].copy_from_slice(&s[..n]);
-    u64::from_be_bytes(b)
+    std::array::from_fn(|i| u64::from_be_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes")))
 }
 
 /// Firms, their features, the candidate index and the config. Keep one behind a lock and
@@ -128,12 +130,19 @@ fn id_key(id: &FirmId) -> u64 {
 pub struct Matcher {
     config: ScoringConfig,
     slots: Vec<Option<Entry>>,
+    /// By slot, beside the entries: the key ties are broken by.
+    id_keys: Vec<IdKey>,
     free: Vec<Slot>,
     by_id: HashMap<FirmId, Slot>,
     index: CandidateIndex,
     signatures: Signatures,
     pairs_scored: AtomicU64,
     candidates: AtomicU64,
+    /// Counts writes, so a pooled scratch knows when its class bounds are stale.
+    generation: u64,
+    /// Scratch of finished single-firm queries, for the next ones: sized to the class
+    /// tables, too big to allocate per query.
+    scratch_pool: Mutex<Vec<Scratch>>,
 }
 
 impl Default for Matcher {
@@ -148,12 +157,15 @@ impl Matcher {
         Matcher {
             config,
             slots: Vec::new(),
+            id_keys: Vec::new(),
             free: Vec::new(),
             by_id: HashMap::new(),
             index: CandidateIndex::new(),
             signatures: Signatures::default(),
             pairs_scored: AtomicU64::new(0),
             candidates: AtomicU64::new(0),
+            generation: 0,
+            scratch_pool: Mutex::new(Vec::new()),
         }
     }
 
@@ -181,6 +193,7 @@ impl Matcher {
         config: ScoringConfig,
     ) -> Result<(), Vec<crate::domain::FieldError>> {
         config.validate()?;
+        self.generation += 1;
         self.signatures.reconfigure(&config);
         self.config = config;
         Ok(())
@@ -234,6 +247,7 @@ impl Matcher {
     }
 
     fn insert(&mut self, firm: Arc<Firm>, features: FirmFeatures) {
+        self.generation += 1;
         if self.by_id.contains_key(&firm.id) {
             self.remove(&firm.id.clone());
         }
@@ -241,9 +255,11 @@ impl Matcher {
             Some(s) => s,
             None => {
                 self.slots.push(None);
+                self.id_keys.push(IdKey::default());
                 (self.slots.len() - 1) as Slot
             }
         };
+        self.id_keys[slot as usize] = id_key(&firm.id);
         let sigs = self.signatures.add(
             &features.products,
             &features.needs,
@@ -259,7 +275,6 @@ impl Matcher {
         );
         self.by_id.insert(firm.id.clone(), slot);
         self.slots[slot as usize] = Some(Entry {
-            id_key: id_key(&firm.id),
             firm,
             features,
             sigs,
@@ -271,6 +286,7 @@ impl Matcher {
         let Some(slot) = self.by_id.remove(id) else {
             return false;
         };
+        self.generation += 1;
         if let Some(e) = self.slots[slot as usize].take() {
             self.index.remove(
                 slot,
@@ -342,15 +358,14 @@ impl Matcher {
         self.finish(profile, q, query, best.items)
     }
 
-    /// A directed fit of stored firms from the signature table: `bound` as in
-    /// [`directed_by`]. `by_supplier` reads the table rows of the supplier's products (the
-    /// query is the supplier), else those of the buyer's needs.
+    /// A directed fit of stored firms from the signature table. `by_supplier` reads the
+    /// table rows of the supplier's products (the query is the supplier), else those of the
+    /// buyer's needs.
     #[inline]
     fn fit(
         &self,
         s: (&FirmFeatures, &FirmSigs),
         b: (&FirmFeatures, &FirmSigs),
-        bound: bool,
         by_supplier: bool,
     ) -> f64 {
         let sig = &self.signatures;
@@ -363,10 +378,10 @@ impl Matcher {
                 cfg,
                 None,
                 |ni, pi| sig.sim_by_product(bn[ni], sp[pi]),
-                bound,
+                false,
             )
         } else {
-            directed_by(s.0, b.0, cfg, None, |ni, pi| sig.sim(bn[ni], sp[pi]), bound)
+            directed_by(s.0, b.0, cfg, None, |ni, pi| sig.sim(bn[ni], sp[pi]), false)
         }
         .score
     }
@@ -376,36 +391,46 @@ impl Matcher {
     fn rank_score_fast(&self, q: (&FirmFeatures, &FirmSigs), p: &Entry, d: Direction) -> f64 {
         let p = (&p.features, &p.sigs);
         match d {
-            Direction::Supplies => self.fit(p, q, false, false),
-            Direction::Buys => self.fit(q, p, false, true),
-            Direction::Both => combine(
-                self.fit(p, q, false, false),
-                self.fit(q, p, false, true),
-                &self.config,
-            ),
+            Direction::Supplies => self.fit(p, q, false),
+            Direction::Buys => self.fit(q, p, true),
+            Direction::Both => combine(self.fit(p, q, false), self.fit(q, p, true), &self.config),
         }
     }
 
-    /// The highest ranking score a partner can reach on sectors alone (no item of either
-    /// side answering the other), computed by the operations of [`directed_by`]: the
-    /// groups the text postings do not propose are read only while this can still enter.
-    fn sector_only_bound(&self, q: &FirmFeatures, d: Direction) -> f64 {
+    /// The highest directed fits a partner can reach on sectors alone (no item of either
+    /// side answering the other): (supplying the query, buying from it), computed by the
+    /// operations of [`directed_by`] with every sector on the partner's side.
+    fn sector_tails(&self, q: &FirmFeatures) -> (f64, f64) {
         let cfg = &self.config;
         let w = &cfg.weights;
         let item_weights = w.supply + w.capacity + w.certification;
         let total = item_weights + w.sector;
         if total <= 0.0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
         let any: Vec<SectorId> = (0..SECTORS as SectorId).collect();
         let score =
             |sector: f64| super::score::unit((item_weights * 0.0 + w.sector * sector) / total);
-        let a = score(sector_fit(&any, &q.sectors, cfg));
-        let b = score(sector_fit(&q.sectors, &any, cfg));
+        (
+            score(sector_fit(&any, &q.sectors, cfg)),
+            score(sector_fit(&q.sectors, &any, cfg)),
+        )
+    }
+
+    /// The highest ranking score a partner can reach on sectors alone: the groups the
+    /// query's items do not reach are read only while this can still enter.
+    fn sector_only_bound(&self, q: &FirmFeatures, d: Direction) -> f64 {
+        let (a, b) = self.sector_tails(q);
+        self.direction_bound(a, b, d)
+    }
+
+    /// The ranking score of directed fits `a` (partner supplies) and `b` (partner buys).
+    #[inline]
+    fn direction_bound(&self, a: f64, b: f64, d: Direction) -> f64 {
         match d {
             Direction::Supplies => a,
             Direction::Buys => b,
-            Direction::Both => combine(a, b, cfg),
+            Direction::Both => combine(a, b, &self.config),
         }
     }
 
@@ -417,112 +442,367 @@ impl Matcher {
         }
     }
 
-    /// Top-k of a stored firm, by groups: every candidate group gets the exact upper bound
-    /// of its classes (computed once per class and query), the strongest groups are walked
-    /// first to raise the k-th score, and a group's members (in id order) are scored only
-    /// while the bound could still enter the top k (ties included, by id). Groups the text
-    /// postings miss can only score on sectors; they are read when that could still enter.
+    /// How well each product class that can answer a need of `q` supplies it at most, as
+    /// `(class, bound)`, unordered (see [`sort_head`]). Depends on the query's need class
+    /// only.
+    fn supply_bounds(
+        &self,
+        q: &FirmSigs,
+        seen: &mut Seen,
+        classes: &mut Vec<u32>,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        seen.start(self.signatures.product_classes());
+        classes.clear();
+        self.signatures.answering_classes(&q.needs, seen, classes);
+        out.clear();
+        out.extend(
+            classes
+                .iter()
+                .filter(|&&c| self.index.product_class_live(c))
+                .map(|&c| {
+                    let bound = self
+                        .signatures
+                        .class_bound(q.need_class, c, &self.config, false);
+                    (c, bound)
+                }),
+        );
+    }
+
+    /// How well each need class that a product of `q` can answer buys from it at most,
+    /// unordered. Depends on the query's product class only.
+    fn buy_bounds(
+        &self,
+        q: &FirmSigs,
+        seen: &mut Seen,
+        classes: &mut Vec<u32>,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        seen.start(self.signatures.need_classes());
+        classes.clear();
+        self.signatures.answered_classes(&q.products, seen, classes);
+        out.clear();
+        out.extend(
+            classes
+                .iter()
+                .filter(|&&c| self.index.need_class_live(c))
+                .map(|&c| {
+                    let bound = self
+                        .signatures
+                        .class_bound(c, q.product_class, &self.config, true);
+                    (c, bound)
+                }),
+        );
+    }
+
+    /// Loads the class bounds of the query into `scratch` unless they are there from the
+    /// previous query: the supplying bounds for its need class, the buying bounds for its
+    /// product class (from `shared` when ranking all firms).
+    fn load_bounds(
+        &self,
+        q: &FirmSigs,
+        ask: &Ask,
+        scratch: &mut Scratch,
+        shared: Option<&SharedBounds>,
+    ) {
+        scratch.prepare(
+            self.generation,
+            self.signatures.product_classes(),
+            self.signatures.need_classes(),
+        );
+        let s = scratch;
+        if ask.supplies && s.supplies_of != Some(q.need_class) {
+            let mut list = std::mem::take(&mut s.supply_list);
+            self.supply_bounds(q, &mut s.seen, &mut s.classes, &mut list);
+            next_epoch(&mut s.epochs.0, &mut s.supplies);
+            for &(c, a) in &list {
+                s.supplies[c as usize] = (s.epochs.0, a);
+            }
+            s.supply_list = list;
+            s.sorted.0 = 0;
+            s.supplies_of = Some(q.need_class);
+        }
+        if ask.buys && s.buys_of != Some(q.product_class) {
+            let mut list = std::mem::take(&mut s.buy_list);
+            match shared.and_then(|t| t.buys.get(q.product_class as usize)) {
+                Some(cell) => {
+                    let shared = cell.get_or_init(|| {
+                        let mut out = Vec::new();
+                        self.buy_bounds(q, &mut s.seen, &mut s.classes, &mut out);
+                        out.sort_unstable_by(strongest_first);
+                        out
+                    });
+                    list.clear();
+                    list.extend_from_slice(shared);
+                    s.sorted.1 = list.len();
+                }
+                None => {
+                    self.buy_bounds(q, &mut s.seen, &mut s.classes, &mut list);
+                    s.sorted.1 = 0;
+                }
+            }
+            next_epoch(&mut s.epochs.1, &mut s.buys);
+            for &(c, b) in &list {
+                s.buys[c as usize] = (s.epochs.1, b);
+            }
+            s.buy_list = list;
+            s.buys_of = Some(q.product_class);
+        }
+    }
+
+    /// Top-k of a stored firm, by classes and groups (a threshold algorithm). The classes
+    /// the query's items reach are known exactly from the signature tables, with their
+    /// bounds (computed once per class, or shared across a [`Matcher::rank_all`]), in two
+    /// lists strongest first: product classes by how well they supply the query, need
+    /// classes by how well they buy from it. The walk takes the stronger head of the two
+    /// and bounds the groups of that class not seen yet (a class the query does not reach
+    /// counts at its sector tail); it stops when no group left can reach the k-th score.
+    /// Groups are walked strongest bound first, in batches, and a group's members (in id
+    /// order) are scored only while the bound could still enter the top k (ties included,
+    /// by id). Groups no item reaches score on sectors alone; they are read, by sector
+    /// set, when that could still enter.
     fn top_k_pruned(
         &self,
         me: Slot,
         e: &Entry,
         query: &MatchQuery,
         scratch: &mut Scratch,
+        shared: Option<&SharedBounds>,
     ) -> Vec<Match> {
-        let profile = &e.firm.profile;
-        let q = (&e.features, &e.sigs);
-        let mut best = Best::new(query.k);
         if query.k == 0 {
             return Vec::new();
         }
-        scratch.start(
-            (e.sigs.need_class, e.sigs.product_class),
-            self.signatures.product_classes(),
-            self.signatures.need_classes(),
-        );
+        let profile = &e.firm.profile;
+        let q = (&e.features, &e.sigs);
         let ask = Self::ask(profile.province, query);
-        let mut groups = std::mem::take(&mut scratch.groups);
-        groups.clear();
-        scratch.seen.start(self.index.group_slots());
-        self.index
-            .text_groups(&e.features, &ask, &mut scratch.seen, &mut groups);
+        self.load_bounds(q.1, &ask, scratch, shared);
+        // The tails bound every class the query's items miss; the margin keeps them above
+        // an exact bound that rounding could place an ulp higher.
+        let tails = self.sector_tails(&e.features);
+        let tails = (
+            if ask.supplies { tails.0 + 1e-9 } else { 0.0 },
+            if ask.buys { tails.1 + 1e-9 } else { 0.0 },
+        );
+        let mut supply_list = std::mem::take(&mut scratch.supply_list);
+        let mut buy_list = std::mem::take(&mut scratch.buy_list);
+        scratch
+            .visited_products
+            .start(self.signatures.product_classes());
+        scratch.visited_needs.start(self.signatures.need_classes());
+        scratch.bounded.clear();
+        let mut best = Best::new(query.k);
         let mut counts = (0u64, 0u64);
-        self.walk_groups(me, q, query, &groups, scratch, &mut best, &mut counts);
-        if !best.full() || best.kth() <= self.sector_only_bound(&e.features, query.direction) {
-            groups.clear();
-            self.index
-                .other_groups(&ask, &mut scratch.seen, &mut groups);
-            self.walk_groups(me, q, query, &groups, scratch, &mut best, &mut counts);
+        let (mut i, mut j) = (0, 0);
+        let mut batch = 64;
+        loop {
+            let next_a = if ask.supplies {
+                sort_head(&mut supply_list, &mut scratch.sorted.0, i);
+                supply_list.get(i)
+            } else {
+                None
+            };
+            let next_b = if ask.buys {
+                sort_head(&mut buy_list, &mut scratch.sorted.1, j);
+                buy_list.get(j)
+            } else {
+                None
+            };
+            if next_a.is_none() && next_b.is_none() {
+                break;
+            }
+            // Every group not visited has a class further down a list or unreached.
+            let reach = self.direction_bound(
+                next_a.map_or(0.0, |x| x.1).max(tails.0),
+                next_b.map_or(0.0, |x| x.1).max(tails.1),
+                query.direction,
+            ) + 1e-9;
+            if reach < query.min_score || (best.full() && reach < best.kth()) {
+                break;
+            }
+            let take_a = match (next_a, next_b) {
+                (Some(a), Some(b)) => a.1 >= b.1,
+                (a, _) => a.is_some(),
+            };
+            if take_a {
+                i += 1;
+                let (pc, a) = *next_a.expect("head");
+                scratch.visited_products.first(pc);
+                self.bound_product_class(&ask, query, pc, a, tails.1, scratch, &mut counts);
+            } else {
+                j += 1;
+                let (nc, b) = *next_b.expect("head");
+                scratch.visited_needs.first(nc);
+                self.bound_need_class(&ask, query, nc, b, tails.0, scratch, &mut counts);
+            }
+            if scratch.bounded.len() >= batch {
+                self.walk_bounded(me, q, query, scratch, &mut best, &mut counts);
+                batch *= 2;
+            }
         }
-        scratch.groups = groups;
+        self.walk_bounded(me, q, query, scratch, &mut best, &mut counts);
+        let tail = self.direction_bound(tails.0, tails.1, query.direction) + 1e-9;
+        if tail >= query.min_score && (!best.full() || best.kth() <= tail) {
+            self.walk_unreached(me, &ask, q, query, scratch, &mut best, &mut counts);
+        }
+        scratch.supply_list = supply_list;
+        scratch.buy_list = buy_list;
         self.pairs_scored
             .fetch_add(counts.0, AtomicOrdering::Relaxed);
         self.candidates.fetch_add(counts.1, AtomicOrdering::Relaxed);
         self.finish(profile, q.0, query, best.items)
     }
 
-    /// Offers the members of `groups` to `best` in bound order; `counts` adds the pairs
-    /// scored and the candidate firms proposed.
+    /// Adds to `scratch.bounded` the groups of product class `pc` (supplying the query at
+    /// most `a`) in the wanted provinces whose need class was not visited, with the bound of
+    /// both classes (`tail_b` for an unreached need class: then marked inexact).
     #[allow(clippy::too_many_arguments)]
-    fn walk_groups(
+    fn bound_product_class(
+        &self,
+        ask: &Ask,
+        query: &MatchQuery,
+        pc: u32,
+        a: f64,
+        tail_b: f64,
+        scratch: &mut Scratch,
+        counts: &mut (u64, u64),
+    ) {
+        let epoch_b = scratch.epochs.1;
+        for part in (0..2).filter(|&p| ask.provinces[p]) {
+            for &(nc, g) in self.index.product_class_groups(part, pc) {
+                if scratch.visited_needs.has(nc) {
+                    continue;
+                }
+                let (b, exact) = match scratch.buys[nc as usize] {
+                    _ if !ask.buys => (0.0, true),
+                    (epoch, b) if epoch == epoch_b => (b, true),
+                    _ => (tail_b, false),
+                };
+                let bound = self.direction_bound(a, b, query.direction);
+                scratch.offer(self.index.head(g), g, bound, exact, query, counts);
+            }
+        }
+    }
+
+    /// [`Matcher::bound_product_class`] for need class `nc` (buying from the query at most
+    /// `b`).
+    #[allow(clippy::too_many_arguments)]
+    fn bound_need_class(
+        &self,
+        ask: &Ask,
+        query: &MatchQuery,
+        nc: u32,
+        b: f64,
+        tail_a: f64,
+        scratch: &mut Scratch,
+        counts: &mut (u64, u64),
+    ) {
+        let epoch_a = scratch.epochs.0;
+        for part in (0..2).filter(|&p| ask.provinces[p]) {
+            for &(pc, g) in self.index.need_class_groups(part, nc) {
+                if scratch.visited_products.has(pc) {
+                    continue;
+                }
+                let (a, exact) = match scratch.supplies[pc as usize] {
+                    _ if !ask.supplies => (0.0, true),
+                    (epoch, a) if epoch == epoch_a => (a, true),
+                    _ => (tail_a, false),
+                };
+                let bound = self.direction_bound(a, b, query.direction);
+                scratch.offer(self.index.head(g), g, bound, exact, query, counts);
+            }
+        }
+    }
+
+    /// Offers the groups of the wanted provinces that no item of the query reaches, whose
+    /// bound is the same for all the groups of a sector set, strongest sector set first,
+    /// while they can still enter.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_unreached(
         &self,
         me: Slot,
+        ask: &Ask,
         q: (&FirmFeatures, &FirmSigs),
         query: &MatchQuery,
-        groups: &[GroupId],
         scratch: &mut Scratch,
         best: &mut Best,
         counts: &mut (u64, u64),
     ) {
-        let Scratch {
-            epochs,
-            supplies,
-            buys,
-            bounded,
-            ..
-        } = scratch;
-        let (epoch_a, epoch_b) = *epochs;
-        bounded.clear();
-        let (want_supplies, want_buys) = (
-            query.direction != Direction::Buys,
-            query.direction != Direction::Supplies,
-        );
-        let entry = |slot: Slot| {
-            let c = self.entry(slot).expect("stored slot");
-            (&c.features, &c.sigs)
-        };
-        for &g in groups {
-            let group = self.index.group(g);
-            let first = group.members[0].1;
-            counts.1 += group.members.len() as u64;
-            let mut a = 0.0;
-            if want_supplies {
-                let m = &mut supplies[group.product_class as usize];
-                if m.0 != epoch_a {
-                    *m = (epoch_a, self.fit(entry(first), q, true, false));
+        let cfg = &self.config;
+        let mut sets: Vec<(f64, &[ClassedGroup])> = Vec::new();
+        for part in (0..2).filter(|&p| ask.provinces[p]) {
+            for (sectors, groups) in self.index.sector_sets(part) {
+                let (a, b) = (
+                    self.sector_only(sectors, &q.0.sectors, cfg),
+                    self.sector_only(&q.0.sectors, sectors, cfg),
+                );
+                let bound = self.direction_bound(a, b, query.direction);
+                if bound >= query.min_score && bound > 0.0 {
+                    sets.push((bound, groups));
                 }
-                a = m.1;
             }
-            let mut b = 0.0;
-            if want_buys {
-                let m = &mut buys[group.need_class as usize];
-                if m.0 != epoch_b {
-                    *m = (epoch_b, self.fit(q, entry(first), true, true));
-                }
-                b = m.1;
-            }
-            let bound = match query.direction {
-                Direction::Supplies => a,
-                Direction::Buys => b,
-                Direction::Both => combine(a, b, &self.config),
-            };
-            if bound < query.min_score || bound <= 0.0 {
-                continue;
-            }
-            bounded.push((bound, first, g));
         }
+        sets.sort_unstable_by(|x, y| y.0.total_cmp(&x.0));
+        let (epoch_a, epoch_b) = scratch.epochs;
+        for (bound, groups) in sets {
+            if best.full() && bound < best.kth() {
+                break;
+            }
+            scratch.bounded.clear();
+            for &(pc, nc, g) in groups {
+                let reached = (ask.supplies && scratch.supplies[pc as usize].0 == epoch_a)
+                    || (ask.buys && scratch.buys[nc as usize].0 == epoch_b);
+                if !reached {
+                    scratch.offer(self.index.head(g), g, bound, true, query, counts);
+                }
+            }
+            self.walk_bounded(me, q, query, scratch, best, counts);
+        }
+    }
+
+    /// A directed fit on sectors alone (no need answered), by the operations of
+    /// [`directed_by`].
+    fn sector_only(&self, supplier: &[SectorId], buyer: &[SectorId], cfg: &ScoringConfig) -> f64 {
+        let w = &cfg.weights;
+        let item_weights = w.supply + w.capacity + w.certification;
+        let total = item_weights + w.sector;
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let sector = sector_fit(supplier, buyer, cfg);
+        super::score::unit((item_weights * 0.0 + w.sector * sector) / total)
+    }
+
+    /// The exact bound of the group whose first member is `first`, from its classes.
+    fn group_bound(&self, q: &FirmSigs, first: Slot, d: Direction) -> f64 {
+        let p = &self.entry(first).expect("stored slot").sigs;
+        let sig = &self.signatures;
+        let a = if d != Direction::Buys {
+            sig.class_bound(q.need_class, p.product_class, &self.config, false)
+        } else {
+            0.0
+        };
+        let b = if d != Direction::Supplies {
+            sig.class_bound(p.need_class, q.product_class, &self.config, true)
+        } else {
+            0.0
+        };
+        self.direction_bound(a, b, d)
+    }
+
+    /// Offers the members of the groups in `scratch.bounded` to `best`, strongest bound
+    /// first, and empties it; `counts.0` adds the pairs scored.
+    fn walk_bounded(
+        &self,
+        me: Slot,
+        q: (&FirmFeatures, &FirmSigs),
+        query: &MatchQuery,
+        scratch: &mut Scratch,
+        best: &mut Best,
+        counts: &mut (u64, u64),
+    ) {
+        let bounded = &mut scratch.bounded;
         // Strongest bounds first, in ranking order, so the k-th score rises at once.
-        let order = |x: &(f64, Slot, GroupId), y: &(f64, Slot, GroupId)| {
+        let order = |x: &(f64, Slot, GroupId, bool), y: &(f64, Slot, GroupId, bool)| {
             self.rank_cmp(&(x.0, x.1), &(y.0, y.1))
         };
         let head = (4 * query.k).min(bounded.len());
@@ -530,11 +810,20 @@ impl Matcher {
             bounded.select_nth_unstable_by(head, order);
         }
         bounded[..head].sort_unstable_by(order);
-        for &(bound, first, g) in bounded.iter() {
+        for &(bound, first, g, exact) in bounded.iter() {
             // Members follow `first` in id order: closed for it, closed for all.
             if best.closed(self, bound, first) {
                 continue;
             }
+            let bound = if exact {
+                bound
+            } else {
+                let exact = self.group_bound(q.1, first, query.direction);
+                if best.closed(self, exact, first) {
+                    continue;
+                }
+                exact
+            };
             for &(_, slot) in &self.index.group(g).members {
                 if slot == me {
                     continue;
@@ -551,16 +840,17 @@ impl Matcher {
                 best.offer(self, s, slot);
             }
         }
+        bounded.clear();
     }
 
     /// Ranking order: score descending, then firm id.
     fn rank_cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
         b.0.total_cmp(&a.0).then_with(|| {
-            let x = self.slots[a.1 as usize].as_ref().expect("scored slot");
-            let y = self.slots[b.1 as usize].as_ref().expect("scored slot");
-            x.id_key
-                .cmp(&y.id_key)
-                .then_with(|| x.firm.id.cmp(&y.firm.id))
+            let (x, y) = (a.1 as usize, b.1 as usize);
+            self.id_keys[x].cmp(&self.id_keys[y]).then_with(|| {
+                let id = |s: usize| &self.slots[s].as_ref().expect("scored slot").firm.id;
+                id(x).cmp(id(y))
+            })
         })
     }
 
@@ -606,7 +896,11 @@ impl Matcher {
     pub fn matches_for(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
-        Some(self.top_k_pruned(slot, e, query, &mut Scratch::default()))
+        let pool = || self.scratch_pool.lock().unwrap_or_else(|p| p.into_inner());
+        let mut scratch = pool().pop().unwrap_or_default();
+        let found = self.top_k_pruned(slot, e, query, &mut scratch, None);
+        pool().push(scratch);
+        Some(found)
     }
 
     /// Top-k partners of a profile that need not be stored ("who would I meet?"): every
@@ -673,8 +967,13 @@ impl Matcher {
             let e = self.entry(slot).expect("indexed slot");
             (e.sigs.need_class, e.sigs.product_class, id)
         });
+        let shared = SharedBounds {
+            buys: (0..self.signatures.product_classes())
+                .map(|_| OnceLock::new())
+                .collect(),
+        };
         // A few contiguous chunks per thread, each with one scratch: the scratch is as long
-        // as the class and group tables, so it is allocated per chunk, not per firm.
+        // as the class tables, so it is allocated per chunk, not per firm.
         let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
         let parts: Vec<Vec<(FirmId, Vec<Match>)>> = ids
             .par_chunks(chunk)
@@ -684,7 +983,10 @@ impl Matcher {
                     .iter()
                     .map(|&(id, slot)| {
                         let e = self.entry(slot).expect("indexed slot");
-                        (id.clone(), self.top_k_pruned(slot, e, query, &mut scratch))
+                        (
+                            id.clone(),
+                            self.top_k_pruned(slot, e, query, &mut scratch, Some(&shared)),
+                        )
                     })
                     .collect();
                 progress(part.len());
@@ -764,21 +1066,56 @@ impl Best {
     }
 }
 
-/// Per-thread scratch of pruned queries: class bounds memoised by epoch, the candidate
-/// groups and their marks. A supplying bound depends on the query only through its need class (need
-/// texts and sectors), a buying bound only through its product class, so the memos stay
-/// valid across consecutive queries of the same classes.
+/// Per-thread scratch of pruned queries: the query's class bounds as lists and as memos by
+/// class (marked by epoch), the candidate groups and the marks of reached classes. A
+/// supplying bound depends on the query only through its need class (need texts and
+/// sectors), a buying bound only through its product class, so they stay valid across
+/// consecutive queries of the same classes, until the matcher changes.
 #[derive(Default)]
 struct Scratch {
-    /// The query's (need class, product class) the memos were filled for.
-    of: Option<(u32, u32)>,
+    /// The [`Matcher`] generation the bounds were computed for.
+    generation: u64,
+    /// The need class `supplies` holds bounds for, and the product class of `buys`.
+    supplies_of: Option<u32>,
+    buys_of: Option<u32>,
     epochs: (u32, u32),
+    /// By product class: (epoch, supplying bound) of the classes the query's needs reach.
     supplies: Vec<(u32, f64)>,
+    /// By need class: (epoch, buying bound) of the classes the query's products reach.
     buys: Vec<(u32, f64)>,
-    /// Candidate groups with their bound and first member.
-    bounded: Vec<(f64, Slot, GroupId)>,
-    groups: Vec<GroupId>,
+    supply_list: Vec<(u32, f64)>,
+    buy_list: Vec<(u32, f64)>,
+    /// How many leading entries of `supply_list` and `buy_list` are in order.
+    sorted: (usize, usize),
+    /// Candidate groups with their bound, first member and whether the bound is exact.
+    bounded: Vec<(f64, Slot, GroupId, bool)>,
+    classes: Vec<u32>,
     seen: Seen,
+    /// Classes whose groups this query has bounded.
+    visited_products: Seen,
+    visited_needs: Seen,
+}
+
+/// Class bounds strongest first, then by class for a fixed order.
+fn strongest_first(x: &(u32, f64), y: &(u32, f64)) -> Ordering {
+    y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+}
+
+/// Orders `list` far enough that entry `at` is in place: a walk usually stops after a few
+/// dozen classes of thousands, so the rest is ordered only when reached, in chunks that
+/// double. `sorted` counts the leading entries already in order.
+fn sort_head(list: &mut [(u32, f64)], sorted: &mut usize, at: usize) {
+    if at < *sorted || *sorted >= list.len() {
+        return;
+    }
+    let upto = (at + 1).max(2 * *sorted).max(32).min(list.len());
+    let rest = &mut list[*sorted..];
+    let n = upto - *sorted;
+    if n < rest.len() {
+        rest.select_nth_unstable_by(n - 1, strongest_first);
+    }
+    rest[..n].sort_unstable_by(strongest_first);
+    *sorted = upto;
 }
 
 fn next_epoch(epoch: &mut u32, memo: &mut [(u32, f64)]) {
@@ -790,19 +1127,45 @@ fn next_epoch(epoch: &mut u32, memo: &mut [(u32, f64)]) {
 }
 
 impl Scratch {
-    fn start(&mut self, classes: (u32, u32), product_classes: usize, need_classes: usize) {
-        self.supplies
-            .resize(product_classes.max(self.supplies.len()), (0, 0.0));
-        self.buys
-            .resize(need_classes.max(self.buys.len()), (0, 0.0));
-        let old = self.of.replace(classes);
-        if old.map(|o| o.0) != Some(classes.0) {
-            next_epoch(&mut self.epochs.0, &mut self.supplies);
-        }
-        if old.map(|o| o.1) != Some(classes.1) {
-            next_epoch(&mut self.epochs.1, &mut self.buys);
+    /// Adds a group (its first member and size) with its bound to `bounded` if the bound
+    /// passes the query's floor; `counts.1` adds its members as candidates.
+    #[inline]
+    fn offer(
+        &mut self,
+        (first, len): (Slot, u32),
+        g: GroupId,
+        bound: f64,
+        exact: bool,
+        query: &MatchQuery,
+        counts: &mut (u64, u64),
+    ) {
+        counts.1 += len as u64;
+        if bound >= query.min_score && bound > 0.0 {
+            self.bounded.push((bound, first, g, exact));
         }
     }
+
+    /// Sizes the memos to the class tables and forgets bounds of an older generation.
+    fn prepare(&mut self, generation: u64, product_classes: usize, need_classes: usize) {
+        if self.generation != generation {
+            self.generation = generation;
+            self.supplies_of = None;
+            self.buys_of = None;
+        }
+        if self.supplies.len() < product_classes {
+            self.supplies.resize(product_classes, (0, 0.0));
+        }
+        if self.buys.len() < need_classes {
+            self.buys.resize(need_classes, (0, 0.0));
+        }
+    }
+}
+
+/// Buying bounds by the querying firm's product class, computed once per class and
+/// shared by all the queries of one [`Matcher::rank_all`]. (Supplying bounds need no
+/// table: queries run in need-class order, so consecutive queries share them.)
+struct SharedBounds {
+    buys: Vec<OnceLock<Vec<(u32, f64)>>>,
 }
 
 /// Recall@k of `found` against `reference`: the share of reference partners found.

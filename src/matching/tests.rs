@@ -325,6 +325,84 @@ fn index_recall_on_synthetic_data() {
     assert!(m.stats().pairs_scored > 0);
 }
 
+/// The pruned walk is exact, not approximate: the same partners in the same order with the
+/// same scores as scoring every firm, for every direction and scope, also after updates
+/// (which invalidate the bounds a pooled scratch keeps between queries).
+#[test]
+fn pruned_ranking_equals_exhaustive_ranking() {
+    let firms = synthetic::firms(500, 5);
+    let mut m = Matcher::build(
+        ScoringConfig::default(),
+        firms.iter().cloned().map(Arc::new),
+    );
+    let same = |m: &Matcher, q: &MatchQuery| {
+        let key = |all: Vec<(FirmId, Vec<Match>)>| -> Vec<(FirmId, Vec<(FirmId, u64)>)> {
+            all.into_iter()
+                .map(|(id, ms)| {
+                    let ms = ms.into_iter().map(|x| (x.partner.id, x.score.to_bits()));
+                    (id, ms.collect())
+                })
+                .collect()
+        };
+        assert_eq!(key(m.rank_all(q)), key(m.rank_all_exhaustive(q)), "{q:?}");
+        for f in firms.iter().step_by(97) {
+            let one = m.matches_for(&f.id, q);
+            assert_eq!(one, m.matches_for_exhaustive(&f.id, q), "{q:?}");
+        }
+    };
+    for direction in [Direction::Both, Direction::Supplies, Direction::Buys] {
+        for scope in [Scope::Other, Scope::Same, Scope::Both] {
+            let q = MatchQuery {
+                direction,
+                scope,
+                ..MatchQuery::default()
+            };
+            same(&m, &q);
+        }
+    }
+    // One firm asked one direction after another: the pooled scratch keeps the class lists
+    // of one side while a query asks only the other.
+    for f in firms.iter().step_by(61) {
+        for direction in [
+            Direction::Buys,
+            Direction::Both,
+            Direction::Supplies,
+            Direction::Both,
+        ] {
+            let q = MatchQuery {
+                direction,
+                ..MatchQuery::default()
+            };
+            let one = m.matches_for(&f.id, &q);
+            assert_eq!(one, m.matches_for_exhaustive(&f.id, &q), "{q:?}");
+        }
+    }
+    for (k, min_score) in [(3, 0.4), (25, 0.0)] {
+        let q = MatchQuery {
+            k,
+            min_score,
+            ..MatchQuery::default()
+        };
+        same(&m, &q);
+    }
+    // Writes between queries: removed firms, a firm moved to new texts, new firms.
+    let q = MatchQuery::default();
+    same(&m, &q);
+    for f in firms.iter().step_by(5) {
+        m.remove(&f.id);
+    }
+    let mut moved = firms[1].clone();
+    moved.profile.products = firms[2].profile.products.clone();
+    moved.profile.needs = firms[3].profile.needs.clone();
+    m.upsert(Arc::new(moved));
+    for f in synthetic::firms(150, 6) {
+        let mut f = f;
+        f.id = FirmId::parse(&format!("new-{}", f.id.as_str())).unwrap();
+        m.upsert(Arc::new(f));
+    }
+    same(&m, &q);
+}
+
 fn small_firm() -> impl Strategy<Value = Firm> {
     (0u64..1_000_000).prop_map(|seed| {
         let mut f = synthetic::firms(1, seed).pop().unwrap();
