@@ -5,7 +5,7 @@ use super::config::ScoringConfig;
 use super::fast::{FirmSigs, Signatures};
 use super::index::{Ask, CandidateIndex, ClassedGroup, GroupId, Seen, Slot};
 use super::score::{
-    combine, directed, directed_by, explain_directed, sector_fit, DirectedScore, FirmFeatures,
+    combine, directed, directed_by, explain_match, sector_fit, DirectedScore, FirmFeatures, Lang,
     PairScore,
 };
 use super::sector::{SectorId, SECTORS};
@@ -867,15 +867,15 @@ impl Matcher {
             .into_iter()
             .map(|(score, slot)| {
                 let e = self.entry(slot).expect("scored slot");
-                let (supplies, mut reasons) =
-                    explain_directed(&e.firm.profile, &e.features, profile, q, &self.config);
-                let (buys, back) =
-                    explain_directed(profile, q, &e.firm.profile, &e.features, &self.config);
-                match query.direction {
-                    Direction::Supplies => {}
-                    Direction::Buys => reasons = back,
-                    Direction::Both => super::score::add_reasons(&mut reasons, back),
-                }
+                let (supplies, buys, reasons) = explain_match(
+                    profile,
+                    q,
+                    &e.firm.profile,
+                    &e.features,
+                    query.direction,
+                    &self.config,
+                    Lang::En,
+                );
                 Match {
                     partner: Partner {
                         id: e.firm.id.clone(),
