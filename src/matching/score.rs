@@ -611,12 +611,21 @@ pub fn explain_match(
     cfg: &ScoringConfig,
     lang: Lang,
 ) -> (DirectedScore, DirectedScore, Vec<String>) {
-    let (supplies, mut reasons) = explain_directed_in(partner, fp, me, fm, cfg, lang);
-    let (buys, back) = explain_directed_in(me, fm, partner, fp, cfg, lang);
-    match direction {
-        super::Direction::Supplies => {}
-        super::Direction::Buys => reasons = back,
-        super::Direction::Both => add_reasons(&mut reasons, back),
-    }
+    let (supplies, supplying) = explain_directed_in(partner, fp, me, fm, cfg, lang);
+    let (buys, buying) = explain_directed_in(me, fm, partner, fp, cfg, lang);
+    let reasons = match direction {
+        super::Direction::Supplies => supplying,
+        super::Direction::Buys => buying,
+        // The stronger direction's reasons first: they are why the pair ranks where it does.
+        super::Direction::Both => {
+            let (mut first, then) = if buys.score > supplies.score {
+                (buying, supplying)
+            } else {
+                (supplying, buying)
+            };
+            add_reasons(&mut first, then);
+            first
+        }
+    };
     (supplies, buys, reasons)
 }

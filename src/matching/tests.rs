@@ -481,3 +481,41 @@ fn no_reason_is_given_twice() {
     }
     assert!(checked > 100);
 }
+
+#[test]
+fn both_ways_the_stronger_direction_explains_first() {
+    // A Lombok roaster and a Malang roastery share a sector (a link in both directions), but
+    // only one way carries goods: the roastery buys the roaster's coffee. Asked both ways,
+    // the first reason is that sale, not the sector link of the weaker direction.
+    let roaster = profile(
+        "kopi-sembalun",
+        "CV Kopi Sembalun",
+        "NTB",
+        "Lombok Timur",
+        "10761",
+        &["halal"],
+        vec![product("Kopi Arabika Sangrai", 300.0, "kg")],
+        vec![need("mesin sangrai kopi", 1.0, "pcs", &[])],
+    );
+    let roastery = profile(
+        "roastery-malang",
+        "CV Roastery Malang",
+        "JATIM",
+        "Kota Malang",
+        "10761",
+        &[],
+        vec![product("kopi bubuk kemasan", 500.0, "kg")],
+        vec![need("kopi arabika sangrai", 200.0, "kg", &[])],
+    );
+    let m = Matcher::build(ScoringConfig::default(), [roaster, roastery]);
+    let roaster_id = FirmId::parse("kopi-sembalun").unwrap();
+    let got = m.matches_for(&roaster_id, &MatchQuery::default()).unwrap();
+    assert_eq!(got[0].partner.id.as_str(), "roastery-malang");
+    assert!(got[0].buys.score > got[0].supplies.score, "{:?}", got[0]);
+    assert!(got[0].reasons.len() >= 2, "{:?}", got[0].reasons);
+    assert!(
+        got[0].reasons[0].contains("CV Kopi Sembalun makes 'Kopi Arabika Sangrai'"),
+        "{:?}",
+        got[0].reasons
+    );
+}
