@@ -662,7 +662,7 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
             addr = %settings.addr,
             port = app.port(),
             data_dir = %settings.data_dir.display(),
-            "mitra listening; API docs at /docs"
+            "mitra listening; console at /, API docs at /docs"
         );
         app.run_until_stopped().await
     })
