@@ -31,16 +31,17 @@ impl Matcher {
         direction: Direction,
         lang: Lang,
     ) {
-        let Some(firm) = self.get(me) else { return };
-        let fm = score::FirmFeatures::of(&firm.profile);
+        // The features analysed when the firms were stored: no text is analysed again.
+        let Some((firm, fm)) = self.analysed(me) else {
+            return;
+        };
         for m in matches.iter_mut() {
-            if let Some(partner) = self.get(&m.partner.id) {
-                let fp = score::FirmFeatures::of(&partner.profile);
+            if let Some((partner, fp)) = self.analysed(&m.partner.id) {
                 let (_, _, reasons) = score::explain_match(
                     &firm.profile,
-                    &fm,
+                    fm,
                     &partner.profile,
-                    &fp,
+                    fp,
                     direction,
                     self.config(),
                     lang,

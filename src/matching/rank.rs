@@ -214,6 +214,14 @@ impl Matcher {
             .map(|e| &e.firm)
     }
 
+    /// A stored firm with the features the matcher analysed for it.
+    pub fn analysed(&self, id: &FirmId) -> Option<(&Arc<Firm>, &FirmFeatures)> {
+        self.by_id
+            .get(id)
+            .and_then(|&s| self.entry(s))
+            .map(|e| (&e.firm, &e.features))
+    }
+
     pub fn stats(&self) -> MatcherStats {
         MatcherStats {
             firms: self.len() as u64,

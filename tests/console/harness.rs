@@ -328,16 +328,6 @@ impl Console {
         self.errors.lock().unwrap().clear();
     }
 
-    /// Forgets only the logged errors that mention `needle` — an answer the page expects
-    /// and handles, such as the 404 of a timetable not made yet — and returns how many there
-    /// were. Every other error stays for `assert_no_console_errors`.
-    pub fn forget_errors_about(&self, needle: &str) -> usize {
-        let mut errors = self.errors.lock().unwrap();
-        let before = errors.len();
-        errors.retain(|e| !e.contains(needle));
-        before - errors.len()
-    }
-
     /// Runs axe-core (WCAG 2 A and AA rules: labels, contrast, names, landmarks…) on the page
     /// as it is now and fails on any violation.
     pub fn assert_accessible(&self, page: &str) {
