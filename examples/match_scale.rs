@@ -94,9 +94,10 @@ fn main() {
     let built = t.elapsed();
     println!("firms: {n}  threads: {}", rayon::current_num_threads());
     println!("generate: {:.2?}  build matcher: {:.2?}", generated, built);
+    let (read, items) = matcher.items_read();
     println!(
-        "texts, classes (need, product), groups: {:?}",
-        matcher.shape()
+        "items read as an HS concept: {read} of {items} ({:.1}%)",
+        100.0 * read as f64 / items.max(1) as f64
     );
     if let Some(mib) = memory_mib("VmRSS:") {
         println!("resident after build (firms and matcher): {mib:.0} MiB");

@@ -30,7 +30,9 @@ impl Default for Weights {
     }
 }
 
-/// Similarity of two HS codes by the longest shared level.
+/// Similarity of two items' concepts by the longest shared level of their subheadings. A
+/// processing stage is another subheading of the same heading (green and roasted coffee,
+/// cashews in shell and shelled): by default not supply of each other.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HsLevels {
@@ -43,8 +45,8 @@ impl Default for HsLevels {
     fn default() -> Self {
         HsLevels {
             subheading6: 1.0,
-            heading4: 0.75,
-            chapter2: 0.35,
+            heading4: 0.0,
+            chapter2: 0.0,
         }
     }
 }
@@ -54,18 +56,23 @@ impl Default for HsLevels {
 #[serde(default, deny_unknown_fields)]
 #[schema(example = json!({
     "weights": {"supply": 0.55, "capacity": 0.15, "certification": 0.1, "sector": 0.2},
-    "hs": {"subheading6": 1.0, "heading4": 0.75, "chapter2": 0.35},
-    "hs_description_factor": 0.8, "name_when_hs_differs": 0.6, "min_item_similarity": 0.25,
+    "hs": {"subheading6": 1.0, "heading4": 0.0, "chapter2": 0.0},
+    "hs_description_factor": 0.9, "name_when_hs_differs": 0.6, "text_only_factor": 0.6,
+    "min_item_similarity": 0.25,
     "capacity_neutral": 0.5, "capacity_zero_decades": 2.0, "best_need_share": 0.6,
     "sector_saturation": 0.05, "two_way_bonus": 0.5
 }))]
 pub struct ScoringConfig {
     pub weights: Weights,
     pub hs: HsLevels,
-    /// Credit for a need word found only in the product's HS description, not its name.
+    /// Trust in a concept read from the HS/BTKI wording alone (the glossary or a given code
+    /// count in full).
     pub hs_description_factor: f64,
-    /// When both sides have HS codes that disagree, the names still count, scaled by this.
+    /// When an item's HS code says something other than its name, the name's own reading
+    /// still counts, scaled by this.
     pub name_when_hs_differs: f64,
+    /// Two items that read as no HS concept match by their names' trigrams, scaled by this.
+    pub text_only_factor: f64,
     /// Below this similarity a product does not answer a need at all.
     pub min_item_similarity: f64,
     /// Capacity fit when capacity and volume cannot be compared (pcs against kg).
@@ -86,8 +93,9 @@ impl Default for ScoringConfig {
         ScoringConfig {
             weights: Weights::default(),
             hs: HsLevels::default(),
-            hs_description_factor: 0.8,
+            hs_description_factor: 0.9,
             name_when_hs_differs: 0.6,
+            text_only_factor: 0.6,
             min_item_similarity: 0.25,
             capacity_neutral: 0.5,
             capacity_zero_decades: 2.0,
@@ -127,6 +135,7 @@ impl ScoringConfig {
             ("hs.chapter2", self.hs.chapter2),
             ("hs_description_factor", self.hs_description_factor),
             ("name_when_hs_differs", self.name_when_hs_differs),
+            ("text_only_factor", self.text_only_factor),
             ("min_item_similarity", self.min_item_similarity),
             ("capacity_neutral", self.capacity_neutral),
             ("best_need_share", self.best_need_share),

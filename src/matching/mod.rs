@@ -1,16 +1,18 @@
 //! The matching core: which NTB and Jatim firms should meet, and why.
 //!
 //! Pure and deterministic: no HTTP, no storage, no clock, no global mutable state; the only
-//! tables it reads (glossary, IO coefficients, KBLI crosswalk, HS descriptions) are compiled
-//! in. Owns text normalisation ([`text`]), IO sector links ([`sector`]), the scoring model
-//! ([`score`], parameters in [`config`]), the candidate index ([`index`]) and ranking
-//! ([`rank`], through [`Matcher`]). [`synthetic`] generates profiles for benches and tests.
+//! tables it reads (glossary, product subheadings, HS and BTKI wording, IO coefficients,
+//! KBLI crosswalk) are compiled in. Owns text normalisation and typo correction ([`text`]),
+//! reading names as HS-6 concepts ([`concept`]), IO sector links ([`sector`]), the scoring
+//! model ([`score`], parameters in [`config`]), the candidate index by concept
+//! ([`postings`]) and ranking ([`rank`], through [`Matcher`]). [`synthetic`] generates
+//! profiles for benches and tests.
 
 use crate::domain;
 
+pub mod concept;
 pub mod config;
-pub mod fast;
-pub mod index;
+pub mod postings;
 pub mod rank;
 pub mod score;
 pub mod sector;

@@ -1,12 +1,17 @@
 //! The scoring model: the directed fit "supplier s can supply buyer b" and the pair score
 //! from both directions, each with its components and human-readable reasons.
 //!
-//! Scoring reads only [`FirmFeatures`], precomputed once per firm (analysed names, HS codes,
-//! certification bits, IO sectors), so the hot path neither allocates nor parses text.
+//! Evidence first: a need is answered only by a product read as the same HS-6 concept (or,
+//! when neither reads as any concept, by a close name). The IO sector link counts only
+//! beside such evidence, so a partner without it scores 0 and is never listed.
+//!
+//! Scoring reads only [`FirmFeatures`], precomputed once per firm (readings, certification
+//! bits, IO sectors), so the hot path neither allocates nor parses text.
 
+use super::concept::{dotted, Concept, Hs6, Reader, Reading, Source};
 use super::config::ScoringConfig;
 use super::sector::{SectorId, SectorTable};
-use super::text::{coverage_similarity, Lexicon, Term};
+use super::text::trigram_cosine;
 use crate::domain::{Certification, FirmProfile, Rate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,44 +19,10 @@ use utoipa::ToSchema;
 /// A product or need as the scorer sees it.
 #[derive(Debug, Clone)]
 pub struct ItemFeatures {
-    pub terms: Vec<Term>,
-    /// Terms of the HS description, when the item has a code.
-    pub hs_terms: Vec<Term>,
-    /// HS digits as a number and how many digits (2, 4 or 6); length 0 when absent.
-    pub hs: (u32, u8),
+    pub reading: Reading,
     pub rate: Rate,
     /// Required certifications (needs only), as bits of [`cert_bit`].
     pub required: u16,
-    /// One bit per term id (mod 64) of `terms`, and of `hs_terms`: two items that share no
-    /// bit share no term, which rules most pairs out without a merge.
-    pub mask: u64,
-    pub hs_mask: u64,
-}
-
-fn term_mask(terms: &[Term]) -> u64 {
-    terms.iter().fold(0, |m, t| m | 1 << (t.id % 64))
-}
-
-/// Bit of an HS chapter (01–97) in a u128, or 0 without a code.
-fn chapter_bit(hs: (u32, u8)) -> u128 {
-    let (code, len) = hs;
-    if len < 2 {
-        return 0;
-    }
-    1u128 << ((code / 10u32.pow((len - 2) as u32)) % 128)
-}
-
-/// Whether a product could answer a need at all (false means similarity 0).
-#[inline]
-fn may_answer(
-    need_mask: u64,
-    need_hs_mask: u64,
-    need_ch: u128,
-    p_mask: u64,
-    p_hs_mask: u64,
-    p_ch: u128,
-) -> bool {
-    need_mask & (p_mask | p_hs_mask) != 0 || need_hs_mask & p_mask != 0 || need_ch & p_ch != 0
 }
 
 /// What the scorer knows of a firm, derived from its profile alone.
@@ -61,15 +32,6 @@ pub struct FirmFeatures {
     pub needs: Vec<ItemFeatures>,
     pub certifications: u16,
     pub sectors: Vec<SectorId>,
-    /// Unions of the item masks and HS chapters of each side, to skip unrelated firms.
-    pub product_mask: (u64, u64, u128),
-    pub need_mask: (u64, u64, u128),
-}
-
-fn side_mask(items: &[ItemFeatures]) -> (u64, u64, u128) {
-    items.iter().fold((0, 0, 0), |(a, b, c), i| {
-        (a | i.mask, b | i.hs_mask, c | chapter_bit(i.hs))
-    })
 }
 
 pub fn cert_bit(c: Certification) -> u16 {
@@ -78,25 +40,9 @@ pub fn cert_bit(c: Certification) -> u16 {
 
 const HALAL: u16 = 1;
 
-fn hs_key(code: Option<&str>) -> (u32, u8) {
-    match code {
-        Some(c) if c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) && !c.is_empty() => {
-            (c.parse().unwrap_or(0), c.len() as u8)
-        }
-        _ => (0, 0),
-    }
-}
-
 fn item(name: &str, hs: Option<&str>, rate: Rate, required: &[Certification]) -> ItemFeatures {
-    let lex = Lexicon::shared();
-    let terms = lex.analyse(name);
-    let hs_terms = hs.map(|c| lex.hs_terms(c).to_vec()).unwrap_or_default();
     ItemFeatures {
-        mask: term_mask(&terms),
-        hs_mask: term_mask(&hs_terms),
-        terms,
-        hs_terms,
-        hs: hs_key(hs),
+        reading: Reader::shared().read(name, hs),
         rate,
         required: required.iter().fold(0, |m, c| m | cert_bit(*c)),
     }
@@ -130,8 +76,6 @@ impl FirmFeatures {
             })
             .collect();
         FirmFeatures {
-            product_mask: side_mask(&products),
-            need_mask: side_mask(&needs),
             products,
             needs,
             certifications: profile
@@ -186,6 +130,8 @@ pub struct NeedAnswer {
     pub need: usize,
     pub product: Option<usize>,
     pub similarity: f64,
+    /// The concepts that met: (the need's, the product's); `None` for a match by name alone.
+    pub via: Option<(Concept, Concept)>,
     pub capacity: Option<f64>,
     pub certification: f64,
     pub halal_missing: bool,
@@ -201,44 +147,67 @@ pub fn unit(x: f64) -> f64 {
     }
 }
 
-fn hs_similarity(a: (u32, u8), b: (u32, u8), cfg: &ScoringConfig) -> Option<f64> {
-    if a.1 == 0 || b.1 == 0 {
-        return None;
-    }
-    let digits = |(code, len): (u32, u8), n: u8| -> Option<u32> {
-        (len >= n).then(|| code / 10u32.pow((len - n) as u32))
+/// How far the config trusts a concept of this source.
+fn trust(c: &Concept, cfg: &ScoringConfig) -> f64 {
+    let factor = match c.source {
+        Source::Code | Source::Glossary => 1.0,
+        Source::Description => cfg.hs_description_factor,
+        Source::TextBesideCode => cfg.name_when_hs_differs,
     };
-    let level = [
-        (6, cfg.hs.subheading6),
-        (4, cfg.hs.heading4),
-        (2, cfg.hs.chapter2),
-    ]
-    .into_iter()
-    .find(|&(n, _)| matches!((digits(a, n), digits(b, n)), (Some(x), Some(y)) if x == y));
-    Some(level.map_or(0.0, |(_, s)| s))
+    c.confidence as f64 * factor
 }
 
-/// Similarity of a product to a need: HS codes when both have one, else the names.
+/// Similarity of two subheadings: the same one, the same heading (a processing stage
+/// beside it, 0 by default) or the same chapter.
+pub fn concept_level(a: Hs6, b: Hs6, cfg: &ScoringConfig) -> f64 {
+    if a == b {
+        cfg.hs.subheading6
+    } else if a / 100 == b / 100 {
+        cfg.hs.heading4
+    } else if a / 10_000 == b / 10_000 {
+        cfg.hs.chapter2
+    } else {
+        0.0
+    }
+}
+
+/// Similarity of a product to a need with the concepts that met: the best pair of their
+/// concepts (level × both confidences, geometric mean), or for two items that read as no
+/// concept, their names' trigram cosine scaled by `text_only_factor`.
+pub fn item_match(
+    need: &ItemFeatures,
+    product: &ItemFeatures,
+    cfg: &ScoringConfig,
+) -> (f64, Option<(Concept, Concept)>) {
+    let (n, p) = (&need.reading, &product.reading);
+    match (n.is_read(), p.is_read()) {
+        (true, true) => {
+            let mut best = (0.0, None);
+            for cn in &n.concepts {
+                for cp in &p.concepts {
+                    let level = concept_level(cn.hs, cp.hs, cfg);
+                    if level <= 0.0 {
+                        continue;
+                    }
+                    let sim = unit(level * (trust(cn, cfg) * trust(cp, cfg)).sqrt());
+                    if sim > best.0 {
+                        best = (sim, Some((*cn, *cp)));
+                    }
+                }
+            }
+            best
+        }
+        (false, false) => (
+            unit(trigram_cosine(&n.grams, &p.grams) * cfg.text_only_factor),
+            None,
+        ),
+        _ => (0.0, None),
+    }
+}
+
+/// Similarity of a product to a need, in [0, 1].
 pub fn item_similarity(need: &ItemFeatures, product: &ItemFeatures, cfg: &ScoringConfig) -> f64 {
-    let (nc, pc) = (chapter_bit(need.hs), chapter_bit(product.hs));
-    if !may_answer(
-        need.mask,
-        need.hs_mask,
-        nc,
-        product.mask,
-        product.hs_mask,
-        pc,
-    ) {
-        return 0.0;
-    }
-    let f = cfg.hs_description_factor as f32;
-    let by_name = coverage_similarity(&need.terms, &product.terms, &product.hs_terms, f)
-        .max(coverage_similarity(&need.hs_terms, &product.terms, &[], 1.0) * f)
-        as f64;
-    match hs_similarity(need.hs, product.hs, cfg) {
-        Some(hs) => unit(hs.max(by_name * cfg.name_when_hs_differs)),
-        None => unit(by_name),
-    }
+    item_match(need, product, cfg).0
 }
 
 /// Capacity fit: 1 when capacity covers the volume, falling with the log of the shortfall;
@@ -270,31 +239,7 @@ pub fn directed(
     s: &FirmFeatures,
     b: &FirmFeatures,
     cfg: &ScoringConfig,
-    answers: Option<&mut Vec<NeedAnswer>>,
-) -> DirectedScore {
-    directed_by(
-        s,
-        b,
-        cfg,
-        answers,
-        |ni, pi| item_similarity(&b.needs[ni], &s.products[pi], cfg),
-        false,
-    )
-}
-
-/// The directed fit with item similarities from `sim(need index, product index)` (which must
-/// equal [`item_similarity`], e.g. read from a table). With `bound`, capacity counts as fully
-/// met and certification as held: the result is then an upper bound of the fit that depends
-/// only on the items' texts and the sectors, computed by the same operations in the same
-/// order, so it equals the fit exactly when capacity and certifications are met.
-#[inline]
-pub fn directed_by(
-    s: &FirmFeatures,
-    b: &FirmFeatures,
-    cfg: &ScoringConfig,
     mut answers: Option<&mut Vec<NeedAnswer>>,
-    sim: impl Fn(usize, usize) -> f64,
-    bound: bool,
 ) -> DirectedScore {
     let w = &cfg.weights;
     let item_weights = w.supply + w.capacity + w.certification;
@@ -302,29 +247,15 @@ pub fn directed_by(
     let (mut best_fit, mut sum_fit) = (0.0f64, 0.0f64);
     let (mut best_sim, mut sum_sim) = (0.0f64, 0.0f64);
     let (mut cap_num, mut cert_num, mut answered_weight) = (0.0f64, 0.0f64, 0.0f64);
-    let (bn, bh, bc) = b.need_mask;
-    let (sp, sh, sc) = s.product_mask;
-    // Nothing of s can answer anything of b: every need stays unanswered (same result as
-    // the loop below), only explanations need the per-need records.
-    let related = may_answer(bn, bh, bc, sp, sh, sc);
-    let needs: &[ItemFeatures] = if related || answers.is_some() {
-        &b.needs
-    } else {
-        &[]
-    };
-    for (ni, need) in needs.iter().enumerate() {
-        let mut best: Option<(usize, f64)> = None;
-        for pi in 0..s.products.len() {
-            let sim = sim(ni, pi);
-            if sim >= cfg.min_item_similarity && best.is_none_or(|(_, x)| sim > x) {
-                best = Some((pi, sim));
+    for (ni, need) in b.needs.iter().enumerate() {
+        let mut best: Option<(usize, f64, Option<(Concept, Concept)>)> = None;
+        for (pi, product) in s.products.iter().enumerate() {
+            let (sim, via) = item_match(need, product, cfg);
+            if sim > 0.0 && sim >= cfg.min_item_similarity && best.is_none_or(|(_, x, _)| sim > x) {
+                best = Some((pi, sim, via));
             }
         }
-        let missing = if bound {
-            0
-        } else {
-            need.required & !s.certifications
-        };
+        let missing = need.required & !s.certifications;
         let halal_missing = missing & HALAL != 0;
         let certification = if need.required == 0 {
             1.0
@@ -332,12 +263,8 @@ pub fn directed_by(
             1.0 - missing.count_ones() as f64 / need.required.count_ones() as f64
         };
         let (capacity, similarity, fit) = match best {
-            Some((pi, sim)) => {
-                let cap = if bound {
-                    Some(1.0)
-                } else {
-                    capacity_fit(&s.products[pi].rate, &need.rate, cfg)
-                };
+            Some((pi, sim, _)) => {
+                let cap = capacity_fit(&s.products[pi].rate, &need.rate, cfg);
                 let cap_value = cap.unwrap_or(cfg.capacity_neutral);
                 let quality = if item_weights > 0.0 {
                     (w.supply + w.capacity * cap_value + w.certification * certification)
@@ -362,8 +289,9 @@ pub fn directed_by(
         if let Some(out) = answers.as_deref_mut() {
             out.push(NeedAnswer {
                 need: ni,
-                product: best.map(|(p, _)| p),
-                similarity: best.map_or(0.0, |(_, s)| s),
+                product: best.map(|(p, _, _)| p),
+                similarity: best.map_or(0.0, |(_, s, _)| s),
+                via: best.and_then(|(_, _, v)| v),
                 capacity,
                 certification,
                 halal_missing,
@@ -381,7 +309,8 @@ pub fn directed_by(
         (cfg.capacity_neutral, 1.0)
     };
     let sector = sector_fit(&s.sectors, &b.sectors, cfg);
-    let score = if total_weights > 0.0 {
+    // Evidence first: the sector link adds to product evidence, never replaces it.
+    let score = if total_weights > 0.0 && need_score > 0.0 {
         (item_weights * need_score + w.sector * sector) / total_weights
     } else {
         0.0
@@ -500,6 +429,58 @@ pub fn explain_directed_in(
     (fit, reasons)
 }
 
+/// How one item was read, for a reason: "HS 0801.31 (cashew nuts, in shell)", with the
+/// text's own reading when a given code overrides it.
+fn reading_text(c: Concept, reading: &Reading, lang: Lang) -> String {
+    let reader = Reader::shared();
+    let label = reader.label(c.hs, lang == Lang::Id).unwrap_or("");
+    let mut text = format!("HS {} ({label})", dotted(c.hs));
+    if c.source == Source::Code {
+        text.push_str(match lang {
+            Lang::En => " by its code",
+            Lang::Id => " menurut kodenya",
+        });
+        if let Some(t) = reading.text_beside_code() {
+            text.push_str(&match lang {
+                Lang::En => format!(", though its name reads as HS {}", dotted(t.hs)),
+                Lang::Id => format!(", walau namanya terbaca HS {}", dotted(t.hs)),
+            });
+        }
+    }
+    text
+}
+
+/// The tail of a supply reason: how both items were read, so a reader sees why they meet.
+fn read_as(
+    via: Option<(Concept, Concept)>,
+    (p, product): (&str, &Reading),
+    (n, need): (&str, &Reading),
+    lang: Lang,
+) -> String {
+    let Some((cn, cp)) = via else {
+        return match lang {
+            Lang::En => format!(": matched by name only ('{p}' and '{n}' read as no HS product)"),
+            Lang::Id => format!(
+                ": cocok menurut nama saja ('{p}' dan '{n}' tidak terbaca sebagai produk HS)"
+            ),
+        };
+    };
+    let (tp, tn) = (
+        reading_text(cp, product, lang),
+        reading_text(cn, need, lang),
+    );
+    if cn.hs == cp.hs && cn.source != Source::Code && cp.source != Source::Code {
+        return match lang {
+            Lang::En => format!(": both read as {tp}"),
+            Lang::Id => format!(": keduanya terbaca sebagai {tp}"),
+        };
+    }
+    match lang {
+        Lang::En => format!(": '{p}' read as {tp}, '{n}' as {tn}"),
+        Lang::Id => format!(": '{p}' terbaca {tp}, '{n}' terbaca {tn}"),
+    }
+}
+
 /// Reasons of the direction supplier → buyer, strongest answered need first.
 pub fn reasons_for(
     supplier: &FirmProfile,
@@ -525,9 +506,12 @@ pub fn reasons_for(
             Lang::En => format!("{s} makes '{p}' {cap}; {b} needs '{n}' {vol}"),
             Lang::Id => format!("{s} membuat '{p}' {cap}; {b} membutuhkan '{n}' {vol}"),
         };
-        if let (Some(p), Some(n)) = (&product.hs_code, &need.hs_code) {
-            line.push_str(&format!(" (HS {p} / {n})"));
-        }
+        line.push_str(&read_as(
+            a.via,
+            (p, &fs.products[pi].reading),
+            (n, &fb.needs[a.need].reading),
+            lang,
+        ));
         out.push(line);
         if a.halal_missing {
             out.push(match lang {
@@ -572,7 +556,8 @@ pub fn reasons_for(
             _ => {}
         }
     }
-    if fit.components.sector >= 0.3 {
+    // The sector link is told only beside product evidence, as it is scored.
+    if fit.score > 0.0 && fit.components.sector >= 0.3 {
         let table = SectorTable::shared();
         let best = fs
             .sectors

@@ -1,40 +1,21 @@
-//! Text normalisation and similarity of product and need names.
+//! Text normalisation and the fuzzy vocabulary of product words.
 //!
-//! A name becomes a small sorted set of weighted [`Term`]s: glossary concepts ("rumput laut",
-//! "seaweed" and "gracilaria" all become the concept `seaweed`), their parent concepts
-//! (`coffee_bean` → `coffee`), and the remaining content words. Accents are folded, stop words
-//! and units dropped, and a word one edit away from a known word (glossary or HS vocabulary)
-//! is read as that word, so "kopii" and "seawed" still meet. Everything here is derived from
-//! tables compiled into the binary, so analysis is deterministic and needs no mutable state.
+//! [`content_words`] turns a name into lower-case, accent-folded content words: stop words,
+//! units, sizes ("250gr") and bare numbers dropped, and a word after a negation ("tidak
+//! digongseng", "not roasted") dropped too, so a description never claims what it denies.
+//! [`Vocabulary`] holds the known words (glossary, HS and BTKI wording) with their language,
+//! and finds the known word within two edits of a misspelt one (a symmetric-deletion index:
+//! every word's one- and two-character deletions point back to it), so "kopii", "lacuer"
+//! and "aen" land on "kopi", "lacquer" and "aren". Everything here is derived from tables
+//! compiled into the binary: deterministic, no mutable state after construction.
 
-use crate::domain::Reference;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
-const GLOSSARY_CSV: &str = include_str!("../../data/glossary.csv");
-
-/// A term id: a 64-bit FNV-1a hash of "c:concept" or "w:word". Collisions between the few
-/// thousand distinct terms of a forum are vanishingly unlikely and would only merge two terms.
-pub type TermId = u64;
-
-/// One term of an analysed name with its weight in similarity.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Term {
-    pub id: TermId,
-    pub weight: f32,
-}
-
-/// Weights of the term kinds: a product concept says what the thing is, an attribute only how
-/// it is prepared, a parent concept only its family, an unknown word may be anything.
-pub const PRODUCT_WEIGHT: f32 = 1.0;
-pub const ATTRIBUTE_WEIGHT: f32 = 0.4;
-pub const PARENT_WEIGHT: f32 = 0.35;
-pub const WORD_WEIGHT: f32 = 0.6;
-
 /// Words that carry no product meaning in Indonesian and English names, HS descriptions
 /// included ("other", "whether or not"), plus units and packaging counts.
-const STOP_WORDS: &[&str] = &[
+pub const STOP_WORDS: &[&str] = &[
     // Indonesian
     "dan",
     "atau",
@@ -62,7 +43,6 @@ const STOP_WORDS: &[&str] = &[
     "khas",
     "asli",
     "lokal",
-    "kemasan_",
     "ukuran",
     "isi",
     "tiap",
@@ -74,9 +54,28 @@ const STOP_WORDS: &[&str] = &[
     "ytdl",
     "sejenisnya",
     "termasuk",
-    "bukan",
-    "tidak",
     "juga",
+    "secara",
+    "berupa",
+    "sebagai",
+    "selain",
+    "tersebut",
+    "lain-lain",
+    "mengandung",
+    "maupun",
+    "belum",
+    "sudah",
+    "telah",
+    "ekspor",
+    "premium",
+    "kelas",
+    "curah",
+    "biasa",
+    "buat",
+    "bagi",
+    "oleh",
+    "merk",
+    "murah",
     // English
     "and",
     "or",
@@ -89,13 +88,11 @@ const STOP_WORDS: &[&str] = &[
     "in",
     "on",
     "with",
-    "without",
     "by",
     "as",
     "from",
     "other",
     "others",
-    "not",
     "whether",
     "than",
     "their",
@@ -103,7 +100,6 @@ const STOP_WORDS: &[&str] = &[
     "excluding",
     "including",
     "nes",
-    "n.e.c",
     "nec",
     "such",
     "etc",
@@ -132,6 +128,17 @@ const STOP_WORDS: &[&str] = &[
     "form",
     "forms",
     "parts",
+    "whole",
+    "similar",
+    "articles",
+    "article",
+    "export",
+    "local",
+    "bulk",
+    "grade",
+    "best",
+    "cheap",
+    "new",
     // Units
     "kg",
     "kilo",
@@ -164,54 +171,73 @@ const STOP_WORDS: &[&str] = &[
     "mm",
     "roll",
     "pak",
-    "pack_",
     "sak",
     "karung",
     "bal",
 ];
 
-#[derive(Debug)]
-struct Concept {
-    name: String,
-    product: bool,
-    parent: Option<usize>,
+/// Words that deny the word after them.
+const NEGATIONS: &[&str] = &["tidak", "bukan", "tanpa", "not", "non", "without", "un"];
+
+/// Words after which a name only says what its head is for, in or with: "air minum dalam
+/// kemasan", "pouch for coffee". The head is read from the words before.
+const MODIFIER_START: &[&str] = &[
+    "dalam", "untuk", "buat", "dengan", "bagi", "in", "for", "with", "of", "from", "dari",
+];
+
+fn stop_words() -> &'static HashSet<&'static str> {
+    static STOP: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    STOP.get_or_init(|| STOP_WORDS.iter().copied().collect())
 }
 
-/// The analysis tables: glossary phrases, known words and their one-edit neighbourhoods.
-#[derive(Debug)]
-pub struct Lexicon {
-    concepts: Vec<Concept>,
-    /// Normalised phrase ("rumput laut") → concept index.
-    phrases: HashMap<String, usize>,
-    max_phrase_words: usize,
-    stop: HashSet<&'static str>,
-    /// Known words, glossary words first (they win ties in typo correction).
-    words: Vec<String>,
-    glossary_words: usize,
-    known: HashSet<String>,
-    /// A word and each of its one-character deletions → indexes into `words`.
-    deletions: HashMap<String, Vec<u32>>,
-    /// HS code → analysed terms of its description.
-    hs_terms: HashMap<String, Vec<Term>>,
+pub fn is_stop(word: &str) -> bool {
+    stop_words().contains(word)
 }
 
-/// Lower case, accents folded (NFD, combining marks dropped), split on anything that is not
-/// a letter or digit, stop words, units and bare numbers dropped.
-pub fn normalise(text: &str, stop: &HashSet<&'static str>) -> Vec<String> {
-    let folded: String = text
-        .nfd()
+/// Lower case with accents folded (NFD, combining marks dropped).
+pub fn fold(text: &str) -> String {
+    text.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .collect();
-    folded
+        .collect()
+}
+
+/// Folded words, split on anything that is not a letter or digit, bare numbers and sizes
+/// dropped; stop words kept (the reader needs the prepositions).
+pub fn raw_words(text: &str) -> Vec<String> {
+    fold(text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .filter(|w| !stop.contains(w))
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
         // "250gr", "5kg": a number glued to a unit is a size, not a word.
         .filter(|w| !is_size(w))
         .map(str::to_string)
         .collect()
+}
+
+/// Whether a head-marking preposition starts the modifiers at this word.
+pub fn starts_modifier(word: &str) -> bool {
+    MODIFIER_START.contains(&word)
+}
+
+/// The content words of a text: [`raw_words`] without stop words and without the word a
+/// negation denies.
+pub fn content_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut negated = false;
+    for w in raw_words(text) {
+        if NEGATIONS.contains(&w.as_str()) {
+            negated = true;
+            continue;
+        }
+        if is_stop(&w) {
+            continue;
+        }
+        if !std::mem::take(&mut negated) {
+            out.push(w);
+        }
+    }
+    out
 }
 
 fn is_size(w: &str) -> bool {
@@ -225,19 +251,76 @@ fn is_size(w: &str) -> bool {
     }
 }
 
-pub fn term_id(kind: u8, s: &str) -> TermId {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in std::iter::once(kind).chain(s.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+/// Hashed character trigrams of a text with its spaces removed (so merged and split words
+/// share them), sorted and de-duplicated: what an item that reads as no concept is compared
+/// by.
+pub fn trigrams(words: &[String]) -> Vec<u32> {
+    let joined: Vec<char> = words.concat().chars().collect();
+    let mut out: Vec<u32> = joined
+        .windows(3)
+        .map(|w| {
+            let mut h: u32 = 0x811c9dc5;
+            for c in w {
+                h ^= *c as u32;
+                h = h.wrapping_mul(0x01000193);
+            }
+            h
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    (0..chars.len()).map(move |i| {
-        let (start, c) = chars[i];
+/// Cosine of two sorted trigram sets.
+pub fn trigram_cosine(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / ((a.len() * b.len()) as f64).sqrt()
+}
+
+/// Languages a word is known in, as bits.
+pub const INDONESIAN: u8 = 1;
+pub const ENGLISH: u8 = 2;
+
+/// A word id in a [`Vocabulary`].
+pub type WordId = u32;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct WordInfo {
+    lang: u8,
+    /// From the glossary: the words of real product names, preferred in corrections.
+    glossary: bool,
+    /// Occurrences in the reference wording.
+    count: u32,
+}
+
+/// Known words with their languages, and the deletion index that corrects typos.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    words: Vec<Box<str>>,
+    info: Vec<WordInfo>,
+    ids: HashMap<Box<str>, WordId>,
+    /// Each known word's deletions of one and two characters → the word.
+    deletions: HashMap<Box<str>, Vec<WordId>>,
+}
+
+/// Deletions of exactly one character of `word`.
+fn deletions_of(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(move |(start, c)| {
         let mut s = String::with_capacity(word.len());
         s.push_str(&word[..start]);
         s.push_str(&word[start + c.len_utf8()..]);
@@ -245,255 +328,127 @@ fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// Shortest word length that typo correction applies to: shorter words are too ambiguous
-/// ("teh"/"the", "mie"/"mi").
-pub const TYPO_MIN_CHARS: usize = 5;
-
-impl Lexicon {
-    /// The tables compiled into this binary, built on first use.
-    pub fn shared() -> &'static Lexicon {
-        static SHARED: OnceLock<Lexicon> = OnceLock::new();
-        SHARED.get_or_init(|| Lexicon::build(Reference::shared()))
+/// How many edits a word of this many characters may be corrected by: short words are
+/// too ambiguous for two ("teh"/"the", "dodol"/"botol").
+pub fn max_edits(chars: usize) -> usize {
+    match chars {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
     }
+}
 
-    fn build(reference: &Reference) -> Lexicon {
-        let stop: HashSet<&'static str> = STOP_WORDS.iter().copied().collect();
-        let mut concepts: Vec<Concept> = Vec::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
-        let mut phrases = HashMap::new();
-        let mut max_phrase_words = 1;
-        let mut words: Vec<String> = Vec::new();
-        let mut known = HashSet::new();
-        let mut parents: Vec<(usize, String)> = Vec::new();
-        let mut reader = csv::Reader::from_reader(GLOSSARY_CSV.as_bytes());
-        for row in reader.records() {
-            // Compiled in and covered by tests: a bad row is a build defect.
-            let row = row.expect("embedded glossary is well-formed");
-            let (name, kind, parent, term) = (&row[0], &row[1], &row[2], &row[4]);
-            let idx = *by_name.entry(name.to_string()).or_insert_with(|| {
-                concepts.push(Concept {
-                    name: name.to_string(),
-                    product: kind == "product",
-                    parent: None,
-                });
-                if !parent.is_empty() {
-                    parents.push((concepts.len() - 1, parent.to_string()));
-                }
-                concepts.len() - 1
-            });
-            let norm = normalise(term, &stop);
-            if norm.is_empty() {
-                continue;
+impl Vocabulary {
+    /// Adds a word (or counts it again) in `lang`.
+    pub fn add(&mut self, word: &str, lang: u8, glossary: bool) -> WordId {
+        let id = match self.ids.get(word) {
+            Some(&id) => id,
+            None => {
+                let id = self.words.len() as WordId;
+                self.words.push(word.into());
+                self.info.push(WordInfo::default());
+                self.ids.insert(word.into(), id);
+                id
             }
-            max_phrase_words = max_phrase_words.max(norm.len());
-            for w in &norm {
-                if known.insert(w.clone()) {
-                    words.push(w.clone());
-                }
-            }
-            // The first concept listing a phrase keeps it.
-            phrases.entry(norm.join(" ")).or_insert(idx);
-        }
-        for (child, parent) in parents {
-            concepts[child].parent = by_name.get(&parent).copied();
-        }
-        let glossary_words = words.len();
-        for e in &reference.hs {
-            for w in normalise(&e.description, &stop) {
-                if w.chars().count() >= 3 && known.insert(w.clone()) {
-                    words.push(w);
-                }
-            }
-        }
-        let mut deletions_map: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, w) in words.iter().enumerate() {
-            if w.chars().count() + 1 < TYPO_MIN_CHARS {
-                continue;
-            }
-            deletions_map.entry(w.clone()).or_default().push(i as u32);
-            for d in deletions(w) {
-                deletions_map.entry(d).or_default().push(i as u32);
-            }
-        }
-        let mut lex = Lexicon {
-            concepts,
-            phrases,
-            max_phrase_words,
-            stop,
-            words,
-            glossary_words,
-            known,
-            deletions: deletions_map,
-            hs_terms: HashMap::new(),
         };
-        let hs_terms = reference
-            .hs
-            .iter()
-            .map(|e| {
-                (
-                    e.code.clone(),
-                    lex.analyse_words(normalise(&e.description, &lex.stop)),
-                )
-            })
-            .collect();
-        lex.hs_terms = hs_terms;
-        lex
+        let info = &mut self.info[id as usize];
+        info.lang |= lang;
+        info.glossary |= glossary;
+        info.count += 1;
+        id
     }
 
-    /// The known word one edit (insertion, deletion, substitution or transposition) away from
-    /// `word`, preferring glossary words, then the lexicographically first: deterministic.
-    pub fn correct<'a>(&'a self, word: &'a str) -> &'a str {
-        if self.known.contains(word) || word.chars().count() < TYPO_MIN_CHARS {
-            return word;
+    /// Builds the deletion index; call once after the last [`Vocabulary::add`].
+    pub fn index(&mut self) {
+        let mut deletions: HashMap<Box<str>, Vec<WordId>> = HashMap::new();
+        for (id, word) in self.words.iter().enumerate() {
+            let chars = word.chars().count();
+            if chars < 3 {
+                continue;
+            }
+            // The word itself is a key too: a query with an extra letter deletes down to it.
+            let mut keys: HashSet<String> = HashSet::from([word.to_string()]);
+            for d1 in deletions_of(word) {
+                // Two deletions only from words long enough to be corrected by two edits
+                // from a query of at least five characters.
+                if chars >= 4 {
+                    keys.extend(deletions_of(&d1));
+                }
+                keys.insert(d1);
+            }
+            for k in keys {
+                deletions.entry(k.into()).or_default().push(id as WordId);
+            }
         }
-        let mut best: Option<(usize, bool, &str)> = None;
-        let keys = std::iter::once(word.to_string()).chain(deletions(word));
-        for key in keys {
-            let Some(found) = self.deletions.get(&key) else {
+        self.deletions = deletions;
+    }
+
+    pub fn id(&self, word: &str) -> Option<WordId> {
+        self.ids.get(word).copied()
+    }
+
+    pub fn word(&self, id: WordId) -> &str {
+        &self.words[id as usize]
+    }
+
+    pub fn lang(&self, id: WordId) -> u8 {
+        self.info[id as usize].lang
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The known word closest to an unknown `word`, within [`max_edits`], with its distance.
+    /// Ties go to a word in `prefer` (the language of the rest of the name), then to
+    /// glossary words, then to the more frequent, then to the first in order: deterministic.
+    pub fn correct(&self, word: &str, prefer: u8) -> Option<(WordId, usize)> {
+        if let Some(id) = self.id(word) {
+            return Some((id, 0));
+        }
+        let chars = word.chars().count();
+        let max = max_edits(chars);
+        if max == 0 {
+            return None;
+        }
+        let mut keys: Vec<String> = vec![word.to_string()];
+        let d1: Vec<String> = deletions_of(word).collect();
+        if max >= 2 {
+            for d in &d1 {
+                keys.extend(deletions_of(d));
+            }
+        }
+        keys.extend(d1);
+        type Rank = (usize, bool, bool, std::cmp::Reverse<u32>, WordId);
+        let mut best: Option<Rank> = None;
+        for key in &keys {
+            let Some(found) = self.deletions.get(key.as_str()) else {
                 continue;
             };
-            for &i in found {
-                let cand = self.words[i as usize].as_str();
-                let d = strsim::damerau_levenshtein(word, cand);
-                if d > 1 {
+            for &id in found {
+                let candidate = &*self.words[id as usize];
+                let d = strsim::osa_distance(word, candidate);
+                if d == 0 || d > max {
                     continue;
                 }
-                let rank = (d, (i as usize) >= self.glossary_words, cand);
+                let info = self.info[id as usize];
+                let rank = (
+                    d,
+                    prefer != 0 && info.lang & prefer == 0,
+                    !info.glossary,
+                    std::cmp::Reverse(info.count),
+                    id,
+                );
                 if best.is_none_or(|b| rank < b) {
                     best = Some(rank);
                 }
             }
         }
-        best.map_or(word, |(_, _, w)| w)
-    }
-
-    /// Analyses a product or need name into its sorted, de-duplicated weighted terms.
-    pub fn analyse(&self, name: &str) -> Vec<Term> {
-        let words: Vec<String> = normalise(name, &self.stop)
-            .iter()
-            .map(|w| self.correct(w).to_string())
-            .collect();
-        self.analyse_words(words)
-    }
-
-    fn analyse_words(&self, words: Vec<String>) -> Vec<Term> {
-        let mut out: Vec<Term> = Vec::with_capacity(words.len() + 2);
-        let mut i = 0;
-        while i < words.len() {
-            // Longest glossary phrase starting here wins: "minyak kelapa" over "minyak".
-            let mut matched = None;
-            for len in (1..=self.max_phrase_words.min(words.len() - i)).rev() {
-                let phrase = words[i..i + len].join(" ");
-                if let Some(&c) = self.phrases.get(&phrase) {
-                    matched = Some((c, len));
-                    break;
-                }
-            }
-            match matched {
-                Some((c, len)) => {
-                    let concept = &self.concepts[c];
-                    let weight = if concept.product {
-                        PRODUCT_WEIGHT
-                    } else {
-                        ATTRIBUTE_WEIGHT
-                    };
-                    out.push(Term {
-                        id: term_id(b'c', &concept.name),
-                        weight,
-                    });
-                    if let Some(p) = concept.parent {
-                        out.push(Term {
-                            id: term_id(b'c', &self.concepts[p].name),
-                            weight: PARENT_WEIGHT,
-                        });
-                    }
-                    i += len;
-                }
-                None => {
-                    if words[i].chars().count() >= 3 {
-                        out.push(Term {
-                            id: term_id(b'w', &words[i]),
-                            weight: WORD_WEIGHT,
-                        });
-                    }
-                    i += 1;
-                }
-            }
-        }
-        sort_terms(&mut out);
-        out
-    }
-
-    /// Terms of an HS code's English description (empty for an unknown code).
-    pub fn hs_terms(&self, code: &str) -> &[Term] {
-        self.hs_terms.get(code).map_or(&[], Vec::as_slice)
-    }
-
-    /// The concept name of a term id, for explanations.
-    pub fn concept_name(&self, id: TermId) -> Option<&str> {
-        self.concepts
-            .iter()
-            .find(|c| term_id(b'c', &c.name) == id)
-            .map(|c| c.name.as_str())
-    }
-}
-
-/// Sorts by id and keeps the heaviest weight of each id.
-pub fn sort_terms(terms: &mut Vec<Term>) {
-    terms.sort_by(|a, b| a.id.cmp(&b.id).then(b.weight.total_cmp(&a.weight)));
-    terms.dedup_by_key(|t| t.id);
-}
-
-pub fn total_weight(terms: &[Term]) -> f32 {
-    terms.iter().map(|t| t.weight).sum()
-}
-
-/// How well `offer` (a product's name terms, plus its HS description terms counted at
-/// `secondary_factor`) answers `want` (a need's terms), in [0, 1]: mostly how much of the
-/// need is covered, a little how focused the offer is. Allocation-free merge of sorted lists.
-pub fn coverage_similarity(
-    want: &[Term],
-    offer: &[Term],
-    offer_secondary: &[Term],
-    secondary_factor: f32,
-) -> f32 {
-    let want_total = total_weight(want);
-    if want_total <= 0.0 {
-        return 0.0;
-    }
-    let mut covered = 0.0f32;
-    let mut shared_offer = 0.0f32;
-    let mut strong = false;
-    for t in want {
-        if let Ok(j) = offer.binary_search_by_key(&t.id, |o| o.id) {
-            let w = t.weight.min(offer[j].weight);
-            covered += t.weight.min(offer[j].weight.max(t.weight * 0.5));
-            shared_offer += offer[j].weight;
-            strong |= w >= WORD_WEIGHT;
-        } else if offer_secondary
-            .binary_search_by_key(&t.id, |o| o.id)
-            .is_ok()
-        {
-            covered += t.weight * secondary_factor;
-            strong |= t.weight >= WORD_WEIGHT;
-        }
-    }
-    if covered <= 0.0 {
-        return 0.0;
-    }
-    let coverage = (covered / want_total).min(1.0);
-    let offer_total = total_weight(offer);
-    let focus = if offer_total > 0.0 {
-        (shared_offer / offer_total).min(1.0)
-    } else {
-        0.0
-    };
-    let sim = 0.8 * coverage + 0.2 * focus;
-    // Sharing only a preparation ("dried") or a family ("packaging") is a weak hint.
-    if strong {
-        sim
-    } else {
-        sim * 0.5
+        best.map(|(d, _, _, _, id)| (id, d))
     }
 }
 
@@ -501,52 +456,55 @@ pub fn coverage_similarity(
 mod tests {
     use super::*;
 
-    fn sim(a: &str, b: &str) -> f32 {
-        let lex = Lexicon::shared();
-        coverage_similarity(&lex.analyse(a), &lex.analyse(b), &[], 0.8)
-    }
-
     #[test]
-    fn normalisation_folds_accents_and_drops_units_and_stop_words() {
-        let lex = Lexicon::shared();
+    fn content_words_fold_accents_drop_units_stop_words_and_negated_words() {
         assert_eq!(
-            normalise("Café Kopi-Arabika 250gr per KG dan of", &lex.stop),
+            content_words("Café Kopi-Arabika 250gr per KG dan of"),
             ["cafe", "kopi", "arabika"]
         );
+        assert_eq!(
+            content_words("Kopi, tidak digongseng, dihilangkan kafeinnya"),
+            ["kopi", "dihilangkan", "kafeinnya"]
+        );
+        assert_eq!(content_words("Coffee, not roasted"), ["coffee"]);
     }
 
     #[test]
-    fn bilingual_names_meet_through_the_glossary() {
-        assert!(sim("rumput laut kering", "dried seaweed") > 0.95);
-        assert!(sim("roasted arabica coffee", "Kopi Arabika Sangrai") > 0.95);
-        assert!(sim("madu hutan", "forest honey") > 0.5);
-        assert!(sim("jambu mete", "cashew nuts") > 0.95);
-        assert_eq!(sim("rumput laut", "gerabah"), 0.0);
+    fn two_edits_are_corrected_and_ties_prefer_the_names_language() {
+        let mut v = Vocabulary::default();
+        for (w, lang) in [
+            ("lacquer", ENGLISH),
+            ("aren", INDONESIAN),
+            ("mete", INDONESIAN),
+            ("meter", ENGLISH),
+            ("bean", ENGLISH),
+            ("bahan", INDONESIAN),
+            ("tembakau", INDONESIAN),
+        ] {
+            v.add(w, lang, true);
+        }
+        v.index();
+        let fix = |w: &str, lang| v.correct(w, lang).map(|(id, d)| (v.word(id), d));
+        assert_eq!(fix("lacuer", ENGLISH), Some(("lacquer", 1)));
+        assert_eq!(fix("lakuer", ENGLISH), Some(("lacquer", 2)));
+        assert_eq!(fix("aen", INDONESIAN), Some(("aren", 1)));
+        assert_eq!(fix("ete", INDONESIAN), Some(("mete", 1)));
+        assert_eq!(fix("tembkaau", INDONESIAN), Some(("tembakau", 1)));
+        assert_eq!(fix("tmbakauu", INDONESIAN), Some(("tembakau", 2)));
+        // One edit from both "bean" and "bahan": the name's language decides.
+        assert_eq!(fix("baan", INDONESIAN), Some(("bahan", 1)));
+        assert_eq!(fix("baan", ENGLISH), Some(("bean", 1)));
+        // Too far, or too short to guess.
+        assert_eq!(fix("zzzzzz", INDONESIAN), None);
+        assert_eq!(fix("xy", INDONESIAN), None);
     }
 
     #[test]
-    fn typos_are_tolerated() {
-        let lex = Lexicon::shared();
-        assert_eq!(lex.correct("seawed"), "seaweed");
-        assert_eq!(lex.correct("tembakauu"), "tembakau");
-        assert!(sim("rumput laut", "seawed") > 0.95);
-        assert!(sim("kardus", "kardsu") > 0.95);
-    }
-
-    #[test]
-    fn parent_concepts_give_partial_credit_only() {
-        let pouch_for_packaging = sim("kemasan", "standing pouch");
-        assert!(pouch_for_packaging > 0.0 && pouch_for_packaging < 0.5);
-        assert!(sim("kopi", "biji kopi") > 0.0);
-    }
-
-    #[test]
-    fn hs_descriptions_contribute_words() {
-        let lex = Lexicon::shared();
-        let hs = lex.hs_terms("090121");
-        assert!(!hs.is_empty());
-        let want = lex.analyse("roasted coffee");
-        let offer = lex.analyse("Produk CV Maju");
-        assert!(coverage_similarity(&want, &offer, hs, 0.8) > 0.5);
+    fn trigrams_survive_merged_and_split_words() {
+        let a = trigrams(&["tepung".into(), "gandum".into()]);
+        let b = trigrams(&["tepunggandum".into()]);
+        assert_eq!(trigram_cosine(&a, &b), 1.0);
+        let c = trigrams(&["gerabah".into()]);
+        assert!(trigram_cosine(&a, &c) < 0.2);
     }
 }
