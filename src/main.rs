@@ -143,6 +143,10 @@ enum Command {
         /// Grade-0 pairs sampled per firm for the labels.
         #[arg(long, default_value_t = 20)]
         negatives: usize,
+        /// How messy names and HS codes are: clean, realistic or hard (see `mitra::gen`).
+        /// The firms and labels of a seed are the same in every profile.
+        #[arg(long, default_value = "realistic")]
+        profile: mitra::gen::NoiseProfile,
         #[arg(long)]
         out: PathBuf,
     },
@@ -299,8 +303,9 @@ fn main() -> anyhow::Result<()> {
             firms,
             seed,
             negatives,
+            profile,
             out,
-        } => gen_benchmark(firms, seed, negatives, &out),
+        } => gen_benchmark(firms, seed, negatives, profile, &out),
         Command::Evaluate {
             labels,
             firms,
@@ -674,13 +679,12 @@ fn gen_benchmark(
     firms: usize,
     seed: u64,
     negatives: usize,
+    profile: mitra::gen::NoiseProfile,
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
     let bench = mitra::gen::generate(&mitra::gen::GenConfig {
-        seed,
-        firms,
         negatives_per_firm: negatives,
-        ..mitra::gen::GenConfig::default()
+        ..mitra::gen::GenConfig::for_profile(profile, seed, firms)
     });
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let write = |name: &str, body: &[u8]| {
@@ -696,7 +700,7 @@ fn gen_benchmark(
     )?;
     let positives = bench.labels.iter().filter(|l| l.grade > 0).count();
     eprintln!(
-        "wrote {firms} firms and {} labelled pairs ({positives} with grade ≥ 1) to {} (seed {seed})",
+        "wrote {firms} firms and {} labelled pairs ({positives} with grade ≥ 1) to {} (seed {seed}, profile {profile})",
         bench.labels.len(),
         out.display()
     );

@@ -707,6 +707,87 @@ pub static CONCEPTS: &[Concept] = &[
         3000.0,
         &[(Iso9001, 0.1)]
     ),
+    // Processing-stage siblings: the same HS heading as a concept above but another
+    // subheading and another group, bought by other lines (raw coconuts vs desiccated, paddy
+    // vs milled rice, bamboo vs rattan), so that neither the heading nor a shared head word
+    // makes one a supply of the other.
+    c!(
+        "kelapa-butir",
+        "kelapa",
+        &["kelapa butir", "kelapa tua", "kelapa bulat"],
+        &["whole coconuts", "mature coconuts"],
+        "080119",
+        Kg,
+        Month,
+        5000.0,
+        &[]
+    ),
+    c!(
+        "kelapa-parut",
+        "kelapa-olah",
+        &["kelapa parut kering", "kelapa parut", "kelapa kering parut"],
+        &["desiccated coconut"],
+        "080111",
+        Kg,
+        Month,
+        800.0,
+        &[(Halal, 0.5)]
+    ),
+    c!(
+        "gabah",
+        "gabah",
+        &["gabah kering giling", "gabah kering panen", "padi gabah"],
+        &["paddy rice", "rough rice"],
+        "100610",
+        Kg,
+        Month,
+        20000.0,
+        &[]
+    ),
+    c!(
+        "beras",
+        "beras",
+        &["beras putih", "beras giling", "beras medium"],
+        &["milled white rice"],
+        "100630",
+        Kg,
+        Month,
+        3000.0,
+        &[]
+    ),
+    c!(
+        "kerupuk-beras",
+        "camilan",
+        &["kerupuk beras", "opak beras", "rengginang"],
+        &["rice crackers"],
+        "190590",
+        Kg,
+        Month,
+        150.0,
+        &[(Halal, 0.6)]
+    ),
+    c!(
+        "bambu",
+        "bambu-bahan",
+        &["bambu batangan", "bambu tali", "bilah bambu"],
+        &["bamboo poles"],
+        "140110",
+        Pcs,
+        Month,
+        1000.0,
+        &[]
+    ),
+    c!(
+        "anyaman-bambu",
+        "anyaman",
+        &["anyaman bambu", "keranjang bambu", "besek bambu"],
+        &["bamboo basketware"],
+        "460211",
+        Pcs,
+        Month,
+        400.0,
+        &[]
+    ),
 ];
 
 use CertProfile as P;
@@ -1000,6 +1081,91 @@ pub static LINES: &[Line] = &[
             "label",
             "roaster",
         ],
+    },
+    // The buyers that make the processing stages distinct: a cashew sheller buys nuts in
+    // shell and sells kernels, a ground-coffee packer buys roasted beans (the roastery
+    // above buys green ones), a rice mill buys paddy and sells rice, a coconut processor
+    // buys whole coconuts and sells desiccated coconut; collectors sell raw rattan and
+    // bamboo to the craft lines.
+    Line {
+        key: "kacang-mete",
+        ntb: 0.6,
+        weight: 3,
+        kbli: &["10393", "10794"],
+        core: &["Mete", "Kacang Mete", "Mete Kupas"],
+        certs: P::Food,
+        makes: &["mete-kupas"],
+        buys: &["mete-gelondong", "karung", "pouch", "pengering"],
+    },
+    Line {
+        key: "kopi-bubuk",
+        ntb: 0.3,
+        weight: 3,
+        kbli: &["10761", "10799"],
+        core: &["Kopi Bubuk", "Kopi Cap", "Kopi Giling"],
+        certs: P::Food,
+        makes: &["kopi-bubuk"],
+        buys: &["kopi-sangrai", "pouch", "label", "penggiling"],
+    },
+    Line {
+        key: "hasil-hutan",
+        ntb: 0.85,
+        weight: 3,
+        kbli: &["02302", "02308", "02307"],
+        core: &["Hasil Hutan", "Tani Hutan", "Rimba"],
+        certs: P::Timber,
+        makes: &["rotan", "bambu", "madu"],
+        buys: &["karung"],
+    },
+    Line {
+        key: "bambu",
+        ntb: 0.6,
+        weight: 3,
+        kbli: &["16291", "16294"],
+        core: &["Bambu", "Anyaman Bambu"],
+        certs: P::Craft,
+        makes: &["anyaman-bambu"],
+        buys: &["bambu", "pernis", "kardus"],
+    },
+    Line {
+        key: "tani",
+        ntb: 0.8,
+        weight: 4,
+        kbli: &["01122", "01261", "01121"],
+        core: &["Tani", "Gapoktan", "Tani Mandiri"],
+        certs: P::Commodity,
+        makes: &["gabah", "kelapa-butir"],
+        buys: &["pupuk-organik", "karung"],
+    },
+    Line {
+        key: "penggilingan",
+        ntb: 0.7,
+        weight: 3,
+        kbli: &["10631", "46201"],
+        core: &["Penggilingan Padi", "Beras", "Selep"],
+        certs: P::Food,
+        makes: &["beras"],
+        buys: &["gabah", "karung", "pengering"],
+    },
+    Line {
+        key: "kelapa-olah",
+        ntb: 0.5,
+        weight: 3,
+        kbli: &["10773", "10313"],
+        core: &["Kelapa", "Nyiur"],
+        certs: P::Food,
+        makes: &["kelapa-parut"],
+        buys: &["kelapa-butir", "karung", "pengering", "penggiling"],
+    },
+    Line {
+        key: "jajanan",
+        ntb: 0.4,
+        weight: 4,
+        kbli: &["10794", "10796", "10792"],
+        core: &["Jajanan", "Kue", "Oleh-oleh"],
+        certs: P::Food,
+        makes: &["kerupuk-beras", "dodol"],
+        buys: &["beras", "kelapa-parut", "mete-kupas", "pouch", "label"],
     },
 ];
 

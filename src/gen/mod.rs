@@ -5,8 +5,9 @@
 //! capacity, the concepts it truly needs with a monthly volume and the certifications it
 //! requires, and the certifications it holds. The firm is then *rendered* into a
 //! [`FirmInput`] with the noise of real forms: Indonesian or English names and synonyms,
-//! typos, qualifiers, missing or shortened HS codes, and the same quantity in kuintal, ton,
-//! lusin or kodi, per day, week, month or year.
+//! typos, qualifiers, missing or shortened HS codes (how much of each: the noise profiles
+//! below), and the same quantity in kuintal, ton, lusin or kodi, per day, week, month or
+//! year.
 //!
 //! The truth grade of a pair comes from the latent records alone, never from the scoring
 //! code. Seen from a buyer `b` and a supplier `s` (the pair's grade is the higher of both
@@ -19,7 +20,39 @@
 //! - 0: otherwise.
 //!
 //! The labels hold every pair of grade ≥ 1 and, per firm, a sample of grade-0 pairs.
-//! Deterministic for a seed (ChaCha8); every firm passes [`FirmInput::parse`].
+//! Deterministic for a seed (ChaCha8) and profile; every firm passes [`FirmInput::parse`].
+//!
+//! # Noise profiles
+//!
+//! How messy the rendering is, named by [`NoiseProfile`] (`mitra gen --profile`) and set
+//! by [`GenConfig::for_profile`]. The latent records, and so the labels, do not depend on
+//! the profile: for a seed, every profile renders the same firms with the same labels, and
+//! only the words and codes a matcher sees differ. Per product or need:
+//! - **clean**: one of the concept's catalogue names (Indonesian, or English 20 % of the
+//!   time), no typos, no qualifiers; an HS code on 60 % of items, always the full
+//!   6-digit code. The ceiling: what the ranking reaches when names are right.
+//! - **realistic** (the default, and [`GenConfig::default`]): the catalogue names
+//!   (English 20 %) with a qualifier such as "premium" or "(curah)" appended on 20 %, a
+//!   one-edit typo (transposition, deletion or doubled letter, never the first letter) on
+//!   8 %; an HS code on 55 %, of which 20 % are cut to the 4-digit heading and 20 % are
+//!   written dotted ("0901.21").
+//! - **hard**: names as messy as the worst real ones. English 20 %; mixed languages on
+//!   20 % (an Indonesian head with an English modifier, "kopi roasted", or an English head
+//!   with an Indonesian one, "cloves kering"); qualifiers on 30 % that are other
+//!   products' names or packaging words ("standing pouch kopi bubuk", "kopi bubuk
+//!   sachet", "madu hutan kemasan botol", "kain mori untuk kain batik") so that a
+//!   packaging maker's name holds its customer's product and the reverse; merged words ("tepunggandum") or a long word
+//!   split ("ten un") on 15 %; typos on 35 %, of one or (40 % of them) two edits —
+//!   insertion, deletion, substitution by a keyboard neighbour, transposition — never on
+//!   the first letter of a word. An HS code on 25 % of items: of those, 30 % only the
+//!   heading, 15 % dotted, and 5 % a neighbouring subheading of the same heading, a wrong
+//!   code (the truth still comes from the latent concept).
+//!
+//! Whatever the profile, the catalogue holds processing-stage siblings — concepts of the
+//! same HS heading but another subheading and another group, bought by other lines (green
+//! vs roasted coffee, whole vs desiccated coconut, paddy vs milled rice, bamboo vs rattan)
+//! — that are grade 0 against each other, so that neither a shared heading nor a shared
+//! head word is enough to match. [`Benchmark::noise`] counts what the renderer did.
 
 pub mod catalog;
 
@@ -33,32 +66,164 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
 
-/// What to generate.
+/// A named set of noise rates and kinds (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum NoiseProfile {
+    /// Catalogue names as they are, HS codes in full.
+    Clean,
+    /// The noise of ordinary forms.
+    #[default]
+    Realistic,
+    /// Names as messy as the worst real ones, HS codes scarce, short or wrong.
+    Hard,
+}
+
+impl NoiseProfile {
+    pub const ALL: [NoiseProfile; 3] = [
+        NoiseProfile::Clean,
+        NoiseProfile::Realistic,
+        NoiseProfile::Hard,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoiseProfile::Clean => "clean",
+            NoiseProfile::Realistic => "realistic",
+            NoiseProfile::Hard => "hard",
+        }
+    }
+}
+
+impl std::fmt::Display for NoiseProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for NoiseProfile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase();
+        NoiseProfile::ALL
+            .into_iter()
+            .find(|p| p.as_str() == key)
+            .ok_or_else(|| {
+                let names: Vec<&str> = NoiseProfile::ALL.iter().map(|p| p.as_str()).collect();
+                format!(
+                    "unknown noise profile '{}': use {}",
+                    s.trim(),
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// What to generate. The profile chooses the kinds of noise (which qualifiers, which
+/// typos); the rates how often each occurs. [`GenConfig::for_profile`] sets both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenConfig {
     pub seed: u64,
     pub firms: usize,
     /// Grade-0 pairs sampled per firm for the labels.
     pub negatives_per_firm: usize,
+    pub profile: NoiseProfile,
     /// Probability that a product or need carries an HS code.
     pub hs_code_rate: f64,
+    /// Of the HS codes given, the share cut to the 4-digit heading.
+    pub hs_heading_rate: f64,
+    /// Of the HS codes given, the share written with a dot ("0901.21").
+    pub hs_dotted_rate: f64,
+    /// Of the HS codes given, the share that name a neighbouring subheading of the same
+    /// heading: a wrong code.
+    pub hs_wrong_rate: f64,
     /// Probability that a name is in English.
     pub english_rate: f64,
+    /// Probability that a name mixes languages: an Indonesian head with an English
+    /// qualifier, or the reverse.
+    pub mixed_language_rate: f64,
+    /// Probability that a qualifier is appended to a name.
+    pub qualifier_rate: f64,
+    /// Probability that two words are merged or a long word split.
+    pub spacing_rate: f64,
     /// Probability of a typo in a name.
     pub typo_rate: f64,
+    /// Of the typos, the share that make two edits instead of one.
+    pub double_typo_rate: f64,
+}
+
+impl GenConfig {
+    /// The rates of `profile`, with the default number of negatives.
+    pub fn for_profile(profile: NoiseProfile, seed: u64, firms: usize) -> Self {
+        let base = GenConfig {
+            seed,
+            firms,
+            negatives_per_firm: 20,
+            profile,
+            hs_code_rate: 0.0,
+            hs_heading_rate: 0.0,
+            hs_dotted_rate: 0.0,
+            hs_wrong_rate: 0.0,
+            english_rate: 0.2,
+            mixed_language_rate: 0.0,
+            qualifier_rate: 0.0,
+            spacing_rate: 0.0,
+            typo_rate: 0.0,
+            double_typo_rate: 0.0,
+        };
+        match profile {
+            NoiseProfile::Clean => GenConfig {
+                hs_code_rate: 0.6,
+                ..base
+            },
+            NoiseProfile::Realistic => GenConfig {
+                hs_code_rate: 0.55,
+                hs_heading_rate: 0.2,
+                hs_dotted_rate: 0.2,
+                qualifier_rate: 0.2,
+                typo_rate: 0.08,
+                ..base
+            },
+            NoiseProfile::Hard => GenConfig {
+                hs_code_rate: 0.25,
+                hs_heading_rate: 0.3,
+                hs_dotted_rate: 0.15,
+                hs_wrong_rate: 0.05,
+                mixed_language_rate: 0.2,
+                qualifier_rate: 0.3,
+                spacing_rate: 0.15,
+                typo_rate: 0.35,
+                double_typo_rate: 0.4,
+                ..base
+            },
+        }
+    }
 }
 
 impl Default for GenConfig {
     fn default() -> Self {
-        GenConfig {
-            seed: 1,
-            firms: 1000,
-            negatives_per_firm: 20,
-            hs_code_rate: 0.55,
-            english_rate: 0.2,
-            typo_rate: 0.08,
-        }
+        GenConfig::for_profile(NoiseProfile::Realistic, 1, 1000)
     }
+}
+
+/// How much of each kind of noise the renderer put in, counted as it renders: names
+/// (products and needs) and HS codes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoiseTally {
+    pub names: usize,
+    pub english: usize,
+    pub mixed_language: usize,
+    pub qualified: usize,
+    pub merged: usize,
+    pub split: usize,
+    /// Names whose typo is one edit away from the name before it (Damerau–Levenshtein).
+    pub one_edit: usize,
+    /// Names whose typo is two edits away.
+    pub two_edits: usize,
+    pub hs_given: usize,
+    pub hs_heading: usize,
+    pub hs_dotted: usize,
+    pub hs_wrong: usize,
 }
 
 /// A latent product or need: concept, amount in the concept's base unit per month, and the
@@ -87,17 +252,24 @@ pub struct Benchmark {
     pub firms: Vec<FirmInput>,
     pub latent: Vec<Latent>,
     pub labels: Vec<Label>,
+    /// The noise the rendering put in.
+    pub noise: NoiseTally,
 }
 
 /// Generates the benchmark for `config`.
 pub fn generate(config: &GenConfig) -> Benchmark {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    // The rendering draws from a stream of its own, so that for a seed the latent firms
+    // and the labels are the same in every profile: profiles differ in the names alone.
+    let mut render_rng = ChaCha8Rng::seed_from_u64(config.seed);
+    render_rng.set_stream(1);
     let reference = Reference::shared();
     let lines = WeightedIndex::new(LINES.iter().map(|l| l.weight)).expect("positive weights");
     let regencies: [Vec<String>; 2] =
         Province::ALL.map(|p| reference.regencies_of(p).map(|r| r.code.clone()).collect());
     let mut latent = Vec::with_capacity(config.firms);
     let mut firms = Vec::with_capacity(config.firms);
+    let mut noise = NoiseTally::default();
     for n in 1..=config.firms {
         let line = lines.sample(&mut rng);
         let l = latent_firm(&mut rng, line, n);
@@ -105,7 +277,14 @@ pub fn generate(config: &GenConfig) -> Benchmark {
             .choose(&mut rng)
             .expect("regencies")
             .clone();
-        firms.push(render(&mut rng, config, reference, &l, regency));
+        firms.push(render(
+            &mut render_rng,
+            config,
+            reference,
+            &l,
+            regency,
+            &mut noise,
+        ));
         latent.push(l);
     }
     let labels = labels(&mut rng, &latent, config.negatives_per_firm);
@@ -113,6 +292,7 @@ pub fn generate(config: &GenConfig) -> Benchmark {
         firms,
         latent,
         labels,
+        noise,
     }
 }
 
@@ -275,18 +455,353 @@ fn title_case(s: &str) -> String {
         .join(" ")
 }
 
-fn render_name<R: Rng>(rng: &mut R, config: &GenConfig, c: &Concept) -> String {
-    let names = if rng.gen_bool(config.english_rate) {
-        c.english
-    } else {
-        c.indonesian
-    };
-    let mut name = names.choose(rng).copied().unwrap_or(c.key).to_string();
-    if rng.gen_bool(0.2) {
-        name.push_str(QUALIFIERS.choose(rng).copied().unwrap_or(""));
+/// Packaging words a seller appends to a food or bulk good ("kopi bubuk sachet").
+const PACKAGING_ID: &[&str] = &[
+    " kemasan botol",
+    " kemasan pouch",
+    " sachet",
+    " curah",
+    " karung 50 kg",
+    " dus",
+    " kemasan plastik",
+    " botol kaca",
+    " kemasan kaleng",
+    " dalam kemasan",
+    " kemasan 250 gr",
+    " pack 1 kg",
+];
+const PACKAGING_EN: &[&str] = &[
+    " in bottles",
+    " in pouches",
+    " sachet",
+    " bulk",
+    " in 50 kg bags",
+    " in cartons",
+    " retail pack",
+    " glass jar",
+];
+/// Quality words in the other language, for mixed names.
+const QUALITY_EN: &[&str] = &[
+    " premium quality",
+    " export quality",
+    " best quality",
+    " high grade",
+    " original",
+];
+const QUALITY_ID: &[&str] = &[
+    " kualitas ekspor",
+    " asli",
+    " kualitas super",
+    " lokal",
+    " murah",
+];
+/// Modifiers that forms write in either language: (Indonesian, English).
+const MODIFIERS: &[(&str, &str)] = &[
+    ("kering", "dried"),
+    ("sangrai", "roasted"),
+    ("bubuk", "ground"),
+    ("kupas", "shelled"),
+    ("mentah", "raw"),
+    ("halus", "fine"),
+    ("kasar", "coarse"),
+    ("murni", "pure"),
+    ("hutan", "forest"),
+    ("putih", "white"),
+    ("plastik", "plastic"),
+    ("kulit", "leather"),
+    ("perak", "silver"),
+    ("rotan", "rattan"),
+    ("bambu", "bamboo"),
+    ("katun", "cotton"),
+    ("samak", "tanned"),
+    ("lipat", "folding"),
+    ("jati", "teak"),
+];
+/// Groups whose goods are named after what they hold or process ("standing pouch kopi").
+const INPUT_GROUPS: &[&str] = &[
+    "kemasan-plastik",
+    "kemasan-kertas",
+    "karung",
+    "label",
+    "kaleng",
+    "mesin-kemas",
+    "mesin-olah",
+];
+
+/// Letters next to each letter on a QWERTY keyboard, `a` to `z`.
+const KEYBOARD: [&str; 26] = [
+    "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb", "ujko", "huikmn",
+    "jiolm", "kop", "njk", "bhjm", "iklp", "ol", "wa", "edft", "awedxz", "rfgy", "yhji", "cfgb",
+    "qase", "zsdc", "tghu", "asx",
+];
+
+fn keyboard_neighbour<R: Rng>(rng: &mut R, c: char) -> char {
+    let lower = c.to_ascii_lowercase();
+    if !lower.is_ascii_lowercase() {
+        return c;
     }
-    if rng.gen_bool(config.typo_rate) {
-        name = typo(rng, &name);
+    let near = KEYBOARD[(lower as u8 - b'a') as usize].as_bytes();
+    let n = near[rng.gen_range(0..near.len())] as char;
+    if c.is_ascii_uppercase() {
+        n.to_ascii_uppercase()
+    } else {
+        n
+    }
+}
+
+/// One random edit — insertion, deletion, substitution by a keyboard neighbour or
+/// transposition — at a letter that does not start a word. False when there is none.
+fn keyboard_edit<R: Rng>(rng: &mut R, chars: &mut Vec<char>) -> bool {
+    let candidates: Vec<usize> = (1..chars.len())
+        .filter(|&i| chars[i].is_alphabetic() && chars[i - 1].is_alphabetic())
+        .collect();
+    let Some(&i) = candidates.choose(rng) else {
+        return false;
+    };
+    match rng.gen_range(0..4) {
+        0 => {
+            // A doubled key or a slip to the next one.
+            let c = if rng.gen_bool(0.5) {
+                chars[i]
+            } else {
+                keyboard_neighbour(rng, chars[i])
+            };
+            chars.insert(i, c);
+        }
+        1 => {
+            chars.remove(i);
+        }
+        3 if chars.get(i + 1).is_some_and(|c| c.is_alphabetic()) => chars.swap(i, i + 1),
+        _ => chars[i] = keyboard_neighbour(rng, chars[i]),
+    }
+    true
+}
+
+/// Restricted Damerau–Levenshtein distance (adjacent transpositions count as one edit).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// A typo of `edits` (1 or 2) keyboard edits, never on the first letter of a word. The
+/// result is exactly that many edits away when the name allows it (tries again when two
+/// edits undo or overlap each other).
+pub fn keyboard_typo<R: Rng>(rng: &mut R, name: &str, edits: usize) -> String {
+    let mut best = name.to_string();
+    for _ in 0..16 {
+        let mut chars: Vec<char> = name.chars().collect();
+        for _ in 0..edits {
+            keyboard_edit(rng, &mut chars);
+        }
+        let typed: String = chars.into_iter().collect();
+        let d = edit_distance(name, &typed);
+        if d == edits {
+            return typed;
+        }
+        if d > edit_distance(name, &best) {
+            best = typed;
+        }
+    }
+    best
+}
+
+/// Two words run together: one space removed ("tepung gandum" → "tepunggandum").
+pub fn merge_words<R: Rng>(rng: &mut R, name: &str) -> Option<String> {
+    let spaces: Vec<usize> = name
+        .char_indices()
+        .filter(|&(i, c)| c == ' ' && i > 0 && i + 1 < name.len())
+        .map(|(i, _)| i)
+        .collect();
+    let &at = spaces.choose(rng)?;
+    Some(format!("{}{}", &name[..at], &name[at + 1..]))
+}
+
+/// A long word (five letters or more) broken by a space, neither piece shorter than two
+/// letters ("tenun" → "ten un").
+pub fn split_word<R: Rng>(rng: &mut R, name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut start = None;
+    for i in 0..=chars.len() {
+        let letter = chars.get(i).is_some_and(|c| c.is_alphabetic());
+        match (start, letter) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                if i - s >= 5 {
+                    words.push((s, i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let &(s, e) = words.choose(rng)?;
+    let at = rng.gen_range(s + 2..=e - 2);
+    let mut out = chars;
+    out.insert(at, ' ');
+    Some(out.into_iter().collect())
+}
+
+/// Concepts made by the lines that buy `c`: what a pouch holds, what a dryer dries.
+fn users_of(c: &Concept) -> Vec<&'static Concept> {
+    LINES
+        .iter()
+        .filter(|l| l.buys.contains(&c.key))
+        .flat_map(|l| l.makes.iter())
+        .map(|k| &CONCEPTS[concept(k)])
+        .filter(|u| u.key != c.key)
+        .collect()
+}
+
+/// A qualifier of the hard profile: the product a packaging or a machine is for (another
+/// concept's name: "standing pouch kopi bubuk"), packaging words after a good ("gula aren
+/// kemasan botol"), what an input is for ("kain mori untuk batik"), or a quality word.
+fn hard_qualifier<R: Rng>(rng: &mut R, c: &Concept, english: bool) -> String {
+    let users = users_of(c);
+    let user_name = |rng: &mut R| {
+        let u = users.choose(rng)?;
+        let names = if english { u.english } else { u.indonesian };
+        names.choose(rng).copied()
+    };
+    let for_word = if english { " for " } else { " untuk " };
+    let input = INPUT_GROUPS.contains(&c.group) || c.per == Period::Year;
+    if input {
+        if let Some(u) = user_name(rng) {
+            return if rng.gen_bool(0.7) {
+                format!(" {u}")
+            } else {
+                format!("{for_word}{u}")
+            };
+        }
+    } else if matches!(c.unit, Unit::Kg | Unit::Liter) && rng.gen_bool(0.7) {
+        let words = if english { PACKAGING_EN } else { PACKAGING_ID };
+        return words.choose(rng).copied().unwrap_or("").to_string();
+    } else if rng.gen_bool(0.5) {
+        if let Some(u) = user_name(rng) {
+            return format!("{for_word}{u}");
+        }
+    }
+    let words = if english { QUALITY_EN } else { QUALIFIERS };
+    words.choose(rng).copied().unwrap_or("").to_string()
+}
+
+/// The name with one modifier in the other language: an Indonesian head keeps its place
+/// and a modifier after it turns English ("kopi sangrai" → "kopi roasted"); an English
+/// head loses a modifier before it, which follows in Indonesian ("dried cloves" → "cloves
+/// kering"). Without such a modifier, a quality word of the other language is appended.
+fn mix_languages<R: Rng>(rng: &mut R, name: &str, english: bool) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    let swappable: Vec<(usize, &str)> = words
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            MODIFIERS.iter().find_map(|&(id, en)| match english {
+                false if i > 0 && *w == id => Some((i, en)),
+                true if i + 1 < words.len() && *w == en => Some((i, id)),
+                _ => None,
+            })
+        })
+        .collect();
+    match swappable.choose(rng) {
+        Some(&(i, other)) if !english => {
+            let mut w = words.clone();
+            w[i] = other;
+            w.join(" ")
+        }
+        Some(&(i, other)) => {
+            let mut w = words.clone();
+            w.remove(i);
+            w.push(other);
+            w.join(" ")
+        }
+        None => {
+            let words = if english { QUALITY_ID } else { QUALITY_EN };
+            format!("{name}{}", words.choose(rng).copied().unwrap_or(""))
+        }
+    }
+}
+
+fn render_name<R: Rng>(
+    rng: &mut R,
+    config: &GenConfig,
+    c: &Concept,
+    tally: &mut NoiseTally,
+) -> String {
+    tally.names += 1;
+    let english = rng.gen_bool(config.english_rate);
+    let names = if english { c.english } else { c.indonesian };
+    tally.english += usize::from(english);
+    let mut name = names.choose(rng).copied().unwrap_or(c.key).to_string();
+    // Each kind of noise draws only when its rate is set, so the realistic profile draws
+    // for names exactly as the renderer did before there were profiles.
+    let hard = config.profile == NoiseProfile::Hard;
+    if config.mixed_language_rate > 0.0 && rng.gen_bool(config.mixed_language_rate) {
+        name = mix_languages(rng, &name, english);
+        tally.mixed_language += 1;
+    }
+    if config.qualifier_rate > 0.0 && rng.gen_bool(config.qualifier_rate) {
+        if hard {
+            name.push_str(&hard_qualifier(rng, c, english));
+        } else {
+            name.push_str(QUALIFIERS.choose(rng).copied().unwrap_or(""));
+        }
+        tally.qualified += 1;
+    }
+    if config.spacing_rate > 0.0 && rng.gen_bool(config.spacing_rate) {
+        let merged = rng.gen_bool(0.5);
+        let spaced = if merged {
+            merge_words(rng, &name).map(|n| (n, true))
+        } else {
+            None
+        }
+        .or_else(|| split_word(rng, &name).map(|n| (n, false)))
+        .or_else(|| merge_words(rng, &name).map(|n| (n, true)));
+        if let Some((n, merged)) = spaced {
+            name = n;
+            if merged {
+                tally.merged += 1;
+            } else {
+                tally.split += 1;
+            }
+        }
+    }
+    if config.typo_rate > 0.0 && rng.gen_bool(config.typo_rate) {
+        let before = name.clone();
+        name = if hard {
+            let edits = if rng.gen_bool(config.double_typo_rate) {
+                2
+            } else {
+                1
+            };
+            keyboard_typo(rng, &name, edits)
+        } else {
+            typo(rng, &name)
+        };
+        match edit_distance(&before, &name) {
+            0 => {}
+            1 => tally.one_edit += 1,
+            _ => tally.two_edits += 1,
+        }
     }
     match rng.gen_range(0..10) {
         0..=4 => title_case(&name),
@@ -300,21 +815,62 @@ fn render_name<R: Rng>(rng: &mut R, config: &GenConfig, c: &Concept) -> String {
     }
 }
 
+/// The neighbouring subheadings of `code` in its heading (the one before and the one
+/// after in HS 2022): a code a form might give by mistake.
+fn neighbour_subheadings<'r>(reference: &'r Reference, code: &str) -> Vec<&'r str> {
+    let heading = &code[..4];
+    let subs: Vec<&str> = reference
+        .hs
+        .iter()
+        .map(|e| e.code.as_str())
+        .filter(|k| k.len() == 6 && k.starts_with(heading))
+        .collect();
+    let Some(at) = subs.iter().position(|k| *k == code) else {
+        return Vec::new();
+    };
+    [at.checked_sub(1), Some(at + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| subs.get(i).copied())
+        .collect()
+}
+
 fn render_hs<R: Rng>(
     rng: &mut R,
     config: &GenConfig,
     reference: &Reference,
     c: &Concept,
+    tally: &mut NoiseTally,
 ) -> Option<String> {
     if !rng.gen_bool(config.hs_code_rate) {
         return None;
     }
+    tally.hs_given += 1;
     let heading = &c.hs[..4];
-    Some(match rng.gen_range(0..10) {
-        0..=1 if reference.hs(heading).is_some() => heading.to_string(),
-        2..=3 => format!("{}.{}", heading, &c.hs[4..]),
-        _ => c.hs.to_string(),
-    })
+    // One draw picks the form: wrong, heading, dotted, or else in full.
+    let (wrong, short, dotted) = (
+        config.hs_wrong_rate,
+        config.hs_wrong_rate + config.hs_heading_rate,
+        config.hs_wrong_rate + config.hs_heading_rate + config.hs_dotted_rate,
+    );
+    let u = f64::from(rng.gen_range(0..1000u32)) / 1000.0;
+    if u < wrong {
+        if let Some(&code) = neighbour_subheadings(reference, c.hs).choose(rng) {
+            tally.hs_wrong += 1;
+            return Some(code.to_string());
+        }
+    }
+    Some(
+        if u >= wrong && u < short && reference.hs(heading).is_some() {
+            tally.hs_heading += 1;
+            heading.to_string()
+        } else if u >= short && u < dotted {
+            tally.hs_dotted += 1;
+            format!("{}.{}", heading, &c.hs[4..])
+        } else {
+            c.hs.to_string()
+        },
+    )
 }
 
 /// The same monthly amount in a unit and period as a form might state it.
@@ -370,6 +926,7 @@ fn render<R: Rng>(
     reference: &Reference,
     l: &Latent,
     regency: String,
+    tally: &mut NoiseTally,
 ) -> FirmInput {
     let line = &LINES[l.line];
     // The size class follows the largest latent product relative to its concept's base.
@@ -408,8 +965,8 @@ fn render<R: Rng>(
         .map(|m| {
             let c = &CONCEPTS[m.concept];
             ProductInput {
-                name: Some(render_name(rng, config, c)),
-                hs_code: render_hs(rng, config, reference, c),
+                name: Some(render_name(rng, config, c, tally)),
+                hs_code: render_hs(rng, config, reference, c, tally),
                 capacity: Some(render_rate(rng, c, m.per_month)),
             }
         })
@@ -420,8 +977,8 @@ fn render<R: Rng>(
         .map(|n| {
             let c = &CONCEPTS[n.concept];
             NeedInput {
-                name: Some(render_name(rng, config, c)),
-                hs_code: render_hs(rng, config, reference, c),
+                name: Some(render_name(rng, config, c, tally)),
+                hs_code: render_hs(rng, config, reference, c, tally),
                 volume: Some(render_rate(rng, c, n.per_month)),
                 required_certifications: Some(
                     n.requires.iter().map(|c| c.as_str().to_string()).collect(),
@@ -540,6 +1097,9 @@ fn labels<R: Rng>(rng: &mut R, latent: &[Latent], negatives: usize) -> Vec<Label
         })
         .collect()
 }
+
+#[cfg(test)]
+mod profile_tests;
 
 #[cfg(test)]
 mod tests {
