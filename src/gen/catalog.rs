@@ -216,7 +216,7 @@ pub static CONCEPTS: &[Concept] = &[
     ),
     c!(
         "mete-kupas",
-        "mete",
+        "mete-olahan",
         &["kacang mete kupas", "mete kupas", "kacang mede"],
         &["cashew kernels"],
         "080132",
