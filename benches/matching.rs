@@ -1,14 +1,15 @@
-//! Speed of the matching core on synthetic firms: one pair, one firm's top-10, every firm's
+//! Speed of the matching core on benchmark firms with `hard` names: one pair, one firm's top-10, every firm's
 //! top-10, and an index update.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use mitra::gen::{parsed_firms, GenConfig, NoiseProfile};
 use mitra::matching::score::{directed, FirmFeatures};
-use mitra::matching::{score_profiles, synthetic, MatchQuery, Matcher, ScoringConfig};
+use mitra::matching::{score_profiles, MatchQuery, Matcher, ScoringConfig};
 use std::sync::Arc;
 
 fn benches(c: &mut Criterion) {
     let cfg = ScoringConfig::default();
-    let firms: Vec<Arc<_>> = synthetic::firms(2000, 1)
+    let firms: Vec<Arc<_>> = parsed_firms(&GenConfig::for_profile(NoiseProfile::Hard, 1, 2000))
         .into_iter()
         .map(Arc::new)
         .collect();

@@ -1,14 +1,16 @@
-//! Scale check of the matching core on synthetic firms: time and pairs scored with the
-//! candidate index against exhaustive scoring, recall@k of the index, peak memory.
+//! Scale check of the matching core on benchmark firms (`mitra gen`, noise profile
+//! `hard` unless `--profile clean|realistic`): time and pairs scored with the candidate
+//! index against exhaustive scoring, recall@k of the index, peak memory.
 //!
-//!     cargo run --release --example match_scale -- --firms 20000 [--exhaustive-max 20000]
-//!         [--sample 500] [--k 10] [--seed 1] [--demo 1] [--rank-all 0]
+//!     cargo run --release --example match_scale -- --firms 20000 [--profile hard]
+//!         [--exhaustive-max 20000] [--sample 500] [--k 10] [--seed 1] [--demo 1] [--rank-all 0]
 //!
 //! Above `--exhaustive-max` firms, recall is measured on `--sample` firms only. With
 //! `--demo 1` the firms are those `mitra serve --demo` loads (seed 5235 unless `--seed`).
 
 use mitra::domain::{Firm, Reference};
-use mitra::matching::{recall, synthetic, MatchQuery, Matcher, ScoringConfig};
+use mitra::gen::{parsed_firms, GenConfig, NoiseProfile};
+use mitra::matching::{recall, MatchQuery, Matcher, ScoringConfig};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,6 +21,15 @@ fn arg(name: &str, default: usize) -> usize {
         .and_then(|i| args.get(i + 1))
         .map(|v| v.parse().expect("a number"))
         .unwrap_or(default)
+}
+
+fn text_arg(name: &str, default: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| default.to_string())
 }
 
 /// CPU seconds used by this process so far (user + system), from /proc/self/stat: on a
@@ -83,7 +94,8 @@ fn main() {
     let firms: Vec<Arc<_>> = if arg("--demo", 0) == 1 {
         demo_firms(n, arg("--seed", 5235) as u64)
     } else {
-        synthetic::firms(n, seed)
+        let profile: NoiseProfile = text_arg("--profile", "hard").parse().expect("a profile");
+        parsed_firms(&GenConfig::for_profile(profile, seed, n))
     }
     .into_iter()
     .map(Arc::new)

@@ -57,7 +57,7 @@
 pub mod catalog;
 
 use crate::domain::firm::{NeedInput, ProductInput, RateInput};
-use crate::domain::{Certification, FirmInput, Period, Province, Reference, Unit};
+use crate::domain::{Certification, Firm, FirmInput, Period, Province, Reference, Unit};
 use crate::tuning::Label;
 use catalog::{concept, CertProfile, Concept, Line, CONCEPTS, LINES};
 use rand::distributions::{Distribution, WeightedIndex};
@@ -259,6 +259,45 @@ pub struct Benchmark {
 /// Generates the benchmark for `config`.
 pub fn generate(config: &GenConfig) -> Benchmark {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let (firms, latent, noise) = draw(&mut rng, config);
+    let labels = labels(&mut rng, &latent, config.negatives_per_firm);
+    Benchmark {
+        firms,
+        latent,
+        labels,
+        noise,
+    }
+}
+
+/// The benchmark's firms without the labels (which cost time quadratic in the size of a
+/// concept's market): for scale runs, benches and test fixtures. The same firms as
+/// [`generate`] gives for the config.
+pub fn firms(config: &GenConfig) -> Vec<FirmInput> {
+    draw(&mut ChaCha8Rng::seed_from_u64(config.seed), config).0
+}
+
+/// [`firms`], parsed as the server parses them, stamped at the Unix epoch.
+pub fn parsed_firms(config: &GenConfig) -> Vec<Firm> {
+    let reference = Reference::shared();
+    let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    firms(config)
+        .into_iter()
+        .map(|input| {
+            // Every rendered firm parses (a tested property of the renderer).
+            let (id, profile) = input.parse(reference).expect("generated firms are valid");
+            Firm {
+                id: id.expect("generated firms have ids"),
+                profile,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            }
+        })
+        .collect()
+}
+
+/// The latent firms and their rendering, drawn from `rng`.
+fn draw(rng: &mut ChaCha8Rng, config: &GenConfig) -> (Vec<FirmInput>, Vec<Latent>, NoiseTally) {
     // The rendering draws from a stream of its own, so that for a seed the latent firms
     // and the labels are the same in every profile: profiles differ in the names alone.
     let mut render_rng = ChaCha8Rng::seed_from_u64(config.seed);
@@ -271,10 +310,10 @@ pub fn generate(config: &GenConfig) -> Benchmark {
     let mut firms = Vec::with_capacity(config.firms);
     let mut noise = NoiseTally::default();
     for n in 1..=config.firms {
-        let line = lines.sample(&mut rng);
-        let l = latent_firm(&mut rng, line, n);
+        let line = lines.sample(rng);
+        let l = latent_firm(rng, line, n);
         let regency = regencies[l.province as usize]
-            .choose(&mut rng)
+            .choose(rng)
             .expect("regencies")
             .clone();
         firms.push(render(
@@ -287,13 +326,7 @@ pub fn generate(config: &GenConfig) -> Benchmark {
         ));
         latent.push(l);
     }
-    let labels = labels(&mut rng, &latent, config.negatives_per_firm);
-    Benchmark {
-        firms,
-        latent,
-        labels,
-        noise,
-    }
+    (firms, latent, noise)
 }
 
 const SIZE_FACTOR: [f64; 3] = [0.3, 1.0, 4.0];

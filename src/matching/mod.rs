@@ -5,8 +5,8 @@
 //! KBLI crosswalk) are compiled in. Owns text normalisation and typo correction ([`text`]),
 //! reading names as HS-6 concepts ([`concept`]), IO sector links ([`sector`]), the scoring
 //! model ([`score`], parameters in [`config`]), the candidate index by concept
-//! ([`postings`]) and ranking ([`rank`], through [`Matcher`]). [`synthetic`] generates
-//! profiles for benches and tests.
+//! ([`postings`]) and ranking ([`rank`], through [`Matcher`]). Benchmark firms come from
+//! [`crate::gen`].
 
 use crate::domain;
 
@@ -16,7 +16,6 @@ pub mod postings;
 pub mod rank;
 pub mod score;
 pub mod sector;
-pub mod synthetic;
 pub mod text;
 
 pub use config::{HsLevels, ScoringConfig, Weights};

@@ -34,7 +34,11 @@ pub struct Levels {
 fn item_keys(item: &ItemFeatures, out: &mut Vec<u64>) {
     for c in &item.reading.concepts {
         let hs = c.hs as u64;
-        out.extend([SUBHEADING | hs, HEADING | hs / 100, CHAPTER | hs / 10_000]);
+        out.extend([
+            SUBHEADING | hs,
+            HEADING | (hs / 100),
+            CHAPTER | (hs / 10_000),
+        ]);
     }
     out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
 }
@@ -45,10 +49,10 @@ fn query_keys(item: &ItemFeatures, levels: Levels, out: &mut Vec<u64>) {
         let hs = c.hs as u64;
         out.push(SUBHEADING | hs);
         if levels.heading {
-            out.push(HEADING | hs / 100);
+            out.push(HEADING | (hs / 100));
         }
         if levels.chapter {
-            out.push(CHAPTER | hs / 10_000);
+            out.push(CHAPTER | (hs / 10_000));
         }
     }
     out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));

@@ -124,6 +124,9 @@ pub struct PairScore {
     pub reasons: Vec<String>,
 }
 
+/// The concepts that met: (the need's, the product's).
+pub type Met = (Concept, Concept);
+
 /// How one need of the buyer was answered, for explanations.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NeedAnswer {
@@ -248,7 +251,7 @@ pub fn directed(
     let (mut best_sim, mut sum_sim) = (0.0f64, 0.0f64);
     let (mut cap_num, mut cert_num, mut answered_weight) = (0.0f64, 0.0f64, 0.0f64);
     for (ni, need) in b.needs.iter().enumerate() {
-        let mut best: Option<(usize, f64, Option<(Concept, Concept)>)> = None;
+        let mut best: Option<(usize, f64, Option<Met>)> = None;
         for (pi, product) in s.products.iter().enumerate() {
             let (sim, via) = item_match(need, product, cfg);
             if sim > 0.0 && sim >= cfg.min_item_similarity && best.is_none_or(|(_, x, _)| sim > x) {
