@@ -59,11 +59,64 @@ pub struct Concept {
     pub source: Source,
 }
 
+/// At most three concepts, best first, kept inline: scoring compares them for every
+/// candidate pair, and a pointer to chase per item costs more than the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Concepts {
+    items: [Option<Concept>; 3],
+    len: u8,
+}
+
+impl Concepts {
+    /// Adds a concept; past three, the rest are dropped.
+    pub fn push(&mut self, c: Concept) {
+        if (self.len as usize) < self.items.len() {
+            self.items[self.len as usize] = Some(c);
+            self.len += 1;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn first(&self) -> Option<&Concept> {
+        self.items[0].as_ref()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Concept> {
+        self.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Concepts {
+    type Item = &'a Concept;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Option<Concept>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items[..self.len as usize].iter().flatten()
+    }
+}
+
+impl FromIterator<Concept> for Concepts {
+    fn from_iter<I: IntoIterator<Item = Concept>>(iter: I) -> Self {
+        let mut out = Concepts::default();
+        for c in iter {
+            out.push(c);
+        }
+        out
+    }
+}
+
 /// How an item's name (and code) was read.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reading {
     /// Best first; empty when the name reads as no concept.
-    pub concepts: Vec<Concept>,
+    pub concepts: Concepts,
     /// Character trigrams of the name, for an item read as nothing (else empty).
     pub grams: Vec<u32>,
 }
@@ -342,7 +395,7 @@ impl Reader {
     pub fn read(&self, name: &str, code: Option<&str>) -> Reading {
         let text = self.read_text(name);
         let digits = code.filter(|c| c.bytes().all(|b| b.is_ascii_digit()));
-        let concepts = match digits.map(|c| (c, c.len())) {
+        let concepts: Vec<Concept> = match digits.map(|c| (c, c.len())) {
             Some((c, 6)) => match parse_hs6(c).filter(|hs| self.doc_of.contains_key(hs)) {
                 Some(hs) => {
                     let mut out = vec![Concept {
@@ -388,6 +441,7 @@ impl Reader {
             }
             _ => text,
         };
+        let concepts: Concepts = concepts.into_iter().collect();
         let grams = if concepts.is_empty() {
             trigrams(&content_words(name))
         } else {

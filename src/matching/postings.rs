@@ -93,32 +93,53 @@ fn unpost(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
     }
 }
 
-/// Marks of the slots a query has already proposed, by epoch so clearing is free.
+/// Which lookup reached a candidate: through the query's needs (it may supply the query),
+/// through its products (it may buy from it), or both.
+pub const SUPPLIES: u8 = 1;
+pub const BUYS: u8 = 2;
+
+/// Marks of the slots a query has already proposed and by which lookups, by epoch so
+/// clearing is free.
 #[derive(Debug, Default)]
 pub struct Marks {
     epoch: u32,
-    marks: Vec<u32>,
+    marks: Vec<(u32, u8)>,
 }
 
 impl Marks {
     pub fn start(&mut self, slots: usize) {
         if self.marks.len() < slots {
-            self.marks.resize(slots, 0);
+            self.marks.resize(slots, (0, 0));
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.marks.iter_mut().for_each(|m| *m = 0);
+            self.marks.iter_mut().for_each(|m| *m = (0, 0));
             self.epoch = 1;
         }
     }
 
-    /// True the first time a slot is seen in this epoch.
+    /// Records that `how` reached a slot; true the first time the slot is seen this epoch.
     #[inline]
-    pub fn first(&mut self, slot: Slot) -> bool {
+    pub fn reach(&mut self, slot: Slot, how: u8) -> bool {
         let m = &mut self.marks[slot as usize];
-        let first = *m != self.epoch;
-        *m = self.epoch;
-        first
+        if m.0 != self.epoch {
+            *m = (self.epoch, how);
+            true
+        } else {
+            m.1 |= how;
+            false
+        }
+    }
+
+    /// The lookups that reached a slot this epoch.
+    #[inline]
+    pub fn reached(&self, slot: Slot) -> u8 {
+        let m = self.marks[slot as usize];
+        if m.0 == self.epoch {
+            m.1
+        } else {
+            0
+        }
     }
 }
 
@@ -146,7 +167,8 @@ impl Postings {
     }
 
     /// Appends to `out` every firm of the provinces `parts` that could score above 0 for a
-    /// query with features `q` in `direction`, each once (see [`Marks`]).
+    /// query with features `q` in `direction`, each once; `marks` records which lookups
+    /// reached each (a direction not reached scores 0).
     pub fn candidates(
         &self,
         q: &FirmFeatures,
@@ -157,29 +179,29 @@ impl Postings {
         out: &mut Vec<Slot>,
     ) {
         let mut keys = Vec::new();
-        let mut look = |items: &[ItemFeatures],
-                        lists: &dyn Fn(&Part) -> &HashMap<u64, Vec<Slot>>| {
-            keys.clear();
-            for i in items {
-                query_keys(i, levels, &mut keys);
-            }
-            keys.sort_unstable();
-            keys.dedup();
-            for &p in parts {
-                let map = lists(&self.parts[p]);
-                for k in &keys {
-                    if let Some(list) = map.get(k) {
-                        out.extend(list.iter().copied().filter(|&s| marks.first(s)));
+        let mut look =
+            |items: &[ItemFeatures], how: u8, lists: &dyn Fn(&Part) -> &HashMap<u64, Vec<Slot>>| {
+                keys.clear();
+                for i in items {
+                    query_keys(i, levels, &mut keys);
+                }
+                keys.sort_unstable();
+                keys.dedup();
+                for &p in parts {
+                    let map = lists(&self.parts[p]);
+                    for k in &keys {
+                        if let Some(list) = map.get(k) {
+                            out.extend(list.iter().copied().filter(|&s| marks.reach(s, how)));
+                        }
                     }
                 }
-            }
-        };
+            };
         if direction != Direction::Buys {
             // Partners that supply the query: their products against its needs.
-            look(&q.needs, &|p: &Part| &p.products);
+            look(&q.needs, SUPPLIES, &|p: &Part| &p.products);
         }
         if direction != Direction::Supplies {
-            look(&q.products, &|p: &Part| &p.needs);
+            look(&q.products, BUYS, &|p: &Part| &p.needs);
         }
     }
 }

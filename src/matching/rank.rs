@@ -3,8 +3,9 @@
 //! firm or all firms. A query scores exactly the partners its concepts reach; the
 //! exhaustive scorer beside it scores every firm and is the reference for recall.
 
+use super::concept::{Reader, Reading};
 use super::config::ScoringConfig;
-use super::postings::{part_of, Levels, Marks, Postings, Slot};
+use super::postings::{part_of, Levels, Marks, Postings, Slot, BUYS, SUPPLIES};
 use super::score::{
     combine, directed, explain_match, DirectedScore, FirmFeatures, Lang, PairScore,
 };
@@ -173,9 +174,38 @@ impl Matcher {
     /// Builds a matcher from many firms, reading their items in parallel.
     pub fn build(config: ScoringConfig, firms: impl IntoIterator<Item = Arc<Firm>>) -> Matcher {
         let firms: Vec<Arc<Firm>> = firms.into_iter().collect();
+        // Firms repeat each other's names: each distinct text is read once.
+        let mut texts: Vec<(&str, Option<&str>)> = firms
+            .iter()
+            .flat_map(|f| {
+                let p = &f.profile;
+                p.products
+                    .iter()
+                    .map(|x| (x.name.as_str(), x.hs_code.as_deref()))
+                    .chain(
+                        p.needs
+                            .iter()
+                            .map(|x| (x.name.as_str(), x.hs_code.as_deref())),
+                    )
+            })
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let reader = Reader::shared();
+        let readings: HashMap<(&str, Option<&str>), Reading> = texts
+            .par_iter()
+            .map(|&(name, code)| ((name, code), reader.read(name, code)))
+            .collect();
         let features: Vec<FirmFeatures> = firms
             .par_iter()
-            .map(|f| FirmFeatures::of(&f.profile))
+            .map(|f| {
+                FirmFeatures::with_readings(&f.profile, |name, code| {
+                    readings
+                        .get(&(name, code))
+                        .cloned()
+                        .unwrap_or_else(|| reader.read(name, code))
+                })
+            })
             .collect();
         let mut m = Matcher::new(config);
         for (firm, features) in firms.into_iter().zip(features) {
@@ -310,17 +340,35 @@ impl Matcher {
         }
     }
 
-    /// The ranking score of `partner` for a firm with features `q`: allocation-free.
-    fn rank_score(&self, q: &FirmFeatures, partner: &FirmFeatures, direction: Direction) -> f64 {
+    /// The ranking score of `partner` for a firm with features `q`: allocation-free. Only
+    /// the directions in `reached` are scored; the index leaves a direction out only when
+    /// it scores 0.
+    fn rank_score(
+        &self,
+        q: &FirmFeatures,
+        partner: &FirmFeatures,
+        direction: Direction,
+        reached: u8,
+    ) -> f64 {
         let cfg = &self.config;
+        let supplies = || {
+            if reached & SUPPLIES != 0 {
+                directed(partner, q, cfg, None).score
+            } else {
+                0.0
+            }
+        };
+        let buys = || {
+            if reached & BUYS != 0 {
+                directed(q, partner, cfg, None).score
+            } else {
+                0.0
+            }
+        };
         match direction {
-            Direction::Supplies => directed(partner, q, cfg, None).score,
-            Direction::Buys => directed(q, partner, cfg, None).score,
-            Direction::Both => combine(
-                directed(partner, q, cfg, None).score,
-                directed(q, partner, cfg, None).score,
-                cfg,
-            ),
+            Direction::Supplies => supplies(),
+            Direction::Buys => buys(),
+            Direction::Both => combine(supplies(), buys(), cfg),
         }
     }
 
@@ -331,11 +379,11 @@ impl Matcher {
         profile: &FirmProfile,
         q: &FirmFeatures,
         query: &MatchQuery,
-        candidates: impl Iterator<Item = Slot>,
+        candidates: impl Iterator<Item = (Slot, u8)>,
     ) -> Vec<Match> {
         let mut best = Best::new(query.k);
         let mut count = 0u64;
-        for slot in candidates {
+        for (slot, reached) in candidates {
             if query.k == 0 {
                 break;
             }
@@ -346,7 +394,7 @@ impl Matcher {
                 continue;
             }
             count += 1;
-            let s = self.rank_score(q, &e.features, query.direction);
+            let s = self.rank_score(q, &e.features, query.direction, reached);
             if s < query.min_score || s <= 0.0 {
                 continue;
             }
@@ -377,7 +425,9 @@ impl Matcher {
         );
         self.candidates
             .fetch_add(scratch.candidates.len() as u64, AtomicOrdering::Relaxed);
-        self.top_k(me, profile, q, query, scratch.candidates.iter().copied())
+        let marks = &scratch.marks;
+        let candidates = scratch.candidates.iter().map(|&s| (s, marks.reached(s)));
+        self.top_k(me, profile, q, query, candidates)
     }
 
     fn rank_cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
@@ -455,7 +505,7 @@ impl Matcher {
     pub fn matches_for_exhaustive(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
-        let all = 0..self.slots.len() as Slot;
+        let all = (0..self.slots.len() as Slot).map(|s| (s, SUPPLIES | BUYS));
         Some(self.top_k(Some(slot), &e.firm.profile, &e.features, query, all))
     }
 
@@ -514,7 +564,13 @@ impl Matcher {
                 let e = self.entry(slot).expect("indexed slot");
                 (
                     id.clone(),
-                    self.top_k(Some(slot), &e.firm.profile, &e.features, query, 0..n),
+                    self.top_k(
+                        Some(slot),
+                        &e.firm.profile,
+                        &e.features,
+                        query,
+                        (0..n).map(|s| (s, SUPPLIES | BUYS)),
+                    ),
                 )
             })
             .collect()

@@ -40,9 +40,9 @@ pub fn cert_bit(c: Certification) -> u16 {
 
 const HALAL: u16 = 1;
 
-fn item(name: &str, hs: Option<&str>, rate: Rate, required: &[Certification]) -> ItemFeatures {
+fn item(reading: Reading, rate: Rate, required: &[Certification]) -> ItemFeatures {
     ItemFeatures {
-        reading: Reader::shared().read(name, hs),
+        reading,
         rate,
         required: required.iter().fold(0, |m, c| m | cert_bit(*c)),
     }
@@ -50,6 +50,15 @@ fn item(name: &str, hs: Option<&str>, rate: Rate, required: &[Certification]) ->
 
 impl FirmFeatures {
     pub fn of(profile: &FirmProfile) -> FirmFeatures {
+        FirmFeatures::with_readings(profile, |name, code| Reader::shared().read(name, code))
+    }
+
+    /// The features with each item's reading from `read(name, code)` (which must equal
+    /// [`Reader::read`], e.g. from a table of the distinct texts read once).
+    pub fn with_readings(
+        profile: &FirmProfile,
+        read: impl Fn(&str, Option<&str>) -> Reading,
+    ) -> FirmFeatures {
         let table = SectorTable::shared();
         let mut sectors: Vec<SectorId> = profile
             .kbli
@@ -61,15 +70,14 @@ impl FirmFeatures {
         let products: Vec<ItemFeatures> = profile
             .products
             .iter()
-            .map(|p| item(&p.name, p.hs_code.as_deref(), p.capacity, &[]))
+            .map(|p| item(read(&p.name, p.hs_code.as_deref()), p.capacity, &[]))
             .collect();
         let needs: Vec<ItemFeatures> = profile
             .needs
             .iter()
             .map(|n| {
                 item(
-                    &n.name,
-                    n.hs_code.as_deref(),
+                    read(&n.name, n.hs_code.as_deref()),
                     n.volume,
                     &n.required_certifications,
                 )
@@ -311,8 +319,13 @@ pub fn directed(
     } else {
         (cfg.capacity_neutral, 1.0)
     };
-    let sector = sector_fit(&s.sectors, &b.sectors, cfg);
-    // Evidence first: the sector link adds to product evidence, never replaces it.
+    // Evidence first: the sector link adds to product evidence, never replaces it (and is
+    // not even looked up without it, on the ranking's hot path).
+    let sector = if need_score > 0.0 || answers.is_some() {
+        sector_fit(&s.sectors, &b.sectors, cfg)
+    } else {
+        0.0
+    };
     let score = if total_weights > 0.0 && need_score > 0.0 {
         (item_weights * need_score + w.sector * sector) / total_weights
     } else {

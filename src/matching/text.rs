@@ -425,12 +425,18 @@ impl Vocabulary {
         keys.extend(d1);
         type Rank = (usize, bool, bool, std::cmp::Reverse<u32>, WordId);
         let mut best: Option<Rank> = None;
+        // Many keys lead to the same word: each is compared once.
+        let mut checked: Vec<WordId> = Vec::new();
         for key in &keys {
             let Some(found) = self.deletions.get(key.as_str()) else {
                 continue;
             };
             for &id in found {
                 let candidate = &*self.words[id as usize];
+                if candidate.chars().count().abs_diff(chars) > max || checked.contains(&id) {
+                    continue;
+                }
+                checked.push(id);
                 let d = strsim::osa_distance(word, candidate);
                 if d == 0 || d > max {
                     continue;
