@@ -92,7 +92,8 @@ pub struct FirmMatches {
 pub struct MatchParams {
     /// How many partners (1–100, default 10).
     pub limit: Option<usize>,
-    /// Leave out partners scoring below this (0–1, default 0.05).
+    /// Leave out partners scoring below this (0–1, default 0.1). A partner without product
+    /// evidence (no product of one answering a need of the other) is never listed.
     pub min_score: Option<f64>,
     /// `supplies`: partners that can supply my needs; `buys`: partners that buy what I make;
     /// `both` (default).
