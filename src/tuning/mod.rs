@@ -1,6 +1,6 @@
 //! Ranking quality: labelled pairs ([`labels`]), metrics ([`metrics`]), evaluation of a
-//! scoring config against labels with baselines ([`evaluate`]) and the search for better
-//! weights ([`search`]).
+//! scoring config against labels with baselines ([`evaluate`], the names-only one in
+//! [`names`]) and the search for better weights ([`search`]).
 //!
 //! Pure like the matching core: inputs are firms, labels and configs in memory; no HTTP,
 //! no storage, no clock. Every random choice takes a seed, so runs repeat exactly.
@@ -8,6 +8,7 @@
 pub mod evaluate;
 pub mod labels;
 pub mod metrics;
+pub mod names;
 pub mod search;
 
 pub use evaluate::{
