@@ -20,8 +20,9 @@
 //!    contains the head word and most of the other words (IDF-weighted).
 //!
 //! A given HS code wins over the text; the text's own reading is kept beside it, for the
-//! reasons and at reduced weight. A name that reads as nothing is kept as its character
-//! trigrams and matched by text alone.
+//! reasons and at reduced weight. Every reading keeps the name's character trigrams: they
+//! rank items of one concept by how alike their names are, and match by text alone a name
+//! that reads as nothing.
 
 use super::text::{
     content_words, is_stop, raw_words, starts_modifier, trigrams, Vocabulary, WordId, ENGLISH,
@@ -117,7 +118,7 @@ impl FromIterator<Concept> for Concepts {
 pub struct Reading {
     /// Best first; empty when the name reads as no concept.
     pub concepts: Concepts,
-    /// Character trigrams of the name, for an item read as nothing (else empty).
+    /// Character trigrams of the name's content words.
     pub grams: Vec<u32>,
 }
 
@@ -146,6 +147,8 @@ pub fn dotted(hs: Hs6) -> String {
 
 #[derive(Debug)]
 struct GlossaryConcept {
+    /// The concept's key ("seaweed"): one spelling for all its names, for comparing names.
+    name: String,
     product: bool,
     parent: Option<usize>,
     /// (attributes that must all be in the name, subheading), in file order.
@@ -239,6 +242,7 @@ impl Reader {
             let (name, kind, parent, lang, term) = (&row[0], &row[1], &row[2], &row[3], &row[4]);
             let idx = *by_name.entry(name.to_string()).or_insert_with(|| {
                 concepts.push(GlossaryConcept {
+                    name: name.to_string(),
                     product: kind == "product",
                     parent: None,
                     rows: Vec::new(),
@@ -393,7 +397,7 @@ impl Reader {
 
     /// Reads a name with the item's HS code (2, 4 or 6 digits, as stored) if it has one.
     pub fn read(&self, name: &str, code: Option<&str>) -> Reading {
-        let text = self.read_text(name);
+        let (text, canonical) = self.read_text(name);
         let digits = code.filter(|c| c.bytes().all(|b| b.is_ascii_digit()));
         let concepts: Vec<Concept> = match digits.map(|c| (c, c.len())) {
             Some((c, 6)) => match parse_hs6(c).filter(|hs| self.doc_of.contains_key(hs)) {
@@ -442,10 +446,12 @@ impl Reader {
             _ => text,
         };
         let concepts: Concepts = concepts.into_iter().collect();
-        let grams = if concepts.is_empty() {
+        // The name's trigrams tell apart two items of one concept ("arabika" and "robusta"
+        // green beans), and match an item that reads as no concept.
+        let grams = if canonical.is_empty() {
             trigrams(&content_words(name))
         } else {
-            Vec::new()
+            trigrams(&canonical)
         };
         Reading { concepts, grams }
     }
@@ -676,7 +682,7 @@ impl Reader {
     }
 
     /// Reads the text alone: concepts best first (empty when it reads as nothing).
-    fn read_text(&self, name: &str) -> Vec<Concept> {
+    fn read_text(&self, name: &str) -> (Vec<Concept>, Vec<String>) {
         let raw = raw_words(name);
         // The head is among the words before a preposition ("air minum dalam kemasan").
         let cut = raw
@@ -687,9 +693,10 @@ impl Reader {
         let main = self.words(&content_words(&head_part.join(" ")));
         let more = self.words(&content_words(&rest.join(" ")));
         let tokens = self.tokens(&main);
-        let mut attributes: Vec<usize> = self
-            .tokens(&more)
-            .into_iter()
+        let more_tokens = self.tokens(&more);
+        let mut attributes: Vec<usize> = more_tokens
+            .iter()
+            .copied()
             .chain(tokens.iter().copied())
             .filter_map(|t| match t {
                 Token::Attribute(a) => Some(a),
@@ -700,6 +707,34 @@ impl Reader {
         attributes.dedup();
         let english =
             self.language_of(&main.iter().map(|w| w.text.clone()).collect::<Vec<_>>()) == ENGLISH;
+        let canonical = self.canonical(tokens.iter().chain(&more_tokens));
+        (
+            self.concepts_of(&tokens, &main, attributes, english),
+            canonical,
+        )
+    }
+
+    /// The name as one spelling: glossary phrases as their concept's key, other words as
+    /// corrected, so "rumput laut kering" and "dried seaweed" compare as equal.
+    fn canonical<'a>(&self, tokens: impl Iterator<Item = &'a Token>) -> Vec<String> {
+        tokens
+            .map(|t| match *t {
+                Token::Product { concept, .. } | Token::Attribute(concept) => {
+                    self.concepts[concept].name.clone()
+                }
+                Token::Word { id, .. } => self.vocab.word(id).to_string(),
+            })
+            .collect()
+    }
+
+    /// The concepts of a name's tokens: by its head, a glossary subheading or the wording.
+    fn concepts_of(
+        &self,
+        tokens: &[Token],
+        main: &[Word],
+        mut attributes: Vec<usize>,
+        english: bool,
+    ) -> Vec<Concept> {
         let products: Vec<usize> = tokens
             .iter()
             .filter_map(|t| match *t {
@@ -707,7 +742,7 @@ impl Reader {
                 _ => None,
             })
             .collect();
-        match self.head(&tokens, english) {
+        match self.head(tokens, english) {
             Some(Token::Product { concept, .. }) => {
                 // A more specific kind of the head named beside it wins ("kemasan standing
                 // pouch" is a pouch); the other products named qualify it ("keranjang
@@ -725,12 +760,12 @@ impl Reader {
                         source: Source::Glossary,
                     }];
                 }
-                self.read_by_description(&tokens, &main, None, english)
+                self.read_by_description(tokens, main, None, english)
             }
             Some(Token::Word { id, edits }) => {
-                self.read_by_description(&tokens, &main, Some((id, edits)), english)
+                self.read_by_description(tokens, main, Some((id, edits)), english)
             }
-            _ => self.read_by_description(&tokens, &main, None, english),
+            _ => self.read_by_description(tokens, main, None, english),
         }
     }
 

@@ -40,7 +40,9 @@ fn item_keys(item: &ItemFeatures, out: &mut Vec<u64>) {
             CHAPTER | (hs / 10_000),
         ]);
     }
-    out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
+    if !item.reading.is_read() {
+        out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
+    }
 }
 
 /// The keys a query item looks up at `levels`.
@@ -55,7 +57,9 @@ fn query_keys(item: &ItemFeatures, levels: Levels, out: &mut Vec<u64>) {
             out.push(CHAPTER | (hs / 10_000));
         }
     }
-    out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
+    if !item.reading.is_read() {
+        out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
+    }
 }
 
 fn side_keys(items: &[ItemFeatures]) -> Vec<u64> {

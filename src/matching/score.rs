@@ -200,11 +200,17 @@ pub fn item_match(
                     if level <= 0.0 {
                         continue;
                     }
-                    let sim = unit(level * (trust(cn, cfg) * trust(cp, cfg)).sqrt());
+                    let sim = level * (trust(cn, cfg) * trust(cp, cfg)).sqrt();
                     if sim > best.0 {
                         best = (sim, Some((*cn, *cp)));
                     }
                 }
+            }
+            if best.0 > 0.0 {
+                // Within a concept, the closer names fit better ("kopi arabika" for a need of
+                // arabica rather than robusta beans).
+                let names = trigram_cosine(&n.grams, &p.grams);
+                best.0 = unit(best.0 * (1.0 - cfg.name_weight * (1.0 - names)));
             }
             best
         }

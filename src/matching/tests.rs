@@ -243,7 +243,8 @@ fn bilingual_names_meet_and_incomparable_units_are_neutral() {
     );
     let s = score_profiles(&seller.profile, &buyer.profile, &ScoringConfig::default());
     assert!(s.a_supplies_b.components.supply >= 0.85, "{s:?}");
-    assert_eq!(s.a_supplies_b.components.capacity, 0.5);
+    let neutral = ScoringConfig::default().capacity_neutral;
+    assert_eq!(s.a_supplies_b.components.capacity, neutral);
     assert!(s.reasons.iter().any(|r| r.contains("different units")));
 }
 

@@ -7,7 +7,8 @@
 //!
 //! Baselines, ranked for the same queries to the same depth over both provinces:
 //! - `random`: a seeded random order of all other firms;
-//! - `sector-only`: the matcher with the IO sector fit as its only weight;
+//! - `sector-only`: every other firm ordered by the IO sector fit alone (the better of both
+//!   directions), product evidence ignored;
 //! - `names-only`: an independent peer that shares nothing with the matcher's reading of
 //!   names — character 2–4-gram TF-IDF cosine between need names and product names, times
 //!   a capacity factor, certification requirements as filters, the better of both
@@ -17,7 +18,8 @@ use super::labels::LabelSet;
 use super::metrics::{self, Bootstrap, Estimate};
 use super::names::NamesBaseline;
 use crate::domain::{Firm, FirmId};
-use crate::matching::{Direction, MatchQuery, Matcher, Scope, ScoringConfig, Weights};
+use crate::matching::score::sector_fit;
+use crate::matching::{Direction, MatchQuery, Matcher, Scope, ScoringConfig};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -228,6 +230,51 @@ impl Evaluator {
             .collect()
     }
 
+    fn rank_sectors(&self) -> Vec<Ranked> {
+        let table = crate::matching::sector::SectorTable::shared();
+        let cfg = ScoringConfig::default();
+        let sectors: Vec<Vec<crate::matching::sector::SectorId>> = self
+            .firms
+            .iter()
+            .map(|f| {
+                let mut s: Vec<_> = f
+                    .profile
+                    .kbli
+                    .iter()
+                    .filter_map(|k| table.sector_of_kbli(k))
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        self.queries
+            .par_iter()
+            .map(|q| {
+                let mine = &sectors[q.index];
+                let mut scored: Vec<(f64, usize)> = (0..sectors.len())
+                    .filter(|&p| p != q.index)
+                    .map(|p| {
+                        let fit = sector_fit(&sectors[p], mine, &cfg).max(sector_fit(
+                            mine,
+                            &sectors[p],
+                            &cfg,
+                        ));
+                        (fit, p)
+                    })
+                    .filter(|(fit, _)| *fit > 0.0)
+                    .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                scored.truncate(self.options.depth);
+                let partners: Vec<usize> = scored.into_iter().map(|(_, p)| p).collect();
+                Ranked {
+                    grades: self.grades(q, &partners),
+                    partners,
+                }
+            })
+            .collect()
+    }
+
     fn rank_names(&self) -> Vec<Ranked> {
         let baseline = NamesBaseline::build(&self.firms);
         let queries: Vec<usize> = self.queries.iter().map(|q| q.index).collect();
@@ -319,7 +366,7 @@ impl Evaluator {
             systems.push(self.system(name, config)?);
         }
         systems.push(self.random());
-        systems.push(self.system("sector-only", &sector_only())?);
+        systems.push(self.summarise("sector-only", &self.rank_sectors()));
         systems.push(self.names_only());
         Ok(EvaluationReport {
             firms: self.ids.len(),
@@ -339,19 +386,6 @@ pub fn evaluate(
     options: EvalOptions,
 ) -> Result<EvaluationReport, String> {
     Evaluator::new(firms, labels, options).report(&[("config", config)])
-}
-
-/// Only the IO sector link counts.
-pub fn sector_only() -> ScoringConfig {
-    ScoringConfig {
-        weights: Weights {
-            supply: 0.0,
-            capacity: 0.0,
-            certification: 0.0,
-            sector: 1.0,
-        },
-        ..ScoringConfig::default()
-    }
 }
 
 fn cell(e: &Estimate) -> String {
