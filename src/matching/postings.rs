@@ -8,10 +8,15 @@
 //! follows the number of plausible partners, not the number of firms or spellings.
 //!
 //! The lists are exact, not a heuristic: two items that share no key have similarity 0
-//! ([`super::score::item_match`]), and a partner without an answered item scores 0.
+//! ([`super::score::item_match`]), and a partner without an answered item scores 0. Each
+//! posting also carries what bounds the fit of an answer through it (the item's concept,
+//! rate and certifications, [`super::score::answer_bound`]), so a query can order its
+//! candidates by bound and stop scoring once no remaining one can enter its top k.
 
+use super::concept::Concept;
+use super::config::ScoringConfig;
 use super::rank::Direction;
-use super::score::{FirmFeatures, ItemFeatures};
+use super::score::{answer_bound, AnswerSide, FirmFeatures, ItemFeatures};
 use crate::domain::Province;
 use std::collections::HashMap;
 
@@ -30,68 +35,91 @@ pub struct Levels {
     pub chapter: bool,
 }
 
-/// The keys an item is posted under (all levels).
-fn item_keys(item: &ItemFeatures, out: &mut Vec<u64>) {
-    for c in &item.reading.concepts {
-        let hs = c.hs as u64;
-        out.extend([
-            SUBHEADING | hs,
-            HEADING | (hs / 100),
-            CHAPTER | (hs / 10_000),
-        ]);
-    }
-    if !item.reading.is_read() {
-        out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
-    }
+/// One item of a firm under one key.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    slot: Slot,
+    side: AnswerSide,
 }
 
-/// The keys a query item looks up at `levels`.
-fn query_keys(item: &ItemFeatures, levels: Levels, out: &mut Vec<u64>) {
+/// The keys of an item with the concept each comes from: every level when posting, the
+/// levels asked (with their similarity) when looking up.
+fn item_keys(
+    item: &ItemFeatures,
+    levels: Option<(Levels, &ScoringConfig)>,
+    out: &mut Vec<(u64, Option<Concept>, f64)>,
+) {
     for c in &item.reading.concepts {
         let hs = c.hs as u64;
-        out.push(SUBHEADING | hs);
-        if levels.heading {
-            out.push(HEADING | (hs / 100));
+        let (heading, chapter, l6, l4, l2) = match levels {
+            None => (true, true, 1.0, 1.0, 1.0),
+            Some((l, cfg)) => (
+                l.heading,
+                l.chapter,
+                cfg.hs.subheading6,
+                cfg.hs.heading4,
+                cfg.hs.chapter2,
+            ),
+        };
+        out.push((SUBHEADING | hs, Some(*c), l6));
+        if heading {
+            out.push((HEADING | (hs / 100), Some(*c), l4));
         }
-        if levels.chapter {
-            out.push(CHAPTER | (hs / 10_000));
+        if chapter {
+            out.push((CHAPTER | (hs / 10_000), Some(*c), l2));
         }
     }
     if !item.reading.is_read() {
-        out.extend(item.reading.grams.iter().map(|&g| TRIGRAM | g as u64));
+        out.extend(
+            item.reading
+                .grams
+                .iter()
+                .map(|&g| (TRIGRAM | g as u64, None, 1.0)),
+        );
     }
-}
-
-fn side_keys(items: &[ItemFeatures]) -> Vec<u64> {
-    let mut keys = Vec::new();
-    for i in items {
-        item_keys(i, &mut keys);
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 #[derive(Debug, Default)]
 struct Part {
-    products: HashMap<u64, Vec<Slot>>,
-    needs: HashMap<u64, Vec<Slot>>,
+    products: HashMap<u64, Vec<Posting>>,
+    needs: HashMap<u64, Vec<Posting>>,
 }
 
-fn post(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
-    for &k in keys {
-        map.entry(k).or_default().push(slot);
+/// Posts each item of a side under its keys.
+fn post(
+    map: &mut HashMap<u64, Vec<Posting>>,
+    items: &[ItemFeatures],
+    certs: Option<u16>,
+    slot: Slot,
+) {
+    let mut keys = Vec::new();
+    for item in items {
+        keys.clear();
+        item_keys(item, None, &mut keys);
+        for &(key, concept, _) in &keys {
+            let side = AnswerSide {
+                concept,
+                rate: item.rate,
+                certs: certs.unwrap_or(item.required),
+            };
+            map.entry(key).or_default().push(Posting { slot, side });
+        }
     }
 }
 
-fn unpost(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
-    for k in keys {
-        if let Some(list) = map.get_mut(k) {
-            if let Some(i) = list.iter().position(|&s| s == slot) {
-                list.swap_remove(i);
-            }
+/// Removes every posting of `slot` under the keys of `items`.
+fn unpost(map: &mut HashMap<u64, Vec<Posting>>, items: &[ItemFeatures], slot: Slot) {
+    let mut keys = Vec::new();
+    for item in items {
+        item_keys(item, None, &mut keys);
+    }
+    keys.sort_unstable_by_key(|k| k.0);
+    keys.dedup_by_key(|k| k.0);
+    for (key, _, _) in keys {
+        if let Some(list) = map.get_mut(&key) {
+            list.retain(|p| p.slot != slot);
             if list.is_empty() {
-                map.remove(k);
+                map.remove(&key);
             }
         }
     }
@@ -102,47 +130,76 @@ fn unpost(map: &mut HashMap<u64, Vec<Slot>>, keys: &[u64], slot: Slot) {
 pub const SUPPLIES: u8 = 1;
 pub const BUYS: u8 = 2;
 
-/// Marks of the slots a query has already proposed and by which lookups, by epoch so
-/// clearing is free.
+/// What a query has found of a slot this epoch: which lookups reached it, and the upper
+/// bounds of its fit in each direction.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    epoch: u32,
+    reached: u8,
+    supplies: f64,
+    buys: f64,
+}
+
+/// Marks of the slots a query has already proposed, by epoch so clearing is free.
 #[derive(Debug, Default)]
 pub struct Marks {
     epoch: u32,
-    marks: Vec<(u32, u8)>,
+    marks: Vec<Mark>,
 }
 
 impl Marks {
     pub fn start(&mut self, slots: usize) {
         if self.marks.len() < slots {
-            self.marks.resize(slots, (0, 0));
+            self.marks.resize(slots, Mark::default());
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.marks.iter_mut().for_each(|m| *m = (0, 0));
+            self.marks.iter_mut().for_each(|m| *m = Mark::default());
             self.epoch = 1;
         }
     }
 
-    /// Records that `how` reached a slot; true the first time the slot is seen this epoch.
+    /// Records that `how` reached a slot with an answer bounded by `bound`; true the first
+    /// time the slot is seen this epoch.
     #[inline]
-    pub fn reach(&mut self, slot: Slot, how: u8) -> bool {
+    fn reach(&mut self, slot: Slot, how: u8, bound: f64) -> bool {
         let m = &mut self.marks[slot as usize];
-        if m.0 != self.epoch {
-            *m = (self.epoch, how);
-            true
-        } else {
-            m.1 |= how;
-            false
+        let first = m.epoch != self.epoch;
+        if first {
+            *m = Mark {
+                epoch: self.epoch,
+                ..Mark::default()
+            };
         }
+        m.reached |= how;
+        let b = if how == SUPPLIES {
+            &mut m.supplies
+        } else {
+            &mut m.buys
+        };
+        *b = b.max(bound);
+        first
     }
 
     /// The lookups that reached a slot this epoch.
     #[inline]
     pub fn reached(&self, slot: Slot) -> u8 {
         let m = self.marks[slot as usize];
-        if m.0 == self.epoch {
-            m.1
+        if m.epoch == self.epoch {
+            m.reached
         } else {
             0
+        }
+    }
+
+    /// Upper bounds of how well a reached slot supplies the query and buys from it.
+    #[inline]
+    pub fn bounds(&self, slot: Slot) -> (f64, f64) {
+        let m = self.marks[slot as usize];
+        if m.epoch == self.epoch {
+            (m.supplies, m.buys)
+        } else {
+            (0.0, 0.0)
         }
     }
 }
@@ -160,52 +217,82 @@ pub fn part_of(p: Province) -> usize {
 impl Postings {
     pub fn insert(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
         let part = &mut self.parts[part_of(province)];
-        post(&mut part.products, &side_keys(&f.products), slot);
-        post(&mut part.needs, &side_keys(&f.needs), slot);
+        post(
+            &mut part.products,
+            &f.products,
+            Some(f.certifications),
+            slot,
+        );
+        post(&mut part.needs, &f.needs, None, slot);
     }
 
     pub fn remove(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
         let part = &mut self.parts[part_of(province)];
-        unpost(&mut part.products, &side_keys(&f.products), slot);
-        unpost(&mut part.needs, &side_keys(&f.needs), slot);
+        unpost(&mut part.products, &f.products, slot);
+        unpost(&mut part.needs, &f.needs, slot);
     }
 
     /// Appends to `out` every firm of the provinces `parts` that could score above 0 for a
     /// query with features `q` in `direction`, each once; `marks` records which lookups
-    /// reached each (a direction not reached scores 0).
+    /// reached each (a direction not reached scores 0) and the bounds of its fit.
+    #[allow(clippy::too_many_arguments)]
     pub fn candidates(
         &self,
         q: &FirmFeatures,
         parts: &[usize],
         direction: Direction,
         levels: Levels,
+        cfg: &ScoringConfig,
         marks: &mut Marks,
         out: &mut Vec<Slot>,
     ) {
         let mut keys = Vec::new();
-        let mut look =
-            |items: &[ItemFeatures], how: u8, lists: &dyn Fn(&Part) -> &HashMap<u64, Vec<Slot>>| {
-                keys.clear();
-                for i in items {
-                    query_keys(i, levels, &mut keys);
-                }
-                keys.sort_unstable();
-                keys.dedup();
+        let mut look = |item: &ItemFeatures, how: u8| {
+            keys.clear();
+            item_keys(item, Some((levels, cfg)), &mut keys);
+            for &(key, concept, level) in &keys {
+                let mine = AnswerSide {
+                    concept,
+                    rate: item.rate,
+                    certs: if how == SUPPLIES {
+                        item.required
+                    } else {
+                        q.certifications
+                    },
+                };
                 for &p in parts {
-                    let map = lists(&self.parts[p]);
-                    for k in &keys {
-                        if let Some(list) = map.get(k) {
-                            out.extend(list.iter().copied().filter(|&s| marks.reach(s, how)));
+                    let part = &self.parts[p];
+                    let lists = if how == SUPPLIES {
+                        &part.products
+                    } else {
+                        &part.needs
+                    };
+                    let Some(list) = lists.get(&key) else {
+                        continue;
+                    };
+                    for posting in list {
+                        let bound = if how == SUPPLIES {
+                            answer_bound(&mine, &posting.side, level, cfg)
+                        } else {
+                            answer_bound(&posting.side, &mine, level, cfg)
+                        };
+                        if marks.reach(posting.slot, how, bound) {
+                            out.push(posting.slot);
                         }
                     }
                 }
-            };
+            }
+        };
         if direction != Direction::Buys {
             // Partners that supply the query: their products against its needs.
-            look(&q.needs, SUPPLIES, &|p: &Part| &p.products);
+            for need in &q.needs {
+                look(need, SUPPLIES);
+            }
         }
         if direction != Direction::Supplies {
-            look(&q.products, BUYS, &|p: &Part| &p.needs);
+            for product in &q.products {
+                look(product, BUYS);
+            }
         }
     }
 }

@@ -131,6 +131,8 @@ fn id_key(id: &FirmId) -> IdKey {
 struct Scratch {
     marks: Marks,
     candidates: Vec<Slot>,
+    /// The candidates with the upper bound of their score, strongest first.
+    bounded: Vec<(f64, Slot)>,
 }
 
 /// Firms, their features, the candidate index and the config. Keep one behind a lock and
@@ -379,12 +381,18 @@ impl Matcher {
         profile: &FirmProfile,
         q: &FirmFeatures,
         query: &MatchQuery,
-        candidates: impl Iterator<Item = (Slot, u8)>,
+        candidates: impl Iterator<Item = (Slot, u8, f64)>,
     ) -> Vec<Match> {
         let mut best = Best::new(query.k);
         let mut count = 0u64;
-        for (slot, reached) in candidates {
-            if query.k == 0 {
+        // Candidates come strongest bound first: once a bound (with a margin for rounding)
+        // falls below the floor or the k-th score, no later candidate can enter.
+        const MARGIN: f64 = 1e-9;
+        for (slot, reached, bound) in candidates {
+            if query.k == 0
+                || bound + MARGIN < query.min_score
+                || (best.items.len() == best.k && bound + MARGIN < best.items[best.worst].0)
+            {
                 break;
             }
             let Some(e) = self.entry(slot) else { continue };
@@ -420,13 +428,32 @@ impl Matcher {
             &Self::parts(profile.province, query.scope),
             query.direction,
             self.levels(),
+            &self.config,
             &mut scratch.marks,
             &mut scratch.candidates,
         );
         self.candidates
             .fetch_add(scratch.candidates.len() as u64, AtomicOrdering::Relaxed);
         let marks = &scratch.marks;
-        let candidates = scratch.candidates.iter().map(|&s| (s, marks.reached(s)));
+        scratch.bounded.clear();
+        scratch
+            .bounded
+            .extend(scratch.candidates.iter().map(|&slot| {
+                let (supplies, buys) = marks.bounds(slot);
+                let bound = match query.direction {
+                    Direction::Supplies => supplies,
+                    Direction::Buys => buys,
+                    Direction::Both => combine(supplies, buys, &self.config),
+                };
+                (bound, slot)
+            }));
+        scratch
+            .bounded
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let candidates = scratch
+            .bounded
+            .iter()
+            .map(|&(bound, slot)| (slot, marks.reached(slot), bound));
         self.top_k(me, profile, q, query, candidates)
     }
 
@@ -505,7 +532,7 @@ impl Matcher {
     pub fn matches_for_exhaustive(&self, id: &FirmId, query: &MatchQuery) -> Option<Vec<Match>> {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
-        let all = (0..self.slots.len() as Slot).map(|s| (s, SUPPLIES | BUYS));
+        let all = (0..self.slots.len() as Slot).map(|s| (s, SUPPLIES | BUYS, f64::INFINITY));
         Some(self.top_k(Some(slot), &e.firm.profile, &e.features, query, all))
     }
 
@@ -569,7 +596,7 @@ impl Matcher {
                         &e.firm.profile,
                         &e.features,
                         query,
-                        (0..n).map(|s| (s, SUPPLIES | BUYS)),
+                        (0..n).map(|s| (s, SUPPLIES | BUYS, f64::INFINITY)),
                     ),
                 )
             })

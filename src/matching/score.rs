@@ -250,6 +250,66 @@ pub fn sector_fit(supplier: &[SectorId], buyer: &[SectorId], cfg: &ScoringConfig
     unit((best as f64 / cfg.sector_saturation).sqrt())
 }
 
+/// How well an answered need is served besides the product itself: capacity and
+/// certification by their weights, in [0, 1].
+fn answer_quality(capacity: f64, certification: f64, cfg: &ScoringConfig) -> f64 {
+    let w = &cfg.weights;
+    let item_weights = w.supply + w.capacity + w.certification;
+    if item_weights > 0.0 {
+        (w.supply + w.capacity * capacity + w.certification * certification) / item_weights
+    } else {
+        0.0
+    }
+}
+
+/// One side of a possible answer, as the candidate index keeps it: a concept of the item
+/// (or `None` for an item matched by its name alone), its rate, and certification bits (the
+/// supplier's held for a product, the required ones for a need).
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerSide {
+    pub concept: Option<Concept>,
+    pub rate: Rate,
+    pub certs: u16,
+}
+
+/// An upper bound of the directed fit of a supplier whose product is `product` to a buyer
+/// whose need is `need`, when the two meet at `level` (their concepts' similarity, or 1 for
+/// two items matched by name): the fit with that product answering that need, the names
+/// counted as alike, the sector link at its most. No directed fit of the pair exceeds the
+/// largest such bound over the pairs of their items that meet.
+pub fn answer_bound(
+    need: &AnswerSide,
+    product: &AnswerSide,
+    level: f64,
+    cfg: &ScoringConfig,
+) -> f64 {
+    let sim = match (need.concept, product.concept) {
+        (Some(n), Some(p)) => level * (trust(&n, cfg) * trust(&p, cfg)).sqrt(),
+        _ => level * cfg.text_only_factor,
+    };
+    if sim <= 0.0 || sim < cfg.min_item_similarity {
+        return 0.0;
+    }
+    let missing = need.certs & !product.certs;
+    if missing & HALAL != 0 {
+        return 0.0;
+    }
+    let certification = if need.certs == 0 {
+        1.0
+    } else {
+        1.0 - missing.count_ones() as f64 / need.certs.count_ones() as f64
+    };
+    let cap = capacity_fit(&product.rate, &need.rate, cfg).unwrap_or(cfg.capacity_neutral);
+    let w = &cfg.weights;
+    let item_weights = w.supply + w.capacity + w.certification;
+    let total = item_weights + w.sector;
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let fit = unit(sim.min(1.0) * answer_quality(cap, certification, cfg));
+    (item_weights * fit + w.sector) / total
+}
+
 /// The directed fit "s can supply b". When `answers` is given, records how each need of b
 /// was answered; without it the function does not allocate.
 pub fn directed(
@@ -283,12 +343,7 @@ pub fn directed(
             Some((pi, sim, _)) => {
                 let cap = capacity_fit(&s.products[pi].rate, &need.rate, cfg);
                 let cap_value = cap.unwrap_or(cfg.capacity_neutral);
-                let quality = if item_weights > 0.0 {
-                    (w.supply + w.capacity * cap_value + w.certification * certification)
-                        / item_weights
-                } else {
-                    0.0
-                };
+                let quality = answer_quality(cap_value, certification, cfg);
                 // Halal covers the whole chain: a supplier without it cannot answer the need.
                 let fit = if halal_missing { 0.0 } else { sim * quality };
                 cap_num += sim * cap_value;

@@ -37,7 +37,56 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
             })
             .collect()
     };
-    let (ntb, jatim) = (of("NTB"), of("JATIM"));
+    // Participants with something to trade: NTB firms that have Jatim partners, and those
+    // partners (recommendations need product evidence), topped up with other firms.
+    let name_of = |id: &str| -> String {
+        firms
+            .iter()
+            .find(|f| f["id"] == id)
+            .and_then(|f| f["name"].as_str())
+            .unwrap_or(id)
+            .to_string()
+    };
+    let mut ntb: Vec<(String, String)> = Vec::new();
+    let mut jatim: Vec<(String, String)> = Vec::new();
+    for (id, name) in firms
+        .iter()
+        .filter(|f| f["province"] == "NTB")
+        .map(|f| (f["id"].as_str().unwrap(), f["name"].as_str().unwrap()))
+    {
+        if ntb.len() == 7 && jatim.len() == 7 {
+            break;
+        }
+        let matches = c.api_json(
+            Method::GET,
+            &format!("/v1/firms/{id}/matches?limit=3"),
+            None,
+        );
+        let partners: Vec<String> = matches["matches"]
+            .as_array()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|x| x["partner"]["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if partners.is_empty() || ntb.len() == 7 {
+            continue;
+        }
+        ntb.push((id.to_string(), name.to_string()));
+        for p in partners {
+            if jatim.len() < 7 && !jatim.iter().any(|(j, _)| *j == p) {
+                jatim.push((p.clone(), name_of(&p)));
+            }
+        }
+    }
+    for (list, province) in [(&mut ntb, "NTB"), (&mut jatim, "JATIM")] {
+        for firm in of(province) {
+            if list.len() < 7 && !list.contains(&firm) {
+                list.push(firm);
+            }
+        }
+    }
     assert_eq!(
         (ntb.len(), jatim.len()),
         (7, 7),
