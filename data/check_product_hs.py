@@ -6,6 +6,8 @@ Run from the repository root:
 Only the standard library is used. Exits non-zero on an error; prints warnings for glossary
 phrases listed under two concepts (the first keeps the phrase).
 
+`when` lists glossary attributes, or other glossary products named beside the head
+("furniture,rattan": rattan furniture), that must all be in the name.
 Rows of a concept run from the least to the most processed stage: when a name matches two rows
 with as many attributes each ("udang beku olahan": frozen, processed), the later one applies.
 """
@@ -61,9 +63,13 @@ for i, row in enumerate(rows, start=2):
     attrs = frozenset(a for a in when.split("+") if a)
     if kinds.get(concept) != "product":
         errors.append(f"product_hs.csv line {i}: {concept} is no glossary product")
+    # The reader qualifies the head by the name's attributes and by the other products named
+    # beside it ("keranjang rotan" is a basket of rattan): both may choose a row.
     for a in attrs:
-        if kinds.get(a) != "attribute":
-            errors.append(f"product_hs.csv line {i}: {a} is no glossary attribute")
+        if kinds.get(a) not in ("attribute", "product"):
+            errors.append(f"product_hs.csv line {i}: {a} is no glossary attribute or product")
+        if a == concept:
+            errors.append(f"product_hs.csv line {i}: {concept} qualifies itself")
     if code not in hs6:
         errors.append(f"product_hs.csv line {i}: {code} is no HS 2022 6-digit code")
     if (concept, attrs) in seen:
