@@ -172,7 +172,6 @@ pub const STOP_WORDS: &[&str] = &[
     "roll",
     "pak",
     "sak",
-    "karung",
     "bal",
 ];
 
