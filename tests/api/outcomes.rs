@@ -3,9 +3,9 @@ use crate::helpers::{assert_problem, forum, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// A forum of 16 demo firms with a generated timetable; returns its meetings.
+/// A forum of 40 demo firms with a generated timetable; returns its meetings.
 async fn forum_with_timetable(app: &TestApp) -> Vec<Value> {
-    let firms: Vec<Value> = mitra::demo::generate(21, 16)
+    let firms: Vec<Value> = mitra::demo::generate(21, 40)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();
