@@ -62,6 +62,23 @@ fn cafe() -> Arc<Firm> {
     )
 }
 
+/// The demo store's firms (`mitra serve --demo` with `seed`), parsed.
+fn demo_firms(seed: u64, n: usize) -> Vec<Arc<Firm>> {
+    crate::demo::generate(seed, n)
+        .into_iter()
+        .map(|input| {
+            let (id, profile) = input.parse(Reference::shared()).unwrap();
+            Arc::new(Firm {
+                id: id.unwrap(),
+                profile,
+                version: 1,
+                created_at: DateTime::<Utc>::UNIX_EPOCH,
+                updated_at: DateTime::<Utc>::UNIX_EPOCH,
+            })
+        })
+        .collect()
+}
+
 /// Benchmark firms with `hard` names (typos, merged words, mixed languages, few codes).
 fn hard_firms(n: usize, seed: u64) -> Vec<Firm> {
     use crate::gen::{parsed_firms, GenConfig, NoiseProfile};
@@ -468,19 +485,7 @@ proptest! {
 
 #[test]
 fn no_reason_is_given_twice() {
-    let firms: Vec<Arc<Firm>> = crate::demo::generate(9, 300)
-        .into_iter()
-        .map(|input| {
-            let (id, profile) = input.parse(Reference::shared()).unwrap();
-            Arc::new(Firm {
-                id: id.unwrap(),
-                profile,
-                version: 1,
-                created_at: DateTime::<Utc>::UNIX_EPOCH,
-                updated_at: DateTime::<Utc>::UNIX_EPOCH,
-            })
-        })
-        .collect();
+    let firms: Vec<Arc<Firm>> = demo_firms(9, 300);
     let matcher = Matcher::build(ScoringConfig::default(), firms);
     let ranked = matcher.rank_all(&MatchQuery::default());
     let mut checked = 0;
@@ -770,19 +775,7 @@ fn an_unreadable_name_is_kept_and_matched_by_text_alone() {
 /// coffee is not offered to roasteries that need green beans.
 #[test]
 fn the_readme_roaster_meets_pouch_makers_for_its_need() {
-    let firms: Vec<Arc<Firm>> = crate::demo::generate(5235, 3000)
-        .into_iter()
-        .map(|input| {
-            let (id, profile) = input.parse(Reference::shared()).unwrap();
-            Arc::new(Firm {
-                id: id.unwrap(),
-                profile,
-                version: 1,
-                created_at: DateTime::<Utc>::UNIX_EPOCH,
-                updated_at: DateTime::<Utc>::UNIX_EPOCH,
-            })
-        })
-        .collect();
+    let firms: Vec<Arc<Firm>> = demo_firms(5235, 3000);
     let m = Matcher::build(ScoringConfig::default(), firms);
     let me = firm(json!({
         "id": "kopi-sembalun", "name": "CV Kopi Sembalun Rinjani",
