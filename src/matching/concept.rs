@@ -77,10 +77,6 @@ impl Concepts {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.len as usize
-    }
-
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

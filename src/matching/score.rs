@@ -222,11 +222,6 @@ pub fn item_match(
     }
 }
 
-/// Similarity of a product to a need, in [0, 1].
-pub fn item_similarity(need: &ItemFeatures, product: &ItemFeatures, cfg: &ScoringConfig) -> f64 {
-    item_match(need, product, cfg).0
-}
-
 /// Capacity fit: 1 when capacity covers the volume, falling with the log of the shortfall;
 /// `None` when the units measure different things.
 pub fn capacity_fit(capacity: &Rate, volume: &Rate, cfg: &ScoringConfig) -> Option<f64> {
