@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 /// Relative weights of the components of a directed fit. Only their ratios matter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
-#[schema(example = json!({"supply": 0.2, "capacity": 1.0, "certification": 0.68, "sector": 0.02}))]
+#[schema(example = json!({"supply": 0.0, "capacity": 1.0, "certification": 0.51, "sector": 0.02}))]
 pub struct Weights {
     /// What the supplier makes against what the buyer needs (HS codes or names).
     pub supply: f64,
@@ -22,9 +22,9 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            supply: 0.2,
+            supply: 0.0,
             capacity: 1.0,
-            certification: 0.68,
+            certification: 0.51,
             sector: 0.02,
         }
     }
@@ -57,12 +57,12 @@ impl Default for HsLevels {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(example = json!({
-    "weights": {"supply": 0.2, "capacity": 1.0, "certification": 0.68, "sector": 0.02},
+    "weights": {"supply": 0.0, "capacity": 1.0, "certification": 0.51, "sector": 0.02},
     "hs": {"subheading6": 1.0, "heading4": 0.0, "chapter2": 0.0},
-    "hs_description_factor": 1.0, "name_when_hs_differs": 0.33, "text_only_factor": 0.95,
-    "name_weight": 0.66, "min_item_similarity": 0.02, "capacity_neutral": 0.03,
-    "capacity_zero_decades": 2.5, "best_need_share": 0.72, "sector_saturation": 0.16,
-    "two_way_bonus": 0.96
+    "hs_description_factor": 1.0, "name_when_hs_differs": 0.65, "text_only_factor": 0.97,
+    "name_weight": 0.31, "min_item_similarity": 0.25, "capacity_neutral": 0.33,
+    "capacity_zero_decades": 3.0, "capacity_shortfall": 0.4, "best_need_share": 1.0,
+    "sector_saturation": 0.16, "two_way_bonus": 0.23
 }))]
 pub struct ScoringConfig {
     pub weights: Weights,
@@ -85,6 +85,9 @@ pub struct ScoringConfig {
     /// Capacity fit falls from 1 (capacity ≥ volume) to 0 when capacity is this many orders
     /// of magnitude below the volume (2: 1 % of the volume scores 0).
     pub capacity_zero_decades: f64,
+    /// A capacity short of the volume loses this share of the capacity fit at once: the
+    /// buyer needs a second supplier, however small the gap.
+    pub capacity_shortfall: f64,
     /// Supply fit over several needs = this share × the best need + the rest × the mean.
     pub best_need_share: f64,
     /// Input coefficient at which the sector fit reaches 1 (it grows as a square root).
@@ -99,15 +102,16 @@ impl Default for ScoringConfig {
             weights: Weights::default(),
             hs: HsLevels::default(),
             hs_description_factor: 1.0,
-            name_when_hs_differs: 0.33,
-            text_only_factor: 0.95,
-            name_weight: 0.66,
-            min_item_similarity: 0.02,
-            capacity_neutral: 0.03,
-            capacity_zero_decades: 2.5,
-            best_need_share: 0.72,
+            name_when_hs_differs: 0.65,
+            text_only_factor: 0.97,
+            name_weight: 0.31,
+            min_item_similarity: 0.25,
+            capacity_neutral: 0.33,
+            capacity_zero_decades: 3.0,
+            capacity_shortfall: 0.4,
+            best_need_share: 1.0,
             sector_saturation: 0.16,
-            two_way_bonus: 0.96,
+            two_way_bonus: 0.23,
         }
     }
 }
@@ -145,6 +149,7 @@ impl ScoringConfig {
             ("name_weight", self.name_weight),
             ("min_item_similarity", self.min_item_similarity),
             ("capacity_neutral", self.capacity_neutral),
+            ("capacity_shortfall", self.capacity_shortfall),
             ("best_need_share", self.best_need_share),
             ("two_way_bonus", self.two_way_bonus),
         ];
@@ -189,7 +194,7 @@ mod tests {
         let partial: ScoringConfig =
             serde_json::from_str(r#"{"weights": {"sector": 0.5}}"#).unwrap();
         assert_eq!(partial.weights.sector, 0.5);
-        assert_eq!(partial.weights.supply, 0.2);
+        assert_eq!(partial.weights.capacity, Weights::default().capacity);
     }
 
     #[test]

@@ -182,9 +182,39 @@ pub fn concept_level(a: Hs6, b: Hs6, cfg: &ScoringConfig) -> f64 {
     }
 }
 
+/// Similarity of two items that meet through concepts `n` and `p` at `level` (their
+/// subheadings' similarity), given their names' trigram cosine `names`: the level times
+/// both trusts (geometric mean), lowered as the names differ (`name_weight`). Two items
+/// read as no concept (`None`) meet by their names alone, scaled by `text_only_factor`.
+/// Scoring and the candidate index's bounds both go through here.
+#[inline]
+pub fn met_similarity(
+    n: Option<&Concept>,
+    p: Option<&Concept>,
+    level: f64,
+    names: f64,
+    cfg: &ScoringConfig,
+) -> f64 {
+    match (n, p) {
+        (Some(n), Some(p)) => {
+            if level <= 0.0 {
+                return 0.0;
+            }
+            // Within a concept, the closer names fit better ("kopi arabika" for a need of
+            // arabica rather than robusta beans).
+            unit(
+                level
+                    * (trust(n, cfg) * trust(p, cfg)).sqrt()
+                    * (1.0 - cfg.name_weight * (1.0 - names)),
+            )
+        }
+        _ => unit(names * cfg.text_only_factor),
+    }
+}
+
 /// Similarity of a product to a need with the concepts that met: the best pair of their
-/// concepts (level × both confidences, geometric mean), or for two items that read as no
-/// concept, their names' trigram cosine scaled by `text_only_factor`.
+/// concepts ([`met_similarity`]), or for two items that read as no concept, their names'
+/// trigram cosine.
 pub fn item_match(
     need: &ItemFeatures,
     product: &ItemFeatures,
@@ -193,44 +223,50 @@ pub fn item_match(
     let (n, p) = (&need.reading, &product.reading);
     match (n.is_read(), p.is_read()) {
         (true, true) => {
-            let mut best = (0.0, None);
+            let mut best: Option<(f64, Concept, Concept)> = None;
             for cn in &n.concepts {
                 for cp in &p.concepts {
                     let level = concept_level(cn.hs, cp.hs, cfg);
                     if level <= 0.0 {
                         continue;
                     }
-                    let sim = level * (trust(cn, cfg) * trust(cp, cfg)).sqrt();
-                    if sim > best.0 {
-                        best = (sim, Some((*cn, *cp)));
+                    let raw = level * (trust(cn, cfg) * trust(cp, cfg)).sqrt();
+                    if best.is_none_or(|(b, _, _)| raw > b) {
+                        best = Some((raw, *cn, *cp));
                     }
                 }
             }
-            if best.0 > 0.0 {
-                // Within a concept, the closer names fit better ("kopi arabika" for a need of
-                // arabica rather than robusta beans).
-                let names = trigram_cosine(&n.grams, &p.grams);
-                best.0 = unit(best.0 * (1.0 - cfg.name_weight * (1.0 - names)));
+            match best {
+                Some((_, cn, cp)) => {
+                    let names = trigram_cosine(&n.grams, &p.grams);
+                    let level = concept_level(cn.hs, cp.hs, cfg);
+                    let sim = met_similarity(Some(&cn), Some(&cp), level, names, cfg);
+                    (sim, (sim > 0.0).then_some((cn, cp)))
+                }
+                None => (0.0, None),
             }
-            best
         }
         (false, false) => (
-            unit(trigram_cosine(&n.grams, &p.grams) * cfg.text_only_factor),
+            met_similarity(None, None, 1.0, trigram_cosine(&n.grams, &p.grams), cfg),
             None,
         ),
         _ => (0.0, None),
     }
 }
 
-/// Capacity fit: 1 when capacity covers the volume, falling with the log of the shortfall;
+/// Capacity fit: 1 when capacity covers the volume; short of it, a step down
+/// (`capacity_shortfall`) and then falling with the log of the shortfall;
 /// `None` when the units measure different things.
 pub fn capacity_fit(capacity: &Rate, volume: &Rate, cfg: &ScoringConfig) -> Option<f64> {
     let ratio = capacity.ratio_to(volume)?;
     if !ratio.is_finite() || ratio <= 0.0 {
         return Some(0.0);
     }
+    if ratio >= 1.0 {
+        return Some(1.0);
+    }
     Some(unit(
-        1.0 + ratio.log10().min(0.0) / cfg.capacity_zero_decades,
+        (1.0 - cfg.capacity_shortfall) * (1.0 + ratio.log10() / cfg.capacity_zero_decades),
     ))
 }
 
@@ -268,20 +304,11 @@ pub struct AnswerSide {
 }
 
 /// An upper bound of the directed fit of a supplier whose product is `product` to a buyer
-/// whose need is `need`, when the two meet at `level` (their concepts' similarity, or 1 for
-/// two items matched by name): the fit with that product answering that need, the names
-/// counted as alike, the sector link at its most. No directed fit of the pair exceeds the
-/// largest such bound over the pairs of their items that meet.
-pub fn answer_bound(
-    need: &AnswerSide,
-    product: &AnswerSide,
-    level: f64,
-    cfg: &ScoringConfig,
-) -> f64 {
-    let sim = match (need.concept, product.concept) {
-        (Some(n), Some(p)) => level * (trust(&n, cfg) * trust(&p, cfg)).sqrt(),
-        _ => level * cfg.text_only_factor,
-    };
+/// whose need is `need`, when the two items meet with similarity `sim`
+/// ([`met_similarity`]): the fit with that product answering that need and the sector link
+/// at its most. No directed fit of the pair exceeds the largest such bound over the pairs
+/// of their items that meet.
+pub fn answer_bound(need: &AnswerSide, product: &AnswerSide, sim: f64, cfg: &ScoringConfig) -> f64 {
     if sim <= 0.0 || sim < cfg.min_item_similarity {
         return 0.0;
     }

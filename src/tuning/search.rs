@@ -113,6 +113,7 @@ fn dims() -> Vec<Dim> {
         dim!(0.0, 0.6, min_item_similarity),
         dim!(0.0, 1.0, capacity_neutral),
         dim!(0.5, 4.0, capacity_zero_decades),
+        dim!(0.0, 1.0, capacity_shortfall),
         dim!(0.0, 1.0, best_need_share),
         dim!(0.005, 0.2, sector_saturation),
         dim!(0.0, 1.0, two_way_bonus),
