@@ -29,6 +29,7 @@ use super::text::{
     INDONESIAN,
 };
 use crate::domain::Reference;
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -193,12 +194,12 @@ pub struct Reader {
     vocab: Vocabulary,
     concepts: Vec<GlossaryConcept>,
     /// Corrected phrase ("rumput laut") → (concept, language of the phrase).
-    phrases: HashMap<String, (usize, u8)>,
+    phrases: HashMap<String, (usize, u8), FixedState>,
     max_phrase_words: usize,
     docs: Vec<Doc>,
-    doc_of: HashMap<Hs6, usize>,
+    doc_of: HashMap<Hs6, usize, FixedState>,
     /// Word → the docs holding it.
-    postings: HashMap<WordId, Vec<u32>>,
+    postings: HashMap<WordId, Vec<u32>, FixedState>,
     /// Inverse document frequency by word id (0 for words in no doc).
     idf: Vec<f32>,
 }
@@ -351,7 +352,7 @@ impl Reader {
             });
         }
         vocab.index();
-        let mut postings: HashMap<WordId, Vec<u32>> = HashMap::new();
+        let mut postings: HashMap<WordId, Vec<u32>, FixedState> = HashMap::default();
         for (i, d) in docs.iter().enumerate() {
             for &(w, _) in &d.words {
                 postings.entry(w).or_default().push(i as u32);
@@ -363,7 +364,7 @@ impl Reader {
             idf[w as usize] = (n / list.len() as f32).ln().max(0.05);
         }
         let doc_of = docs.iter().enumerate().map(|(i, d)| (d.hs, i)).collect();
-        let mut phrases = HashMap::new();
+        let mut phrases: HashMap<String, (usize, u8), FixedState> = HashMap::default();
         let mut max_phrase_words = 1;
         for (words, concept, lang) in phrase_rows {
             max_phrase_words = max_phrase_words.max(words.len());

@@ -447,13 +447,8 @@ impl Matcher {
                 };
                 (bound, slot)
             }));
-        scratch
-            .bounded
-            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let candidates = scratch
-            .bounded
-            .iter()
-            .map(|&(bound, slot)| (slot, marks.reached(slot), bound));
+        let candidates = StrongestFirst::new(&mut scratch.bounded)
+            .map(|(bound, slot)| (slot, marks.reached(slot), bound));
         self.top_k(me, profile, q, query, candidates)
     }
 
@@ -601,6 +596,53 @@ impl Matcher {
                 )
             })
             .collect()
+    }
+}
+
+/// Candidates with their bounds, strongest first, sorted lazily in growing batches: the walk
+/// usually stops after a few dozen of several hundred, so most are never sorted.
+struct StrongestFirst<'a> {
+    rest: &'a mut [(f64, Slot)],
+    batch: usize,
+    next: usize,
+    sorted: usize,
+}
+
+impl<'a> StrongestFirst<'a> {
+    fn new(all: &'a mut [(f64, Slot)]) -> Self {
+        StrongestFirst {
+            rest: all,
+            batch: 32,
+            next: 0,
+            sorted: 0,
+        }
+    }
+
+    fn cmp(a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+    }
+}
+
+impl Iterator for StrongestFirst<'_> {
+    type Item = (f64, Slot);
+
+    fn next(&mut self) -> Option<(f64, Slot)> {
+        if self.next == self.sorted {
+            let unsorted = &mut self.rest[self.sorted..];
+            if unsorted.is_empty() {
+                return None;
+            }
+            let n = self.batch.min(unsorted.len());
+            if n < unsorted.len() {
+                unsorted.select_nth_unstable_by(n, Self::cmp);
+            }
+            unsorted[..n].sort_unstable_by(Self::cmp);
+            self.sorted += n;
+            self.batch *= 2;
+        }
+        let item = self.rest[self.next];
+        self.next += 1;
+        Some(item)
     }
 }
 

@@ -9,7 +9,9 @@
 //! and "aen" land on "kopi", "lacquer" and "aren". Everything here is derived from tables
 //! compiled into the binary: deterministic, no mutable state after construction.
 
+use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -184,8 +186,8 @@ const MODIFIER_START: &[&str] = &[
     "dalam", "untuk", "buat", "dengan", "bagi", "in", "for", "with", "of", "from", "dari",
 ];
 
-fn stop_words() -> &'static HashSet<&'static str> {
-    static STOP: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn stop_words() -> &'static HashSet<&'static str, FixedState> {
+    static STOP: OnceLock<HashSet<&'static str, FixedState>> = OnceLock::new();
     STOP.get_or_init(|| STOP_WORDS.iter().copied().collect())
 }
 
@@ -195,6 +197,10 @@ pub fn is_stop(word: &str) -> bool {
 
 /// Lower case with accents folded (NFD, combining marks dropped).
 pub fn fold(text: &str) -> String {
+    // Nearly every name and reference text is ASCII, which has nothing to fold.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -276,17 +282,14 @@ pub fn trigram_cosine(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
+    // A merge without data-dependent branches: the candidate walk computes this for every
+    // posting it visits, and the comparisons are unpredictable.
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        shared += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     shared as f64 / ((a.len() * b.len()) as f64).sqrt()
 }
@@ -312,19 +315,43 @@ struct WordInfo {
 pub struct Vocabulary {
     words: Vec<Box<str>>,
     info: Vec<WordInfo>,
-    ids: HashMap<Box<str>, WordId>,
-    /// Each known word's deletions of one and two characters → the word.
-    deletions: HashMap<Box<str>, Vec<WordId>>,
+    ids: HashMap<Box<str>, WordId, FixedState>,
+    /// Each known word's deletions of one and two characters (and the word itself), by the
+    /// hash of the deleted form → the words. A hash collision only proposes a word more,
+    /// and every proposal is checked by its edit distance.
+    deletions: HashMap<u64, Vec<WordId>, FixedState>,
 }
 
-/// Deletions of exactly one character of `word`.
-fn deletions_of(word: &str) -> impl Iterator<Item = String> + '_ {
-    word.char_indices().map(move |(start, c)| {
-        let mut s = String::with_capacity(word.len());
-        s.push_str(&word[..start]);
-        s.push_str(&word[start + c.len_utf8()..]);
-        s
-    })
+/// The hashes of `word`, of its deletions of one character and (with `two`) of two,
+/// sorted and de-duplicated: the keys of the symmetric-deletion index. Reading corrects
+/// every unknown word of every name through these, so they are hashed from one reused
+/// buffer rather than collected as strings.
+fn deletion_keys(word: &str, two: bool, out: &mut Vec<u64>) {
+    out.clear();
+    let hasher = FixedState::default();
+    out.push(hasher.hash_one(word.as_bytes()));
+    let (mut d1, mut d2) = (
+        Vec::with_capacity(word.len()),
+        Vec::with_capacity(word.len()),
+    );
+    for (i, c) in word.char_indices() {
+        d1.clear();
+        d1.extend_from_slice(&word.as_bytes()[..i]);
+        d1.extend_from_slice(&word.as_bytes()[i + c.len_utf8()..]);
+        out.push(hasher.hash_one(&d1[..]));
+        if two {
+            // `d1` is `word` less one whole character: still valid UTF-8.
+            let one = std::str::from_utf8(&d1).expect("a deletion of whole characters");
+            for (j, c2) in one.char_indices() {
+                d2.clear();
+                d2.extend_from_slice(&d1[..j]);
+                d2.extend_from_slice(&d1[j + c2.len_utf8()..]);
+                out.push(hasher.hash_one(&d2[..]));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
 }
 
 /// How many edits a word of this many characters may be corrected by: short words are
@@ -359,24 +386,19 @@ impl Vocabulary {
 
     /// Builds the deletion index; call once after the last [`Vocabulary::add`].
     pub fn index(&mut self) {
-        let mut deletions: HashMap<Box<str>, Vec<WordId>> = HashMap::new();
+        let mut deletions: HashMap<u64, Vec<WordId>, FixedState> = HashMap::default();
+        let mut keys = Vec::new();
         for (id, word) in self.words.iter().enumerate() {
             let chars = word.chars().count();
             if chars < 3 {
                 continue;
             }
             // The word itself is a key too: a query with an extra letter deletes down to it.
-            let mut keys: HashSet<String> = HashSet::from([word.to_string()]);
-            for d1 in deletions_of(word) {
-                // Two deletions only from words long enough to be corrected by two edits
-                // from a query of at least five characters.
-                if chars >= 4 {
-                    keys.extend(deletions_of(&d1));
-                }
-                keys.insert(d1);
-            }
-            for k in keys {
-                deletions.entry(k.into()).or_default().push(id as WordId);
+            // Two deletions only from words long enough to be corrected by two edits from a
+            // query of at least five characters.
+            deletion_keys(word, chars >= 4, &mut keys);
+            for &k in &keys {
+                deletions.entry(k).or_default().push(id as WordId);
             }
         }
         self.deletions = deletions;
@@ -414,20 +436,14 @@ impl Vocabulary {
         if max == 0 {
             return None;
         }
-        let mut keys: Vec<String> = vec![word.to_string()];
-        let d1: Vec<String> = deletions_of(word).collect();
-        if max >= 2 {
-            for d in &d1 {
-                keys.extend(deletions_of(d));
-            }
-        }
-        keys.extend(d1);
+        let mut keys = Vec::new();
+        deletion_keys(word, max >= 2, &mut keys);
         type Rank = (usize, bool, bool, std::cmp::Reverse<u32>, WordId);
         let mut best: Option<Rank> = None;
         // Many keys lead to the same word: each is compared once.
         let mut checked: Vec<WordId> = Vec::new();
         for key in &keys {
-            let Some(found) = self.deletions.get(key.as_str()) else {
+            let Some(found) = self.deletions.get(key) else {
                 continue;
             };
             for &id in found {
