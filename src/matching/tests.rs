@@ -237,6 +237,64 @@ fn unit_conversion_makes_two_ton_beat_fifty_kg() {
 }
 
 #[test]
+fn a_supplier_that_covers_the_volume_beats_a_closer_name_a_little_short() {
+    // A buyer left 10 % short must find a second supplier: covering the need comes first,
+    // even against the same product under a closer name.
+    let buyer = profile(
+        "kafe-sby",
+        "Kafe Surabaya",
+        "JATIM",
+        "Surabaya",
+        "56301",
+        &[],
+        vec![],
+        vec![need("kopi arabika sangrai", 500.0, "kg", &[])],
+    );
+    let short = profile(
+        "sangrai-dekat",
+        "UD Sangrai Dekat",
+        "NTB",
+        "Lombok Timur",
+        "10761",
+        &[],
+        vec![product("kopi arabika sangrai", 450.0, "kg")],
+        vec![],
+    );
+    let covers = profile(
+        "sangrai-cukup",
+        "CV Sangrai Cukup",
+        "NTB",
+        "Sumbawa",
+        "10761",
+        &[],
+        vec![product("kopi sangrai", 600.0, "kg")],
+        vec![],
+    );
+    let m = Matcher::build(ScoringConfig::default(), [buyer.clone(), short, covers]);
+    let q = MatchQuery {
+        direction: Direction::Supplies,
+        ..MatchQuery::default()
+    };
+    let got = m.matches_for(&buyer.id, &q).unwrap();
+    assert_eq!(ids(&got), ["sangrai-cukup", "sangrai-dekat"]);
+    assert!(got[1]
+        .reasons
+        .iter()
+        .any(|r| r.contains("covers about 90% of the 500 kg/month needed")));
+    // Without the step the closer name wins: the step is what orders them.
+    let flat = ScoringConfig {
+        capacity_shortfall: 0.0,
+        ..ScoringConfig::default()
+    };
+    let mut m = m;
+    m.set_config(flat).unwrap();
+    assert_eq!(
+        ids(&m.matches_for(&buyer.id, &q).unwrap())[0],
+        "sangrai-dekat"
+    );
+}
+
+#[test]
 fn bilingual_names_meet_and_incomparable_units_are_neutral() {
     let buyer = profile(
         "olah-rumput",
