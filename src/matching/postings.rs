@@ -10,16 +10,17 @@
 //! The lists are exact, not a heuristic: two items that share no key have similarity 0
 //! ([`super::score::item_match`]), and a partner without an answered item scores 0. Each
 //! posting also carries what bounds the fit of an answer through it (the item's concept,
-//! rate, certifications and its name's trigrams, kept inline in the list so the walk reads
-//! memory in order), so a query bounds each answer by the similarity it really has
-//! ([`super::score::met_similarity`], [`super::score::answer_bound`]), orders its candidates
-//! by bound and stops scoring once no remaining one can enter its top k.
+//! rate, certifications and a sketch of its name's trigrams, inline so the walk reads memory
+//! in order), so a query bounds each answer by nearly the similarity it really has
+//! ([`TrigramSketch::cosine_bound`], [`super::score::met_similarity`],
+//! [`super::score::answer_bound`]), orders its candidates by bound and stops scoring once no
+//! remaining one can enter its top k.
 
 use super::concept::Concept;
 use super::config::ScoringConfig;
 use super::rank::Direction;
 use super::score::{answer_bound, met_similarity, AnswerSide, FirmFeatures, ItemFeatures};
-use super::text::trigram_cosine;
+use super::text::TrigramSketch;
 use crate::domain::Province;
 use std::collections::HashMap;
 
@@ -38,44 +39,12 @@ pub struct Levels {
     pub chapter: bool,
 }
 
-/// One item of a firm under one key; its name's trigrams are `grams` of its [`List`].
+/// One item of a firm under one key, with the sketch of its name's trigrams.
 #[derive(Debug, Clone, Copy)]
 struct Posting {
     slot: Slot,
     side: AnswerSide,
-    grams: (u32, u32),
-}
-
-/// The postings of one key, with their items' trigrams side by side in one buffer.
-#[derive(Debug, Default)]
-struct List {
-    postings: Vec<Posting>,
-    grams: Vec<u32>,
-}
-
-impl List {
-    fn push(&mut self, slot: Slot, side: AnswerSide, grams: &[u32]) {
-        let start = self.grams.len() as u32;
-        self.grams.extend_from_slice(grams);
-        self.postings.push(Posting {
-            slot,
-            side,
-            grams: (start, grams.len() as u32),
-        });
-    }
-
-    #[inline]
-    fn grams(&self, p: &Posting) -> &[u32] {
-        &self.grams[p.grams.0 as usize..(p.grams.0 + p.grams.1) as usize]
-    }
-
-    /// Drops the postings of `slot`, compacting the trigram buffer.
-    fn remove(&mut self, slot: Slot) {
-        let old = std::mem::take(self);
-        for p in old.postings.iter().filter(|p| p.slot != slot) {
-            self.push(p.slot, p.side, old.grams(p));
-        }
-    }
+    name: TrigramSketch,
 }
 
 /// The keys of an item with the concept each comes from: every level when posting, the
@@ -117,12 +86,17 @@ fn item_keys(
 
 #[derive(Debug, Default)]
 struct Part {
-    products: HashMap<u64, List>,
-    needs: HashMap<u64, List>,
+    products: HashMap<u64, Vec<Posting>>,
+    needs: HashMap<u64, Vec<Posting>>,
 }
 
 /// Posts each item of a side under its keys.
-fn post(map: &mut HashMap<u64, List>, items: &[ItemFeatures], certs: Option<u16>, slot: Slot) {
+fn post(
+    map: &mut HashMap<u64, Vec<Posting>>,
+    items: &[ItemFeatures],
+    certs: Option<u16>,
+    slot: Slot,
+) {
     let mut keys = Vec::new();
     for item in items {
         keys.clear();
@@ -133,15 +107,17 @@ fn post(map: &mut HashMap<u64, List>, items: &[ItemFeatures], certs: Option<u16>
                 rate: item.rate,
                 certs: certs.unwrap_or(item.required),
             };
-            map.entry(key)
-                .or_default()
-                .push(slot, side, &item.reading.grams);
+            map.entry(key).or_default().push(Posting {
+                slot,
+                side,
+                name: TrigramSketch::of(&item.reading.grams),
+            });
         }
     }
 }
 
 /// Removes every posting of `slot` under the keys of `items`.
-fn unpost(map: &mut HashMap<u64, List>, items: &[ItemFeatures], slot: Slot) {
+fn unpost(map: &mut HashMap<u64, Vec<Posting>>, items: &[ItemFeatures], slot: Slot) {
     let mut keys = Vec::new();
     for item in items {
         item_keys(item, None, &mut keys);
@@ -150,8 +126,8 @@ fn unpost(map: &mut HashMap<u64, List>, items: &[ItemFeatures], slot: Slot) {
     keys.dedup_by_key(|k| k.0);
     for (key, _, _) in keys {
         if let Some(list) = map.get_mut(&key) {
-            list.remove(slot);
-            if list.postings.is_empty() {
+            list.retain(|p| p.slot != slot);
+            if list.is_empty() {
                 map.remove(&key);
             }
         }
@@ -212,17 +188,6 @@ impl Marks {
         };
         *b = b.max(bound);
         first
-    }
-
-    /// The bound recorded so far for a slot and one lookup (0 when not reached).
-    #[inline]
-    fn bound(&self, slot: Slot, how: u8) -> f64 {
-        let m = &self.marks[slot as usize];
-        match (m.epoch == self.epoch, how) {
-            (false, _) => 0.0,
-            (true, SUPPLIES) => m.supplies,
-            (true, _) => m.buys,
-        }
     }
 
     /// The lookups that reached a slot this epoch.
@@ -292,6 +257,7 @@ impl Postings {
     ) {
         let mut keys = Vec::new();
         let mut look = |item: &ItemFeatures, how: u8| {
+            let name = TrigramSketch::of(&item.reading.grams);
             keys.clear();
             item_keys(item, Some((levels, cfg)), &mut keys);
             for &(key, concept, level) in &keys {
@@ -314,27 +280,13 @@ impl Postings {
                     let Some(list) = lists.get(&key) else {
                         continue;
                     };
-                    for posting in &list.postings {
-                        // The bound with the names taken as alike first: most postings that
-                        // cannot answer, or cannot raise what the slot already has, stop
-                        // here, before the trigram cosine.
+                    for posting in list {
                         let (need, product) = if how == SUPPLIES {
                             (&mine, &posting.side)
                         } else {
                             (&posting.side, &mine)
                         };
-                        let alike = met_similarity(
-                            concept.as_ref(),
-                            posting.side.concept.as_ref(),
-                            level,
-                            1.0,
-                            cfg,
-                        );
-                        if answer_bound(need, product, alike, cfg) <= marks.bound(posting.slot, how)
-                        {
-                            continue;
-                        }
-                        let names = trigram_cosine(&item.reading.grams, list.grams(posting));
+                        let names = name.cosine_bound(&posting.name);
                         let sim = met_similarity(
                             concept.as_ref(),
                             posting.side.concept.as_ref(),
