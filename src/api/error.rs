@@ -50,6 +50,78 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
 }
 
+/// The problem answers of one operation, by status: `Problems<401, 404>` in a path's
+/// `responses(...)` documents a `Problem` body for each status, described once here.
+pub struct Problems<
+    const A: u16,
+    const B: u16 = 0,
+    const C: u16 = 0,
+    const D: u16 = 0,
+    const E: u16 = 0,
+    const F: u16 = 0,
+    const G: u16 = 0,
+    const H: u16 = 0,
+    const I: u16 = 0,
+    const J: u16 = 0,
+>;
+
+impl<
+        const A: u16,
+        const B: u16,
+        const C: u16,
+        const D: u16,
+        const E: u16,
+        const F: u16,
+        const G: u16,
+        const H: u16,
+        const I: u16,
+        const J: u16,
+    > utoipa::IntoResponses for Problems<A, B, C, D, E, F, G, H, I, J>
+{
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        [A, B, C, D, E, F, G, H, I, J]
+            .into_iter()
+            .filter(|&status| status != 0)
+            .map(|status| (status.to_string(), problem_response(status).into()))
+            .collect()
+    }
+}
+
+/// What a problem answer of `status` means, naming the `code`s it can carry.
+pub fn problem_description(status: u16) -> &'static str {
+    match status {
+        400 => "`malformed_json` or `malformed_csv`: the body cannot be read",
+        401 => "`unauthorized`: no or unknown bearer token",
+        403 => "`forbidden`: the token may not do this",
+        404 => "`not_found`: no such firm, forum, request, meeting or timetable",
+        405 => "`method_not_allowed`: the path exists with other methods (see `Allow`)",
+        406 => "`not_acceptable`: no representation in the asked format",
+        409 => "`conflict` (id taken, stale `version`, state refuses the change) or `import_conflict` (ids exist, nothing stored)",
+        412 => "`precondition_failed`: stale `If-Match`",
+        413 => "`payload_too_large`: the body is over this endpoint's limit",
+        415 => "`unsupported_media_type`: the body is not in an accepted media type",
+        422 => "`validation_failed`: invalid fields, each named in `errors` with a stable `code`",
+        503 => "`unavailable` (busy or not ready) or `storage_unavailable` (the disk refused a write); retry after `Retry-After`",
+        _ => "a problem",
+    }
+}
+
+fn problem_response(status: u16) -> utoipa::openapi::response::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(problem_description(status))
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("the body is not valid JSON: {0}")]

@@ -1,7 +1,7 @@
 //! Forum endpoints: the forum itself, its participants and their meeting requests.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::JsonBody;
 use super::AppState;
 use crate::domain::event::{
@@ -68,13 +68,7 @@ pub async fn load_event(state: &AppState, id: &EventId) -> Result<Event, ApiErro
     request_body(content = EventInput, content_type = "application/json"),
     responses(
         (status = 201, body = EventView, headers(("Location" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 409, 413, 415, 422>,
     )
 )]
 #[post("/events")]
@@ -104,7 +98,7 @@ pub async fn create_event(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<EventView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Problems<401>,
     )
 )]
 #[get("/events")]
@@ -135,8 +129,7 @@ pub async fn list_events(
     params(("id" = String, Path, description = "Forum id")),
     responses(
         (status = 200, body = EventView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}")]
@@ -160,9 +153,7 @@ pub async fn get_event(
     params(("id" = String, Path, description = "Forum id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[delete("/events/{id}")]
@@ -205,13 +196,7 @@ pub enum Registered {
     request_body(content = Registration, content_type = "application/json"),
     responses(
         (status = 201, description = "The registration (or the list of them)", body = Registered),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum or firm", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 413, 415, 422>,
     )
 )]
 #[post("/events/{id}/participants")]
@@ -268,8 +253,7 @@ pub async fn add_participant(
     params(("id" = String, Path, description = "Forum id")),
     responses(
         (status = 200, body = Vec<Participant>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}/participants")]
@@ -297,9 +281,7 @@ pub async fn list_participants(
     ),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[delete("/events/{id}/participants/{firm_id}")]
@@ -324,14 +306,7 @@ pub async fn remove_participant(
     request_body(content = MeetingRequestInput, content_type = "application/json"),
     responses(
         (status = 201, body = MeetingRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum or participant", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already requested", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 413, 415, 422>,
     )
 )]
 #[post("/events/{id}/requests")]
@@ -363,8 +338,7 @@ pub async fn create_request(
     params(("id" = String, Path, description = "Forum id")),
     responses(
         (status = 200, body = Vec<MeetingRequest>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}/requests")]
@@ -404,9 +378,7 @@ pub enum Answer {
     ),
     responses(
         (status = 200, body = MeetingRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[post("/events/{id}/requests/{request_id}/{answer}")]

@@ -1,7 +1,7 @@
 //! Firm profile endpoints: create, read, replace, patch, delete, list.
 
 use super::auth::{hash_token, new_firm_token, Caller};
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::{JsonBody, QueryParams};
 use super::AppState;
 use crate::domain::{Certification, Firm, FirmId, FirmInput, Province};
@@ -110,15 +110,9 @@ async fn expected_version(
     security(("bearer" = [])),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 201, description = "Created; `Location` points at the firm", body = RegisteredFirm,
          headers(("Location" = String, description = "/v1/firms/{id}"), ("ETag" = String, description = "The version, e.g. \"1\""))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 409, 413, 415, 422>,
     )
 )]
 #[post("/firms")]
@@ -152,9 +146,7 @@ pub async fn create_firm(
     params(("id" = String, Path, description = "Firm id")),
     responses(
         (status = 200, body = IssuedToken),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[post("/firms/{id}/token")]
@@ -185,10 +177,8 @@ pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Firm id")),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/firms/{id}")]
@@ -225,16 +215,8 @@ pub async fn get_firm(
     ),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale `If-Match`", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 412, 413, 415, 422>,
     )
 )]
 #[put("/firms/{id}")]
@@ -287,15 +269,8 @@ async fn update(
     request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
                  example = json!({"employees": 18, "certifications": ["halal", "pirt", "bpom"]})),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 412, 415, 422>,
     )
 )]
 #[patch("/firms/{id}")]
@@ -363,12 +338,8 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
         ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted"),
     ),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 204, description = "Deleted"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`If-Match` is not an ETag of this API", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 412, 422>,
     )
 )]
 #[delete("/firms/{id}")]
@@ -496,10 +467,8 @@ impl FilterQuery {
     security(("bearer" = []), ()),
     params(FilterQuery, PageQuery),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = FirmList),
-        (status = 422, description = "A filter is invalid", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 422>,
     )
 )]
 #[get("/firms")]

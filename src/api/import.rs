@@ -2,7 +2,7 @@
 
 use super::auth::{hash_token, new_firm_token, Caller};
 use super::csv_format;
-use super::error::{ApiError, Problem, ProblemField};
+use super::error::{ApiError, ProblemField, Problems};
 use super::extract::{is_json, media_type, parse_json, read_body, QueryParams};
 use super::firms::{new_firm_id, FilterQuery, IssuedToken};
 use super::AppState;
@@ -62,13 +62,7 @@ struct Row {
     ),
     responses(
         (status = 200, body = ImportReport),
-        (status = 400, description = "Not parseable as JSON or CSV", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Ids exist and upsert is off; nothing stored", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad rows, each with line and field; nothing stored", body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 409, 413, 415, 422>,
     )
 )]
 #[post("/firms/import")]
@@ -259,9 +253,7 @@ pub struct ExportQuery {
             (Vec<Firm> = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organizer", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 422>,
     )
 )]
 #[get("/firms/export")]

@@ -2,7 +2,7 @@
 //! and the scoring config that all of them use.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::{parse_json, JsonBody, QueryParams};
 use super::AppState;
 use crate::domain::{FieldError, FirmId, FirmInput, FirmProfile};
@@ -22,6 +22,7 @@ pub const MAX_MATCHES: usize = 100;
 /// Which way the trade of a match goes, seen from the querying firm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = MatchDirection)]
 pub enum TradeDirection {
     /// The partner supplies the querying firm.
     Supplies,
@@ -185,10 +186,7 @@ impl MatchParams {
     params(("id" = String, Path, description = "Firm id"), MatchParams),
     responses(
         (status = 200, body = FirmMatches),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/firms/{id}/matches")]
@@ -251,13 +249,8 @@ pub struct ScoreRequest {
     security(("bearer" = [])),
     request_body(content = ScoreRequest, content_type = "application/json"),
     responses(
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = PairScore),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A firm id is unknown", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 404, 413, 415, 422>,
     )
 )]
 #[post("/match/score")]
@@ -375,14 +368,8 @@ pub struct BatchResult {
     security(("bearer" = [])),
     request_body(content = BatchRequest, content_type = "application/json"),
     responses(
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = BatchResult),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A batch is already running", body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 413, 415, 422, 503>,
     )
 )]
 #[post("/match/batch")]
@@ -460,7 +447,7 @@ pub const SCORING_SETTING: &str = "scoring_config";
     security(("bearer" = [])),
     responses(
         (status = 200, body = VersionedConfig, headers(("ETag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Problems<401>,
     )
 )]
 #[get("/scoring/config")]
@@ -486,14 +473,8 @@ pub async fn get_config(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
     params(("If-Match" = Option<String>, Header, description = "ETag of the version being replaced")),
     request_body(content = ScoringConfig, content_type = "application/json"),
     responses(
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = VersionedConfig, headers(("ETag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 412, 413, 415, 422>,
     )
 )]
 #[put("/scoring/config")]
@@ -577,13 +558,7 @@ pub struct EvaluateRequest {
     request_body(content = EvaluateRequest, content_type = "application/json"),
     responses(
         (status = 200, body = crate::tuning::evaluate::EvaluationReport),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid labels or config, or no labelled firm is stored", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 413, 415, 422, 503>,
     )
 )]
 #[post("/scoring/evaluate")]

@@ -2,7 +2,7 @@
 //! labelled pairs that outcomes give for evaluating the matching.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::events::{event_id, load_event};
 use super::extract::{FormatQuery, JsonBody, QueryParams};
 use super::schedule::{load_schedule, meeting_firms};
@@ -84,14 +84,7 @@ async fn record(
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum, timetable or meeting", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 413, 415, 422>,
     )
 )]
 #[post("/events/{id}/meetings/{meeting_id}/outcome")]
@@ -112,14 +105,7 @@ pub async fn record_outcome(
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 413, 415, 422>,
     )
 )]
 #[put("/events/{id}/meetings/{meeting_id}/outcome")]
@@ -139,9 +125,7 @@ pub async fn replace_outcome(
     params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id")),
     responses(
         (status = 200, body = Outcome),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such meeting, or nothing recorded yet", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/events/{id}/meetings/{meeting_id}/outcome")]
@@ -173,9 +157,7 @@ pub async fn get_outcome(
     params(("id" = String, Path, description = "Forum id")),
     responses(
         (status = 200, body = Vec<Outcome>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/events/{id}/outcomes")]
@@ -231,10 +213,7 @@ async fn facts_and_outcomes(
             (String = "text/csv"),
             (String = "text/html"),
         )),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/events/{id}/report")]
@@ -288,10 +267,7 @@ pub struct LabelledPair {
             (Vec<LabelledPair> = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/events/{id}/labels")]

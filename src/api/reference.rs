@@ -1,7 +1,7 @@
 //! Reference tables for pickers: KBLI 2020, HS 2022, kab/kota of NTB and Jatim.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::QueryParams;
 use super::AppState;
 use crate::domain::reference::{HsEntry, KbliEntry, RegencyEntry};
@@ -42,8 +42,7 @@ impl SearchQuery {
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<KbliEntry>),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 422>,
     )
 )]
 #[get("/reference/kbli")]
@@ -67,8 +66,7 @@ pub async fn kbli(
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<HsEntry>),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 422>,
     )
 )]
 #[get("/reference/hs")]
@@ -99,8 +97,7 @@ pub struct RegencyQuery {
     params(RegencyQuery),
     responses(
         (status = 200, body = Vec<RegencyEntry>),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 422>,
     )
 )]
 #[get("/reference/regencies")]

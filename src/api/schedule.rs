@@ -2,7 +2,7 @@
 //! exports (a firm's agenda as JSON/CSV/iCalendar, the organizer's grid as CSV/HTML).
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::events::{event_id, load_event};
 use super::extract::{
     is_json, media_type, parse_json, read_body, FormatQuery, JsonBody, QueryParams,
@@ -56,12 +56,7 @@ async fn heavy<T: Send + 'static>(
     request_body(content = ScheduleRequest, content_type = "application/json"),
     responses(
         (status = 200, body = ScheduleResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid problem: unknown participant, slot out of range, …", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Another heavy job is running", body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 413, 415, 422, 503>,
     )
 )]
 #[post("/schedule/solve")]
@@ -170,15 +165,8 @@ fn recommendations(
     params(("id" = String, Path, description = "Forum id")),
     request_body(content = GenerateRequest, content_type = "application/json"),
     responses(
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = ForumSchedule),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad options, or a forum that cannot be scheduled (e.g. no participants)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 413, 415, 422, 503>,
     )
 )]
 #[post("/events/{id}/schedule")]
@@ -257,8 +245,7 @@ pub async fn generate(
     params(("id" = String, Path, description = "Forum id")),
     responses(
         (status = 200, body = ForumSchedule),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum, or no timetable yet", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}/schedule")]
@@ -323,15 +310,8 @@ pub struct RepairResult {
     params(("id" = String, Path, description = "Forum id")),
     request_body(content = RepairOptions, content_type = "application/json"),
     responses(
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = RepairResult),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum, or no timetable to repair", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 413, 415, 422, 503>,
     )
 )]
 #[post("/events/{id}/schedule/repair")]
@@ -475,10 +455,7 @@ fn card_of(cards: &std::collections::HashMap<String, FirmCard>, id: &str) -> Fir
             (String = "text/csv"),
             (String = "text/calendar"),
         )),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/events/{id}/agenda/{firm_id}")]
@@ -563,10 +540,7 @@ pub async fn agenda(
             (String = "text/csv"),
             (String = "text/html"),
         )),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/events/{id}/schedule/grid")]

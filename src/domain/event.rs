@@ -25,7 +25,7 @@ fn time_zone_alias(name: &str) -> &str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"name": "pagi", "start": "08:30", "end": "12:00"}))]
+#[schema(as = ForumSession, example = json!({"name": "pagi", "start": "08:30", "end": "12:00"}))]
 pub struct Session {
     /// Unique within its day, e.g. "pagi"/"morning".
     pub name: String,
@@ -483,6 +483,7 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
 
 /// A firm taking part in a forum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ForumParticipant)]
 pub struct Participant {
     pub firm_id: FirmId,
     /// Slots the firm cannot meet in (derived from `unavailable_times` too).
@@ -625,6 +626,7 @@ pub enum RequestStatus {
 
 /// "I would like to meet this firm": from one participant to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ForumMeetingRequest)]
 pub struct MeetingRequest {
     pub id: RequestId,
     pub from: FirmId,
