@@ -3,10 +3,8 @@
 
 use crate::api::auth::OrganizerTokens;
 use crate::api::error::ApiError;
-use crate::api::matching::{VersionedConfig, SCORING_SETTING};
 use crate::api::{self, AppState};
-use crate::domain::Reference;
-use crate::matching::Matcher;
+use crate::app::Mitra;
 use crate::store::Store;
 use actix_web::dev::Server;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -55,21 +53,15 @@ impl Application {
         if settings.organizer_tokens.is_empty() {
             anyhow::bail!("no organizer token configured: nobody could manage the forum");
         }
-        let matcher = build_matcher(&store)?;
-        let ranking_pool = rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("mitra-rank-{i}"))
-            .build()?;
+        let ops = api::ops::Operations::new(&settings.data_dir, settings.public_metrics)?;
+        let app = Mitra::open(store.clone())?.observed_by(ops.metrics.clone());
         let state = web::Data::new(AppState {
-            store: store.clone(),
-            reference: Reference::shared(),
-            matcher: std::sync::RwLock::new(matcher),
-            ranking_pool,
-            heavy_jobs: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+            app: std::sync::Arc::new(app),
             organizer_tokens: OrganizerTokens::new(
                 settings.organizer_tokens.iter().map(String::as_str),
             ),
             public_directory: settings.public_directory,
-            ops: api::ops::Operations::new(&settings.data_dir, settings.public_metrics)?,
+            ops,
         });
         let app_state = state.clone();
         let route_methods = std::sync::Arc::new(api::RouteMethods::of(&api::openapi()));
@@ -149,26 +141,6 @@ impl Application {
         tracing::info!("store flushed, stopped");
         Ok(())
     }
-}
-
-/// The matcher over every stored firm, with the stored scoring config (or the defaults).
-pub fn build_matcher(store: &Store) -> anyhow::Result<Matcher> {
-    let started = std::time::Instant::now();
-    let config = store
-        .setting::<VersionedConfig>(SCORING_SETTING)?
-        .map(|c| c.config)
-        .unwrap_or_default();
-    let firms = store
-        .all_firms()
-        .map(|f| f.map(std::sync::Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
-    let matcher = Matcher::build(config, firms);
-    tracing::info!(
-        firms = matcher.len(),
-        took_ms = started.elapsed().as_millis() as u64,
-        "matching index built"
-    );
-    Ok(matcher)
 }
 
 /// Returns the request id that the logs carry as `x-request-id`, so a user's report can be

@@ -312,7 +312,7 @@ fn importer(
         let ids: Vec<String> = firms.iter().map(|f| f.id.to_string()).collect();
         let request = client.post(format!("{base}/v1/firms/import"));
         let request = if number % 2 == 0 {
-            let csv = mitra::api::csv_format::write_firms(&firms).unwrap();
+            let csv = mitra::app::csv_format::write_firms(&firms).unwrap();
             request.header("content-type", "text/csv").body(csv)
         } else {
             let inputs: Vec<FirmInput> = firms.iter().map(Firm::to_input).collect();

@@ -1,6 +1,7 @@
 //! The one error type of the HTTP layer and its RFC 9457 `application/problem+json` body.
 //! `status()` is an exhaustive match: a new variant cannot silently become a 500.
 
+use crate::app::AppError;
 use crate::domain::FieldError;
 use crate::store::StoreError;
 use actix_web::http::{header, StatusCode};
@@ -286,41 +287,42 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::NotFound { what, id } => ApiError::NotFound { what, id },
-            StoreError::AlreadyExists { what, id } => {
-                ApiError::Conflict(format!("a {what} with id '{id}' already exists"))
-            }
-            StoreError::Refused(reason) => ApiError::Conflict(reason),
-            StoreError::VersionMismatch {
-                id,
-                expected,
-                current,
-            } => ApiError::Conflict(format!(
-                "'{id}' is at version {current}, not {expected}: read it again and retry"
-            )),
-            StoreError::ImportConflicts(rows) => ApiError::ImportConflicts(
-                format!(
-                    "{} firm id(s) already exist; nothing was stored (use upsert=true to replace them)",
-                    rows.len()
-                ),
+            AppError::Invalid(errors) => ApiError::from_fields(errors),
+            AppError::InvalidRows(rows) => ApiError::Invalid(
                 rows.into_iter()
-                    .map(|(row, id)| ProblemField {
-                        field: "id".into(),
-                        message: format!("firm '{id}' already exists"),
-                        line: Some(row as u64 + 1),
+                    .map(|(line, e)| ProblemField {
+                        line: Some(line),
+                        ..e.into()
                     })
                     .collect(),
             ),
-            // A disk that is full, read-only or failing: the client did nothing wrong and
-            // may retry, so say so instead of a bare 500.
-            StoreError::Sled(sled::Error::Io(e)) => ApiError::StorageUnavailable(e.to_string()),
-            e @ (StoreError::SchemaTooNew { .. }
-            | StoreError::Corrupt(_)
-            | StoreError::Sled(_)) => ApiError::Internal(e.into()),
+            AppError::NotFound { what, id } => ApiError::NotFound { what, id },
+            e @ (AppError::Conflict(_) | AppError::VersionMismatch { .. }) => {
+                ApiError::Conflict(e.to_string())
+            }
+            AppError::ImportConflicts(rows) => ApiError::ImportConflicts(
+                AppError::import_conflicts_message(rows.len()),
+                rows.into_iter()
+                    .map(|(line, id)| ProblemField {
+                        field: "id".into(),
+                        message: format!("firm '{id}' already exists"),
+                        line: Some(line),
+                    })
+                    .collect(),
+            ),
+            AppError::Busy(message) => ApiError::Unavailable(message),
+            AppError::StorageUnavailable(cause) => ApiError::StorageUnavailable(cause),
+            AppError::Internal(cause) => ApiError::Internal(cause),
         }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        AppError::from(e).into()
     }
 }
 

@@ -1,9 +1,11 @@
 //! Firm profile endpoints: create, read, replace, patch, delete, list.
 
-use super::auth::{hash_token, new_firm_token, Caller};
+use super::auth::Caller;
 use super::error::{ApiError, Problems};
 use super::extract::{JsonBody, QueryParams};
 use super::AppState;
+pub use crate::app::firms::IssuedToken;
+use crate::app::{self, AppError};
 use crate::domain::{Certification, Firm, FirmId, FirmInput, Province};
 use crate::store::{FirmFilter, MAX_PAGE_SIZE};
 use actix_web::http::header;
@@ -41,13 +43,6 @@ pub struct RegisteredFirm {
     pub token: String,
 }
 
-/// A newly issued firm token.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct IssuedToken {
-    pub firm_id: String,
-    pub token: String,
-}
-
 /// The version an `If-Match` header asks for: `"7"`, `W/"7"` or `7`. `*` asks for none.
 fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
@@ -74,33 +69,39 @@ fn path_id(raw: &str) -> Result<FirmId, ApiError> {
     })
 }
 
-/// Which version a write must apply to: `If-Match` (412 on mismatch) or the body's
-/// `version` (409 on mismatch).
-async fn expected_version(
-    state: &AppState,
-    req: &HttpRequest,
-    id: &FirmId,
-    body_version: Option<u64>,
-) -> Result<Option<u64>, ApiError> {
-    let Some(wanted) = if_match(req)? else {
-        return Ok(body_version);
-    };
-    let store = state.store.clone();
-    let key = id.to_string();
-    let current = web::block(move || store.get_firm(&key))
-        .await??
-        .ok_or_else(|| ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
-    if current.version != wanted {
-        return Err(ApiError::PreconditionFailed {
-            given: etag(wanted),
-            current: current.version,
-        });
+/// Which version a write must apply to: `If-Match` (412 when stale) or else the body's
+/// `version` (409 when stale). The store checks it inside its transaction.
+struct Expected {
+    version: Option<u64>,
+    from_if_match: bool,
+}
+
+impl Expected {
+    fn of(req: &HttpRequest, body_version: Option<u64>) -> Result<Expected, ApiError> {
+        Ok(match if_match(req)? {
+            Some(version) => Expected {
+                version: Some(version),
+                from_if_match: true,
+            },
+            None => Expected {
+                version: body_version,
+                from_if_match: false,
+            },
+        })
     }
-    // The store re-checks inside its transaction, so a concurrent writer still loses.
-    Ok(Some(wanted))
+
+    /// A stale `If-Match` is 412; a stale body `version` is 409.
+    fn error(&self, e: AppError) -> ApiError {
+        match e {
+            AppError::VersionMismatch {
+                expected, current, ..
+            } if self.from_if_match => ApiError::PreconditionFailed {
+                given: etag(expected),
+                current,
+            },
+            other => other.into(),
+        }
+    }
 }
 
 /// Register a firm (organizers). The server assigns an id unless the body gives a slug `id`.
@@ -122,17 +123,10 @@ pub async fn create_firm(
     body: JsonBody<FirmInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let (id, profile) = body
-        .0
-        .parse(state.reference)
-        .map_err(ApiError::from_fields)?;
-    let now = chrono::Utc::now();
-    let id = id.unwrap_or_else(|| new_firm_id(now));
-    let token = new_firm_token();
-    let hash = hash_token(&token);
-    let store = state.store.clone();
-    let firm = web::block(move || store.create_firm(id, profile, hash, now)).await??;
-    state.firm_changed(&firm);
+    let input = body.0;
+    let (firm, token) = state
+        .call(move |app| app::firms::create(app, &input))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/firms/{}", firm.id)))
         .insert_header((header::ETAG, etag(firm.version)))
@@ -157,17 +151,10 @@ pub async fn reissue_token(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let id = path_id(&id)?;
-    let token = new_firm_token();
-    let hash = hash_token(&token);
-    let store = state.store.clone();
-    let firm_id = id.to_string();
-    web::block(move || store.reissue_token(&id, hash)).await??;
-    Ok(HttpResponse::Ok().json(IssuedToken { firm_id, token }))
-}
-
-/// A time-ordered id for a firm registered without a slug.
-pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
-    FirmId::generate(now.timestamp_millis().max(0) as u64, rand::random())
+    let issued = state
+        .call(move |app| app::firms::reissue_token(app, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(issued))
 }
 
 /// One firm's profile, with its version as `ETag`. Contact details are shown to organizers
@@ -189,14 +176,7 @@ pub async fn get_firm(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
     let id = path_id(&id)?;
-    let store = state.store.clone();
-    let key = id.to_string();
-    let firm = web::block(move || store.get_firm(&key))
-        .await??
-        .ok_or(ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
+    let firm = state.call(move |app| app::firms::get(app, &id)).await?;
     Ok(firm_response(
         HttpResponse::Ok(),
         &visible_to(&caller, firm),
@@ -239,21 +219,12 @@ async fn update(
     id: FirmId,
     input: FirmInput,
 ) -> Result<Firm, ApiError> {
-    let (body_id, profile) = input
-        .parse(state.reference)
-        .map_err(ApiError::from_fields)?;
-    if body_id.as_ref().is_some_and(|b| b != &id) {
-        return Err(ApiError::invalid(
-            "id",
-            format!("a firm's id cannot change (the path says '{id}')"),
-        ));
-    }
-    let expected = expected_version(state, req, &id, input.version).await?;
-    let store = state.store.clone();
-    let now = chrono::Utc::now();
-    let firm = web::block(move || store.replace_firm(&id, profile, expected, now)).await??;
-    state.firm_changed(&firm);
-    Ok(firm)
+    let expected = Expected::of(req, input.version)?;
+    let version = expected.version;
+    let core = state.app.clone();
+    web::block(move || app::firms::replace(&core, &id, &input, version))
+        .await?
+        .map_err(|e| expected.error(e))
 }
 
 /// Change some fields of a profile with a JSON merge patch (RFC 7396): fields present replace
@@ -287,14 +258,8 @@ pub async fn patch_firm(
     if !patch.is_object() {
         return Err(ApiError::invalid("", "a merge patch must be a JSON object"));
     }
-    let store = state.store.clone();
-    let key = id.to_string();
-    let current = web::block(move || store.get_firm(&key))
-        .await??
-        .ok_or_else(|| ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
+    let key = id.clone();
+    let current = state.call(move |app| app::firms::get(app, &key)).await?;
     let mut doc = serde_json::to_value(current.to_input()).map_err(anyhow::Error::from)?;
     // Without an explicit version, the patch applies to the version it was computed on.
     let explicit_version = patch.get("version").is_some();
@@ -351,10 +316,12 @@ pub async fn delete_firm(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let id = path_id(&id)?;
-    let expected = expected_version(&state, &req, &id, None).await?;
-    let store = state.store.clone();
-    let deleted = web::block(move || store.delete_firm(&id, expected)).await??;
-    state.firm_removed(&deleted.id);
+    let expected = Expected::of(&req, None)?;
+    let version = expected.version;
+    let core = state.app.clone();
+    web::block(move || app::firms::delete(&core, &id, version))
+        .await?
+        .map_err(|e| expected.error(e))?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,9 +1,8 @@
 //! HTTP layer: routes, handlers, extractors, the error → problem mapping and the OpenAPI
-//! document. Handlers parse, call the store (off the async workers) and shape answers;
-//! rules live in `domain` and `store`.
+//! document. Handlers parse, authorise, call a use case of `app` (off the async workers)
+//! and shape the answer; rules live in `app`, `domain` and `store`.
 
 pub mod auth;
-pub mod csv_format;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -18,77 +17,50 @@ pub mod reference;
 pub mod schedule;
 pub mod session;
 
-use crate::domain::{Firm, FirmId, Reference};
-use crate::matching::{Matcher, ScoringConfig};
-use crate::store::Store;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use crate::app::{AppError, Mitra, Pool};
+use std::sync::Arc;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
-/// What every handler can reach.
+/// What every handler can reach: the application (store, matcher, executor) and what
+/// only HTTP needs (who may call, metrics).
 pub struct AppState {
-    pub store: Store,
-    pub reference: &'static Reference,
+    pub app: Arc<Mitra>,
     pub organizer_tokens: auth::OrganizerTokens,
     /// Whether `GET /v1/firms` answers without a token (contacts are never shown there).
     pub public_directory: bool,
-    /// Every stored firm, analysed and indexed for matching; updated after each write.
-    pub matcher: RwLock<Matcher>,
-    /// Threads for heavy ranking work, apart from the HTTP workers.
-    pub ranking_pool: rayon::ThreadPool,
-    /// Permits for heavy jobs (batch ranking, solving); none left means 503.
-    pub heavy_jobs: Arc<tokio::sync::Semaphore>,
     /// Metrics, start time and data folder, for `/metrics` and `/v1/status`.
     pub ops: ops::Operations,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Mitra;
+
+    fn deref(&self) -> &Mitra {
+        &self.app
+    }
+}
+
 impl AppState {
-    pub fn matcher(&self) -> RwLockReadGuard<'_, Matcher> {
-        // A panic while holding the lock cannot leave the matcher half-updated in a way
-        // that matters more than refusing service: keep serving the last state.
-        self.matcher.read().unwrap_or_else(|e| e.into_inner())
+    /// Runs a use case (which may block on disk) off the async workers.
+    pub async fn call<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Mitra) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let app = self.app.clone();
+        Ok(actix_web::web::block(move || work(&app)).await??)
     }
 
-    /// Brings the matcher up to a stored firm, unless it already has a newer version
-    /// (two writes of one firm can finish in either order).
-    pub fn firm_changed(&self, firm: &Firm) {
-        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
-        if matcher
-            .get(&firm.id)
-            .is_some_and(|known| known.version >= firm.version)
-        {
-            return;
-        }
-        matcher.upsert(Arc::new(firm.clone()));
-    }
-
-    pub fn firms_changed(&self, firms: &[Firm]) {
-        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
-        for firm in firms {
-            let newer = matcher
-                .get(&firm.id)
-                .is_none_or(|known| known.version < firm.version);
-            if newer {
-                matcher.upsert(Arc::new(firm.clone()));
-            }
-        }
-    }
-
-    pub fn firm_removed(&self, id: &FirmId) {
-        self.matcher
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
-    }
-
-    pub fn set_scoring_config(&self, config: ScoringConfig) -> Result<(), error::ApiError> {
-        self.matcher
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .set_config(config)
-            .map_err(error::ApiError::from_fields)
+    /// Runs a heavy use case in a pool of the executor; 503 while another heavy job runs.
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        pool: Pool,
+        work: impl FnOnce(&Mitra) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let app = self.app.clone();
+        Ok(self.app.executor.run(pool, move || work(&app)).await??)
     }
 }
 

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 /// What the operations endpoints know about the running server.
 pub struct Operations {
-    pub metrics: Metrics,
+    pub metrics: std::sync::Arc<Metrics>,
     /// Serve `/metrics` without a token (`MITRA_PUBLIC_METRICS`).
     pub public_metrics: bool,
     /// The data folder, made absolute (not resolved: it is shown as configured).
@@ -26,7 +26,7 @@ pub struct Operations {
 impl Operations {
     pub fn new(data_dir: &Path, public_metrics: bool) -> anyhow::Result<Operations> {
         Ok(Operations {
-            metrics: Metrics::new()?,
+            metrics: std::sync::Arc::new(Metrics::new()?),
             public_metrics,
             data_dir: std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf()),
             started_at: Utc::now(),

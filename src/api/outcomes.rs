@@ -5,18 +5,13 @@ use super::auth::Caller;
 use super::error::{ApiError, Problems};
 use super::events::{event_id, load_event};
 use super::extract::{FormatQuery, JsonBody, QueryParams};
-use super::schedule::{load_schedule, meeting_firms};
 use super::AppState;
+use crate::app;
 use crate::domain::outcome::{Outcome, OutcomeInput};
 use crate::domain::EventId;
-use crate::report::{self, FirmFacts, ForumReport};
-use crate::schedule::forum::ForumSchedule;
-use crate::store::StoreError;
+use crate::report::{self, ForumReport};
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpResponse};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use utoipa::ToSchema;
 
 /// Checks the meeting exists and the caller may speak for it (organizers, or one of its two
 /// firms); returns who records.
@@ -26,15 +21,10 @@ async fn meeting_access(
     id: &EventId,
     meeting: &str,
 ) -> Result<String, ApiError> {
-    let plan = load_schedule(state, id).await?;
-    let m = plan
-        .meetings
-        .iter()
-        .find(|m| m.id == meeting)
-        .ok_or_else(|| ApiError::NotFound {
-            what: "meeting",
-            id: meeting.to_string(),
-        })?;
+    let (key, meeting_id) = (id.clone(), meeting.to_string());
+    let m = state
+        .call(move |app| app::outcomes::meeting(&app.store, &key, &meeting_id))
+        .await?;
     match caller {
         Caller::Organizer => Ok("organizer".into()),
         Caller::Firm(own) if own.as_str() == m.a || own.as_str() == m.b => Ok(own.to_string()),
@@ -54,21 +44,9 @@ async fn record(
     let (id, meeting) = path;
     let id = event_id(&id)?;
     let by = meeting_access(state, caller, &id, &meeting).await?;
-    let outcome = input
-        .parse(&meeting, &by, chrono::Utc::now(), 0)
-        .map_err(ApiError::from_fields)?;
-    let store = state.store.clone();
-    let expected = input.version;
-    let stored = web::block(move || store.put_outcome(&id, outcome, expected))
-        .await?
-        .map_err(|e| match e {
-            StoreError::VersionMismatch {
-                expected, current, ..
-            } => ApiError::Conflict(format!(
-                "the outcome is at version {current}, not {expected}: read it again and retry"
-            )),
-            other => other.into(),
-        })?;
+    let stored = state
+        .call(move |app| app::outcomes::record(app, &id, &meeting, &by, &input))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", stored.version)))
         .json(stored))
@@ -175,31 +153,6 @@ pub async fn list_outcomes(
     Ok(HttpResponse::Ok().json(outcomes))
 }
 
-async fn facts_and_outcomes(
-    state: &AppState,
-    id: &EventId,
-    plan: &ForumSchedule,
-) -> Result<(Vec<Outcome>, HashMap<String, FirmFacts>), ApiError> {
-    let facts = meeting_firms(state, plan)
-        .await?
-        .into_iter()
-        .map(|(firm_id, f)| {
-            let facts = FirmFacts {
-                kbli: f.profile.kbli.first().cloned().unwrap_or_default(),
-                name: f.profile.name,
-                province: f.profile.province,
-                regency: f.profile.regency,
-                regency_name: f.profile.regency_name,
-            };
-            (firm_id, facts)
-        })
-        .collect();
-    let store = state.store.clone();
-    let key = id.clone();
-    let outcomes = web::block(move || store.outcomes(&key)).await??;
-    Ok((outcomes, facts))
-}
-
 /// The forum's trade result (organizers): meetings planned and held, no-show rate, deals
 /// and trade value by direction, sector and kabupaten/kota, the share of firms with a deal,
 /// and the deal rate by match score. JSON, CSV, or an HTML page with charts.
@@ -226,10 +179,10 @@ pub async fn forum_report(
     caller.require_organizer()?;
     let format = format.0.pick("json", &["json", "csv", "html"])?;
     let id = event_id(&id)?;
-    let event = load_event(&state, &id).await?;
-    let plan = load_schedule(&state, &id).await?;
-    let (outcomes, facts) = facts_and_outcomes(&state, &id, &plan).await?;
-    let result = report::forum_report(&plan, &outcomes, &facts, state.reference);
+    let key = id.clone();
+    let (event, result) = state
+        .call(move |app| app::outcomes::report(app, &key))
+        .await?;
     Ok(match format.as_str() {
         "csv" => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -245,15 +198,7 @@ pub async fn forum_report(
     })
 }
 
-/// A labelled pair: two firms and how relevant their meeting proved (0–3).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"a": "kopi-sembalun", "b": "kafe-nusantara", "grade": 3}))]
-pub struct LabelledPair {
-    pub a: String,
-    pub b: String,
-    /// 3 deal or letter of intent, 2 high interest, 1 low interest, 0 none.
-    pub grade: u8,
-}
+pub use crate::app::outcomes::LabelledPair;
 
 /// Labelled pairs from the recorded outcomes, for `mitra evaluate` and `mitra tune`
 /// (organizers): a deal is 3, high interest 2, low interest 1, a held meeting without
@@ -280,37 +225,14 @@ pub async fn labels(
     caller.require_organizer()?;
     let format = format.0.pick("csv", &["csv", "json"])?;
     let id = event_id(&id)?;
-    let plan = load_schedule(&state, &id).await?;
-    let store = state.store.clone();
     let key = id.clone();
-    let outcomes = web::block(move || store.outcomes(&key)).await??;
-    let by_meeting: HashMap<&str, &Outcome> = outcomes
-        .iter()
-        .map(|o| (o.meeting_id.as_str(), o))
-        .collect();
-    let pairs: Vec<LabelledPair> = plan
-        .meetings
-        .iter()
-        .filter_map(|m| {
-            let grade = by_meeting.get(m.id.as_str())?.grade()?;
-            Some(LabelledPair {
-                a: m.a.clone(),
-                b: m.b.clone(),
-                grade,
-            })
-        })
-        .collect();
+    let pairs = state
+        .call(move |app| app::outcomes::labels(&app.store, &key))
+        .await?;
     if format == "json" {
         return Ok(HttpResponse::Ok().json(pairs));
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["firm_a", "firm_b", "grade"])
-        .map_err(anyhow::Error::from)?;
-    for p in &pairs {
-        w.write_record([p.a.as_str(), p.b.as_str(), &p.grade.to_string()])
-            .map_err(anyhow::Error::from)?;
-    }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = app::outcomes::labels_csv(&pairs)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
