@@ -126,7 +126,7 @@ pub async fn list_events(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = EventView),
         Problems<401, 404>,
@@ -150,7 +150,7 @@ pub async fn get_event(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 204, description = "Deleted"),
         Problems<401, 403, 404>,
@@ -192,8 +192,11 @@ pub enum Registered {
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
-    request_body(content = Registration, content_type = "application/json"),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
+    request_body(content = Registration, content_type = "application/json",
+                 example = json!([{"firm_id": "kopi-sembalun", "max_meetings": 8},
+                                  {"firm_id": "jatim-plastik-cerme-0113"},
+                                  {"firm_id": "jatim-plastik-krian-0004", "max_meetings": 6}])),
     responses(
         (status = 201, description = "The registration (or the list of them)", body = Registered),
         Problems<400, 401, 403, 404, 413, 415, 422>,
@@ -250,7 +253,7 @@ pub async fn add_participant(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<Participant>),
         Problems<401, 404>,
@@ -276,8 +279,8 @@ pub async fn list_participants(
     tag = "events",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Forum id"),
-        ("firm_id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
+        ("firm_id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
     ),
     responses(
         (status = 204, description = "Withdrawn"),
@@ -302,7 +305,7 @@ pub async fn remove_participant(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     request_body(content = MeetingRequestInput, content_type = "application/json"),
     responses(
         (status = 201, body = MeetingRequest),
@@ -335,7 +338,7 @@ pub async fn create_request(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<MeetingRequest>),
         Problems<401, 404>,
@@ -372,9 +375,9 @@ pub enum Answer {
     tag = "events",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Forum id"),
-        ("request_id" = String, Path, description = "Request id"),
-        ("answer" = inline(Answer), Path, description = "accept or decline"),
+        ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
+        ("request_id" = String, Path, description = "Request id (the `id` of the created request)", example = "01kbc7w2m8r4q6t9vx3yz5a7b"),
+        ("answer" = inline(Answer), Path, description = "accept or decline", example = "accept"),
     ),
     responses(
         (status = 200, body = MeetingRequest),

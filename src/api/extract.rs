@@ -131,6 +131,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
 /// `?format=` of the endpoints that answer in several formats.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// The answer's format; which ones an endpoint offers is in its description.
     pub format: Option<String>,

@@ -137,7 +137,7 @@ pub async fn create_firm(
 #[utoipa::path(
     tag = "firms",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Firm id")),
+    params(("id" = String, Path, description = "Firm id", example = "kopi-sembalun")),
     responses(
         (status = 200, body = IssuedToken),
         Problems<401, 403, 404>,
@@ -162,7 +162,7 @@ pub async fn reissue_token(
 #[utoipa::path(
     tag = "firms",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Firm id")),
+    params(("id" = String, Path, description = "Firm id", example = "kopi-sembalun")),
     responses(
         (status = 200, body = Firm, headers(("ETag" = String))),
         Problems<401, 403, 404>,
@@ -190,7 +190,7 @@ pub async fn get_firm(
     tag = "firms",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being replaced"),
     ),
     request_body(content = FirmInput, content_type = "application/json"),
@@ -234,7 +234,7 @@ async fn update(
     tag = "firms",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being changed"),
     ),
     request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
@@ -299,7 +299,7 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     tag = "firms",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted"),
     ),
     responses(

@@ -23,6 +23,7 @@ pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 pub struct ImportQuery {
     /// Replace firms whose id already exists (their version is incremented) instead of
     /// refusing the import.
+    #[param(example = true)]
     pub upsert: Option<bool>,
 }
 

@@ -113,7 +113,7 @@ impl MatchParams {
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Firm id"), MatchParams),
+    params(("id" = String, Path, description = "Firm id", example = "kopi-sembalun"), MatchParams),
     responses(
         (status = 200, body = FirmMatches),
         Problems<401, 403, 404, 422>,
@@ -390,7 +390,7 @@ pub async fn put_config(
 /// in force.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"labels": [{"a": "ntb-kopi-sembalun-0042", "b": "jatim-kopi-malang-0107", "grade": 3}]}))]
+#[schema(example = json!({"labels": [{"a": "kopi-sembalun", "b": "jatim-plastik-cerme-0113", "grade": 3}, {"a": "kopi-sembalun", "b": "jatim-plastik-krian-0004", "grade": 1}]}))]
 pub struct EvaluateRequest {
     pub labels: Vec<crate::tuning::labels::Label>,
     pub config: Option<ScoringConfig>,

@@ -58,7 +58,7 @@ async fn record(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id from the timetable (`firm-a~firm-b`)")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id from the timetable (`firm-a~firm-b`)", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
@@ -79,7 +79,7 @@ pub async fn record_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
@@ -100,7 +100,7 @@ pub async fn replace_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
     responses(
         (status = 200, body = Outcome),
         Problems<401, 403, 404>,
@@ -132,7 +132,7 @@ pub async fn get_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<Outcome>),
         Problems<401, 403, 404>,
@@ -159,7 +159,7 @@ pub async fn list_outcomes(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
     responses(
         (status = 200, description = "The report", content(
             (ForumReport = "application/json"),
@@ -206,7 +206,7 @@ pub use crate::app::outcomes::LabelledPair;
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
     responses(
         (status = 200, description = "The labels", content(
             (Vec<LabelledPair> = "application/json"),

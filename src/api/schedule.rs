@@ -65,7 +65,7 @@ pub use crate::app::schedule::{GenerateRequest, RepairOptions, RepairResult};
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     request_body(content = GenerateRequest, content_type = "application/json"),
     responses(
         (status = 200, body = ForumSchedule),
@@ -94,7 +94,7 @@ pub async fn generate(
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = ForumSchedule),
         Problems<401, 404>,
@@ -135,7 +135,7 @@ pub async fn load_schedule(state: &AppState, id: &EventId) -> Result<ForumSchedu
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     request_body(content = RepairOptions, content_type = "application/json"),
     responses(
         (status = 200, body = RepairResult),
@@ -206,8 +206,8 @@ fn card_of(cards: &std::collections::HashMap<String, FirmCard>, id: &str) -> Fir
     tag = "schedule",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Forum id"),
-        ("firm_id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
+        ("firm_id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         FormatQuery,
     ),
     responses(
@@ -295,7 +295,7 @@ pub async fn agenda(
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
     responses(
         (status = 200, description = "The grid", content(
             (String = "text/csv"),
