@@ -9,13 +9,21 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One problem with one input field; `line` is set for rows of an import (CSV line number,
-/// or the 1-based position in a JSON array).
+/// One problem with one input field: its path, a stable `code` with `params` (see
+/// `FieldError`), the reason in words; `line` is set for rows of an import (CSV line
+/// number, or the 1-based position in a JSON array).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"field": "products[0].capacity.unit", "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2", "line": 7}))]
+#[schema(example = json!({"field": "products[0].capacity.unit", "code": "unknown_unit", "params": {"value": "bushel"}, "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2", "line": 7}))]
 pub struct ProblemField {
     pub field: String,
     pub message: String,
+    /// What is wrong, stable across wording changes: `required`, `empty`, `too_long`,
+    /// `out_of_range`, `not_one_of`, `unknown_regency`, `unknown_kbli`, `not_in_hs2022`,
+    /// `unknown_unit`, … (`invalid` when nothing more precise applies).
+    pub code: String,
+    /// The values the message speaks of (`value`, `min`, `max`, `province`, …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
 }
@@ -25,6 +33,8 @@ impl From<FieldError> for ProblemField {
         ProblemField {
             field: e.field,
             message: e.message,
+            code: e.code,
+            params: e.params,
             line: None,
         }
     }
@@ -38,7 +48,7 @@ impl From<FieldError> for ProblemField {
     "status": 422,
     "detail": "2 invalid field(s)",
     "code": "validation_failed",
-    "errors": [{"field": "regency", "message": "'Denpasar' is not a kabupaten/kota of Nusa Tenggara Barat; see GET /v1/reference/regencies?province=NTB"}]
+    "errors": [{"field": "regency", "code": "unknown_regency", "params": {"value": "Denpasar", "province": "Nusa Tenggara Barat"}, "message": "'Denpasar' is not a kabupaten/kota of Nusa Tenggara Barat; see GET /v1/reference/regencies?province=NTB"}]
 }))]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -170,11 +180,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError::Invalid(vec![ProblemField {
-            field: field.into(),
-            message: message.into(),
-            line: None,
-        }])
+        ApiError::Invalid(vec![FieldError::new(field, message).into()])
     }
 
     pub fn from_fields(errors: Vec<FieldError>) -> ApiError {
@@ -307,9 +313,10 @@ impl From<AppError> for ApiError {
                 AppError::import_conflicts_message(rows.len()),
                 rows.into_iter()
                     .map(|(line, id)| ProblemField {
-                        field: "id".into(),
-                        message: format!("firm '{id}' already exists"),
                         line: Some(line),
+                        ..FieldError::coded("id", "id_taken", format!("firm '{id}' already exists"))
+                            .with("value", id)
+                            .into()
                     })
                     .collect(),
             ),

@@ -227,9 +227,8 @@ pub async fn add_participant(
             Ok(p) => participants.push(p),
             Err(errors) => {
                 problems.extend(errors.into_iter().map(|e| super::error::ProblemField {
-                    field: e.field,
-                    message: e.message,
                     line: (!single).then_some(i as u64 + 1),
+                    ..e.into()
                 }))
             }
         }

@@ -3,6 +3,7 @@
 //! 422 with the JSON path for a wrong type) and query strings (422 with the parameter).
 
 use super::error::ApiError;
+use crate::domain::FieldError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut};
@@ -144,10 +145,11 @@ impl FormatQuery {
         if offered.contains(&format.as_str()) {
             Ok(format)
         } else {
-            Err(ApiError::invalid(
+            Err(ApiError::from_fields(vec![FieldError::not_one_of(
                 "format",
-                format!("'{format}' is not one of {}", offered.join(", ")),
-            ))
+                &format,
+                &offered.join(", "),
+            )]))
         }
     }
 }

@@ -6,7 +6,7 @@ use super::extract::{JsonBody, QueryParams};
 use super::AppState;
 pub use crate::app::firms::IssuedToken;
 use crate::app::{self, AppError};
-use crate::domain::{Certification, Firm, FirmId, FirmInput, Province};
+use crate::domain::{Certification, FieldError, Firm, FirmId, FirmInput, Province};
 use crate::store::{FirmFilter, MAX_PAGE_SIZE};
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
@@ -360,12 +360,10 @@ pub struct FirmList {
     pub next_cursor: Option<String>,
 }
 
-fn problem(field: &str, message: String) -> super::error::ProblemField {
-    super::error::ProblemField {
-        field: field.into(),
-        message,
-        line: None,
-    }
+fn problem(field: &str, code: &str, value: &str, message: String) -> super::error::ProblemField {
+    crate::domain::FieldError::coded(field, code, message)
+        .with("value", value.trim())
+        .into()
 }
 
 impl FilterQuery {
@@ -374,7 +372,7 @@ impl FilterQuery {
         let province = match &self.province {
             Some(p) => p
                 .parse::<Province>()
-                .map_err(|e| errors.push(problem("province", e)))
+                .map_err(|e| errors.push(problem("province", "unknown_province", p, e)))
                 .ok(),
             None => None,
         };
@@ -383,6 +381,8 @@ impl FilterQuery {
             if k.is_empty() || k.len() > 5 || !k.chars().all(|c| c.is_ascii_digit()) {
                 errors.push(problem(
                     "kbli",
+                    "not_kbli_prefix",
+                    k,
                     format!("'{k}' is not a KBLI code or prefix (1 to 5 digits)"),
                 ));
             }
@@ -398,6 +398,8 @@ impl FilterQuery {
                     None => {
                         errors.push(problem(
                             "regency",
+                            "unknown_regency",
+                            text,
                             format!("'{text}' is not a kabupaten/kota of NTB or Jawa Timur"),
                         ));
                         None
@@ -409,7 +411,7 @@ impl FilterQuery {
         let certification = match &self.certification {
             Some(c) => c
                 .parse::<Certification>()
-                .map_err(|e| errors.push(problem("certification", e)))
+                .map_err(|e| errors.push(problem("certification", "unknown_certification", c, e)))
                 .ok(),
             None => None,
         };
@@ -455,10 +457,11 @@ pub async fn list_firms(
     }
     let limit = limit.unwrap_or(50);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::invalid(
+        return Err(ApiError::from_fields(vec![FieldError::out_of_range(
             "limit",
-            format!("must be between 1 and {MAX_PAGE_SIZE}"),
-        ));
+            1,
+            MAX_PAGE_SIZE,
+        )]));
     }
     let store = state.store.clone();
     let page = web::block(move || store.list_firms(&filter, cursor.as_deref(), limit)).await??;

@@ -43,10 +43,7 @@ impl MatchParams {
             None => defaults.k,
             Some(n) if (1..=MAX_MATCHES).contains(&n) => n,
             Some(_) => {
-                errors.push(FieldError::new(
-                    "limit",
-                    format!("must be between 1 and {MAX_MATCHES}"),
-                ));
+                errors.push(FieldError::out_of_range("limit", 1, MAX_MATCHES));
                 defaults.k
             }
         };
@@ -54,7 +51,7 @@ impl MatchParams {
             None => defaults.min_score,
             Some(s) if (0.0..=1.0).contains(&s) => s,
             Some(_) => {
-                errors.push(FieldError::new("min_score", "must be between 0 and 1"));
+                errors.push(FieldError::out_of_range("min_score", 0, 1));
                 defaults.min_score
             }
         };
@@ -63,9 +60,10 @@ impl MatchParams {
             Some("supplies") => Direction::Supplies,
             Some("buys") => Direction::Buys,
             Some(other) => {
-                errors.push(FieldError::new(
+                errors.push(FieldError::not_one_of(
                     "direction",
-                    format!("'{other}' is not one of supplies, buys, both"),
+                    other,
+                    "supplies, buys, both",
                 ));
                 Direction::Both
             }
@@ -75,10 +73,7 @@ impl MatchParams {
             Some("same") => Scope::Same,
             Some("both") => Scope::Both,
             Some(other) => {
-                errors.push(FieldError::new(
-                    "scope",
-                    format!("'{other}' is not one of other, same, both"),
-                ));
+                errors.push(FieldError::not_one_of("scope", other, "other, same, both"));
                 Scope::Other
             }
         };
@@ -86,10 +81,7 @@ impl MatchParams {
             None | Some("en") => Lang::En,
             Some("id") => Lang::Id,
             Some(other) => {
-                errors.push(FieldError::new(
-                    "lang",
-                    format!("'{other}' is not one of en, id"),
-                ));
+                errors.push(FieldError::not_one_of("lang", other, "en, id"));
                 Lang::En
             }
         };
@@ -189,7 +181,11 @@ fn profile_of(
 ) -> Result<Option<FirmProfile>, ApiError> {
     match value {
         None => {
-            errors.push(FieldError::new(side, "is required: a firm id or a profile"));
+            errors.push(FieldError::coded(
+                side,
+                "required",
+                "is required: a firm id or a profile",
+            ));
             Ok(None)
         }
         Some(serde_json::Value::String(id)) => {

@@ -5,7 +5,7 @@ use super::error::{ApiError, Problems};
 use super::extract::QueryParams;
 use super::AppState;
 use crate::domain::reference::{HsEntry, KbliEntry, RegencyEntry};
-use crate::domain::Province;
+use crate::domain::{FieldError, Province};
 use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,10 +27,11 @@ impl SearchQuery {
         match self.limit {
             None => Ok(50),
             Some(n) if (1..=MAX_REFERENCE_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::invalid(
+            Some(_) => Err(ApiError::from_fields(vec![FieldError::out_of_range(
                 "limit",
-                format!("must be between 1 and {MAX_REFERENCE_LIMIT}"),
-            )),
+                1,
+                MAX_REFERENCE_LIMIT,
+            )])),
         }
     }
 }

@@ -71,14 +71,15 @@ fn recommendation_options(
     let mut errors = Vec::new();
     let per_firm = per_firm.unwrap_or(DEFAULT_RECOMMENDATIONS_PER_FIRM);
     if per_firm > MAX_RECOMMENDATIONS_PER_FIRM {
-        errors.push(FieldError::new(
+        errors.push(FieldError::out_of_range(
             "recommendations_per_firm",
-            format!("must be between 0 and {MAX_RECOMMENDATIONS_PER_FIRM}"),
+            0,
+            MAX_RECOMMENDATIONS_PER_FIRM,
         ));
     }
     let min_score = min_score.unwrap_or(DEFAULT_MIN_SCORE);
     if !(0.0..=1.0).contains(&min_score) {
-        errors.push(FieldError::new("min_score", "must be between 0 and 1"));
+        errors.push(FieldError::out_of_range("min_score", 0, 1));
     }
     if errors.is_empty() {
         Ok((per_firm, min_score))

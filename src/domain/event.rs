@@ -232,18 +232,15 @@ impl EventSpec {
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>) -> Option<String> {
     match value.as_deref().map(str::trim) {
         None => {
-            errors.push(FieldError::new(field, "is required"));
+            errors.push(FieldError::required(field));
             None
         }
         Some("") => {
-            errors.push(FieldError::new(field, "must not be empty"));
+            errors.push(FieldError::empty(field));
             None
         }
         Some(v) if v.chars().count() > MAX_NAME_CHARS => {
-            errors.push(FieldError::new(
-                field,
-                format!("must be at most {MAX_NAME_CHARS} characters"),
-            ));
+            errors.push(FieldError::too_long(field, MAX_NAME_CHARS));
             None
         }
         Some(v) => Some(v.to_string()),
@@ -258,15 +255,12 @@ fn number(
 ) -> Option<u32> {
     match value {
         None => {
-            errors.push(FieldError::new(field, "is required"));
+            errors.push(FieldError::required(field));
             None
         }
         Some(n) if range.contains(&n) => Some(n as u32),
         Some(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("must be between {} and {}", range.start(), range.end()),
-            ));
+            errors.push(FieldError::out_of_range(field, range.start(), range.end()));
             None
         }
     }
@@ -277,7 +271,7 @@ impl EventInput {
         let mut errors = Vec::new();
         let id = match &self.id {
             Some(raw) => EventId::parse(raw.trim())
-                .map_err(|e| errors.push(FieldError::new("id", e)))
+                .map_err(|e| errors.push(FieldError::coded("id", "invalid_id", e)))
                 .ok(),
             None => None,
         };
@@ -290,7 +284,7 @@ impl EventInput {
             .map(str::to_string);
         let time_zone = match self.time_zone.as_deref() {
             None => {
-                errors.push(FieldError::new("time_zone", "is required"));
+                errors.push(FieldError::required("time_zone"));
                 None
             }
             Some(raw) => {
@@ -318,8 +312,10 @@ impl EventInput {
 
         let mut days = Vec::new();
         match self.days.as_deref() {
-            None => errors.push(FieldError::new("days", "is required")),
-            Some([]) => errors.push(FieldError::new("days", "must list at least one day")),
+            None => errors.push(FieldError::required("days")),
+            Some([]) => errors.push(
+                FieldError::coded("days", "too_few", "must list at least one day").with("min", 1),
+            ),
             Some(list) if list.len() > MAX_DAYS => errors.push(FieldError::new(
                 "days",
                 format!("must list at most {MAX_DAYS} days"),
@@ -410,15 +406,19 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
     let field = format!("days[{d}]");
     let date = match day.date.as_deref() {
         None => {
-            errors.push(FieldError::new(format!("{field}.date"), "is required"));
+            errors.push(FieldError::required(format!("{field}.date")));
             None
         }
         Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .map_err(|_| {
-                errors.push(FieldError::new(
-                    format!("{field}.date"),
-                    format!("'{raw}' is not a date YYYY-MM-DD"),
-                ))
+                errors.push(
+                    FieldError::coded(
+                        format!("{field}.date"),
+                        "not_date",
+                        format!("'{raw}' is not a date YYYY-MM-DD"),
+                    )
+                    .with("value", raw.trim()),
+                )
             })
             .ok(),
     };
@@ -441,15 +441,19 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
                         .as_deref()
                     {
                         None => {
-                            errors.push(FieldError::new(format!("{sf}.{part}"), "is required"));
+                            errors.push(FieldError::required(format!("{sf}.{part}")));
                             None
                         }
                         Some(raw) => NaiveTime::parse_from_str(raw.trim(), "%H:%M")
                             .map_err(|_| {
-                                errors.push(FieldError::new(
-                                    format!("{sf}.{part}"),
-                                    format!("'{raw}' is not a time HH:MM"),
-                                ))
+                                errors.push(
+                                    FieldError::coded(
+                                        format!("{sf}.{part}"),
+                                        "not_time",
+                                        format!("'{raw}' is not a time HH:MM"),
+                                    )
+                                    .with("value", raw.trim()),
+                                )
                             })
                             .ok(),
                     };
@@ -457,7 +461,14 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
                 let end = time(errors, "end", &session.end);
                 if let (Some(name), Some(start), Some(end)) = (name, start, end) {
                     if end <= start {
-                        errors.push(FieldError::new(format!("{sf}.end"), "must be after start"));
+                        errors.push(
+                            FieldError::coded(
+                                format!("{sf}.end"),
+                                "not_after",
+                                "must be after start",
+                            )
+                            .with("other", "start"),
+                        );
                     } else if sessions.iter().any(|x| x.name == name) {
                         errors.push(FieldError::new(
                             format!("{sf}.name"),
@@ -527,11 +538,11 @@ impl ParticipantInput {
         let slots = event.slots();
         let firm_id = match self.firm_id.as_deref() {
             None => {
-                errors.push(FieldError::new("firm_id", "is required"));
+                errors.push(FieldError::required("firm_id"));
                 None
             }
             Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errors.push(FieldError::new("firm_id", e)))
+                .map_err(|e| errors.push(FieldError::coded("firm_id", "invalid_id", e)))
                 .ok(),
         };
         let mut unavailable: Vec<u32> = Vec::new();
@@ -562,7 +573,7 @@ impl ParticipantInput {
             let parse = |part: &str, v: &Option<String>| -> Result<NaiveDateTime, FieldError> {
                 let raw = v
                     .as_deref()
-                    .ok_or_else(|| FieldError::new(format!("{field}.{part}"), "is required"))?;
+                    .ok_or_else(|| FieldError::required(format!("{field}.{part}")))?;
                 NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
                     .or_else(|_| NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S"))
                     .map_err(|_| {
@@ -581,9 +592,10 @@ impl ParticipantInput {
                             .map(|s| s.index),
                     );
                 }
-                (Ok(_), Ok(_)) => {
-                    errors.push(FieldError::new(format!("{field}.to"), "must be after from"))
-                }
+                (Ok(_), Ok(_)) => errors.push(
+                    FieldError::coded(format!("{field}.to"), "not_after", "must be after from")
+                        .with("other", "from"),
+                ),
                 (a, b) => errors.extend([a.err(), b.err()].into_iter().flatten()),
             }
         }
@@ -593,13 +605,18 @@ impl ParticipantInput {
             None => None,
             Some(n) if (0..=slots.len() as i64).contains(&n) => Some(n as u32),
             Some(_) => {
-                errors.push(FieldError::new(
-                    "max_meetings",
-                    format!(
-                        "must be between 0 and {} (the number of slots)",
-                        slots.len()
-                    ),
-                ));
+                errors.push(
+                    FieldError::coded(
+                        "max_meetings",
+                        "out_of_range",
+                        format!(
+                            "must be between 0 and {} (the number of slots)",
+                            slots.len()
+                        ),
+                    )
+                    .with("min", 0)
+                    .with("max", slots.len()),
+                );
                 None
             }
         };
@@ -660,11 +677,11 @@ impl MeetingRequestInput {
         let mut errors = Vec::new();
         let mut firm = |field: &str, value: &Option<String>| match value.as_deref() {
             None => {
-                errors.push(FieldError::new(field, "is required"));
+                errors.push(FieldError::required(field));
                 None
             }
             Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errors.push(FieldError::new(field, e)))
+                .map_err(|e| errors.push(FieldError::coded(field, "invalid_id", e)))
                 .ok(),
         };
         let from = firm("from", &self.from);
@@ -685,10 +702,7 @@ impl MeetingRequestInput {
         };
         let message = match self.message.as_deref().map(str::trim) {
             Some(m) if m.chars().count() > 1000 => {
-                errors.push(FieldError::new(
-                    "message",
-                    "must be at most 1000 characters",
-                ));
+                errors.push(FieldError::too_long("message", 1000));
                 None
             }
             Some(m) if !m.is_empty() => Some(m.to_string()),

@@ -11,24 +11,103 @@ use super::quantity::{Period, Rate, Unit};
 use super::reference::Reference;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use utoipa::ToSchema;
 
-/// One invalid field of a request: a path such as `products[2].capacity.unit` and why.
+/// One invalid field of a request: a path such as `products[2].capacity.unit`, a stable
+/// `code` saying what is wrong (`required`, `unknown_regency`, `not_in_hs2022`, …) with its
+/// `params` (the value, the allowed range, …), and the reason in English words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"field": "products[0].capacity.unit", "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2"}))]
+#[schema(example = json!({"field": "products[0].capacity.unit", "code": "unknown_unit", "params": {"value": "bushel", "allowed": "gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2"}, "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2"}))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// What is wrong, for programs (and the console's translations): stable across
+    /// wording changes. `invalid` when nothing more precise applies.
+    #[serde(default = "invalid_code")]
+    pub code: String,
+    /// The values the message speaks of, by name, as text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+fn invalid_code() -> String {
+    "invalid".into()
 }
 
 impl FieldError {
+    /// A problem with no more precise code than `invalid`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
             message: message.into(),
+            code: invalid_code(),
+            params: BTreeMap::new(),
         }
+    }
+
+    /// A problem with its stable code.
+    pub fn coded(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            code: code.into(),
+            ..FieldError::new(field, message)
+        }
+    }
+
+    /// Adds a parameter the message speaks of.
+    pub fn with(mut self, name: &str, value: impl fmt::Display) -> Self {
+        self.params.insert(name.into(), value.to_string());
+        self
+    }
+
+    pub fn required(field: impl Into<String>) -> Self {
+        FieldError::coded(field, "required", "is required")
+    }
+
+    pub fn empty(field: impl Into<String>) -> Self {
+        FieldError::coded(field, "empty", "must not be empty")
+    }
+
+    pub fn too_long(field: impl Into<String>, max_chars: usize) -> Self {
+        FieldError::coded(
+            field,
+            "too_long",
+            format!("must be at most {max_chars} characters"),
+        )
+        .with("max", max_chars)
+    }
+
+    pub fn out_of_range(
+        field: impl Into<String>,
+        min: impl fmt::Display,
+        max: impl fmt::Display,
+    ) -> Self {
+        FieldError::coded(
+            field,
+            "out_of_range",
+            format!("must be between {min} and {max}"),
+        )
+        .with("min", min)
+        .with("max", max)
+    }
+
+    /// A value that is not one of the `allowed` ones.
+    pub fn not_one_of(field: impl Into<String>, value: &str, allowed: &str) -> Self {
+        FieldError::coded(
+            field,
+            "not_one_of",
+            format!("'{value}' is not one of {allowed}"),
+        )
+        .with("value", value)
+        .with("allowed", allowed)
+    }
+
+    /// A list with more than `max` items.
+    pub fn too_many(field: impl Into<String>, max: usize, what: &str) -> Self {
+        FieldError::coded(field, "too_many", format!("must list at most {max} {what}"))
+            .with("max", max)
     }
 }
 
@@ -387,13 +466,13 @@ pub struct FirmInput {
 struct Errors(Vec<FieldError>);
 
 impl Errors {
-    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
+    fn push(&mut self, error: FieldError) {
+        self.0.push(error);
     }
 
     fn required<'a, T>(&mut self, field: &str, value: &'a Option<T>) -> Option<&'a T> {
         if value.is_none() {
-            self.push(field, "is required");
+            self.push(FieldError::required(field));
         }
         value.as_ref()
     }
@@ -406,37 +485,58 @@ impl Errors {
     fn check_text(&mut self, field: &str, value: &str) -> Option<String> {
         let v = value.trim();
         if v.is_empty() {
-            self.push(field, "must not be empty");
+            self.push(FieldError::empty(field));
             None
         } else if v.chars().count() > MAX_NAME_CHARS {
-            self.push(
-                field,
-                format!("must be at most {MAX_NAME_CHARS} characters"),
-            );
+            self.push(FieldError::too_long(field, MAX_NAME_CHARS));
             None
         } else if v.chars().any(|c| c.is_control()) {
-            self.push(field, "must not contain control characters");
+            self.push(FieldError::coded(
+                field,
+                "control_characters",
+                "must not contain control characters",
+            ));
             None
         } else {
             Some(v.to_string())
         }
     }
 
-    fn parsed<T: FromStr<Err = String>>(&mut self, field: &str, value: &str) -> Option<T> {
-        value.parse().map_err(|e: String| self.push(field, e)).ok()
+    /// `value` read as a `T`; when it is not one, the error `code` with the value.
+    fn parsed<T: FromStr<Err = String>>(
+        &mut self,
+        field: &str,
+        value: &str,
+        code: &str,
+    ) -> Option<T> {
+        value
+            .parse()
+            .map_err(|e: String| {
+                self.push(FieldError::coded(field, code, e).with("value", value.trim()))
+            })
+            .ok()
     }
 }
 
 /// Parses an HS code as typed ("0901.21", "090121") and checks it exists in HS 2022.
 pub fn parse_hs_code(raw: &str, reference: &Reference) -> Result<String, String> {
+    check_hs_code(raw, reference).map_err(|(_, message)| message)
+}
+
+/// [`parse_hs_code`] with the error's code: `not_hs_code` (not 2, 4 or 6 digits) or
+/// `not_in_hs2022`.
+fn check_hs_code(raw: &str, reference: &Reference) -> Result<String, (&'static str, String)> {
     let code: String = raw.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
     if !code.chars().all(|c| c.is_ascii_digit()) || ![2, 4, 6].contains(&code.len()) {
-        return Err(format!("'{raw}' is not an HS code: use 2, 4 or 6 digits"));
+        return Err((
+            "not_hs_code",
+            format!("'{raw}' is not an HS code: use 2, 4 or 6 digits"),
+        ));
     }
     reference
         .hs(&code)
         .map(|e| e.code.clone())
-        .ok_or_else(|| format!("'{raw}' is not in HS 2022"))
+        .ok_or_else(|| ("not_in_hs2022", format!("'{raw}' is not in HS 2022")))
 }
 
 /// Normalises an Indonesian phone number to +62… form.
@@ -498,26 +598,33 @@ impl FirmInput {
 
         let id = match &self.id {
             Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errs.push("id", e))
+                .map_err(|e| {
+                    errs.push(FieldError::coded("id", "invalid_id", e).with("value", raw.trim()))
+                })
                 .ok(),
             None => None,
         };
         let name = errs.text("name", &self.name);
         let province = errs
             .required("province", &self.province)
-            .and_then(|p| errs.parsed::<Province>("province", p));
+            .and_then(|p| errs.parsed::<Province>("province", p, "unknown_province"));
         let regency = match (province, errs.required("regency", &self.regency)) {
             (Some(p), Some(text)) => match reference.find_regency(p, text) {
                 Some(r) => Some(r),
                 None => {
                     errs.push(
-                        "regency",
-                        format!(
-                            "'{}' is not a kabupaten/kota of {}; see GET /v1/reference/regencies?province={}",
-                            text.trim(),
-                            p.full_name(),
-                            p
-                        ),
+                        FieldError::coded(
+                            "regency",
+                            "unknown_regency",
+                            format!(
+                                "'{}' is not a kabupaten/kota of {}; see GET /v1/reference/regencies?province={}",
+                                text.trim(),
+                                p.full_name(),
+                                p
+                            ),
+                        )
+                        .with("value", text.trim())
+                        .with("province", p.full_name()),
                     );
                     None
                 }
@@ -528,20 +635,34 @@ impl FirmInput {
         let mut kbli = Vec::new();
         if let Some(codes) = errs.required("kbli", &self.kbli) {
             if codes.is_empty() {
-                errs.push("kbli", "must list at least one KBLI 2020 code");
+                errs.push(
+                    FieldError::coded("kbli", "too_few", "must list at least one KBLI 2020 code")
+                        .with("min", 1),
+                );
             } else if codes.len() > MAX_KBLI {
-                errs.push("kbli", format!("must list at most {MAX_KBLI} codes"));
+                errs.push(FieldError::too_many("kbli", MAX_KBLI, "codes"));
             }
             for (i, raw) in codes.iter().enumerate().take(MAX_KBLI) {
                 let code = raw.trim();
                 let field = format!("kbli[{i}]");
                 if code.len() != 5 || !code.chars().all(|c| c.is_ascii_digit()) {
                     errs.push(
-                        field,
-                        format!("'{code}' is not a 5-digit KBLI 2020 subclass"),
+                        FieldError::coded(
+                            field,
+                            "not_kbli_subclass",
+                            format!("'{code}' is not a 5-digit KBLI 2020 subclass"),
+                        )
+                        .with("value", code),
                     );
                 } else if reference.kbli_subclass(code).is_none() {
-                    errs.push(field, format!("'{code}' is not a KBLI 2020 subclass"));
+                    errs.push(
+                        FieldError::coded(
+                            field,
+                            "unknown_kbli",
+                            format!("'{code}' is not a KBLI 2020 subclass"),
+                        )
+                        .with("value", code),
+                    );
                 } else if !kbli.iter().any(|k| k == code) {
                     kbli.push(code.to_string());
                 }
@@ -550,14 +671,11 @@ impl FirmInput {
 
         let size = errs
             .required("size", &self.size)
-            .and_then(|s| errs.parsed::<FirmSize>("size", s));
+            .and_then(|s| errs.parsed::<FirmSize>("size", s, "unknown_size"));
         let employees = match errs.required("employees", &self.employees) {
             Some(&n) if (0..=MAX_EMPLOYEES as i64).contains(&n) => Some(n as u32),
             Some(_) => {
-                errs.push(
-                    "employees",
-                    format!("must be between 0 and {MAX_EMPLOYEES}"),
-                );
+                errs.push(FieldError::out_of_range("employees", 0, MAX_EMPLOYEES));
                 None
             }
             None => None,
@@ -571,10 +689,7 @@ impl FirmInput {
 
         let products = self.products.as_deref().unwrap_or_default();
         if products.len() > MAX_PRODUCTS {
-            errs.push(
-                "products",
-                format!("must list at most {MAX_PRODUCTS} products"),
-            );
+            errs.push(FieldError::too_many("products", MAX_PRODUCTS, "products"));
         }
         let products: Vec<Product> = products
             .iter()
@@ -595,7 +710,7 @@ impl FirmInput {
 
         let needs = self.needs.as_deref().unwrap_or_default();
         if needs.len() > MAX_NEEDS {
-            errs.push("needs", format!("must list at most {MAX_NEEDS} needs"));
+            errs.push(FieldError::too_many("needs", MAX_NEEDS, "needs"));
         }
         let needs: Vec<Need> = needs
             .iter()
@@ -626,14 +741,24 @@ impl FirmInput {
                 None | Some("") => Some(None),
                 Some(p) => parse_phone(p)
                     .map(Some)
-                    .map_err(|e| errs.push("contact.phone", e))
+                    .map_err(|e| {
+                        errs.push(
+                            FieldError::coded("contact.phone", "not_phone", e)
+                                .with("value", p.trim()),
+                        )
+                    })
                     .ok(),
             };
             let email = match c.email.as_deref().map(str::trim) {
                 None | Some("") => Some(None),
                 Some(e) => parse_email(e)
                     .map(Some)
-                    .map_err(|m| errs.push("contact.email", m))
+                    .map_err(|m| {
+                        errs.push(
+                            FieldError::coded("contact.email", "not_email", m)
+                                .with("value", e.trim()),
+                        )
+                    })
                     .ok(),
             };
             Some(Contact {
@@ -646,7 +771,14 @@ impl FirmInput {
         // Versions are counters from 1; the document declares them int64, so a larger
         // number cannot be a version a client saw.
         if self.version.is_some_and(|v| v > i64::MAX as u64) {
-            errs.push("version", format!("must be at most {}", i64::MAX));
+            errs.push(
+                FieldError::coded(
+                    "version",
+                    "too_large",
+                    format!("must be at most {}", i64::MAX),
+                )
+                .with("max", i64::MAX),
+            );
         }
         if !errs.0.is_empty() {
             return Err(errs.0);
@@ -684,9 +816,13 @@ fn parse_optional_hs(
 ) -> Option<Option<String>> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Some(None),
-        Some(code) => parse_hs_code(code, reference)
+        Some(code) => check_hs_code(code, reference)
             .map(Some)
-            .map_err(|e| errs.push(format!("{field}.hs_code"), e))
+            .map_err(|(kind, e)| {
+                errs.push(
+                    FieldError::coded(format!("{field}.hs_code"), kind, e).with("value", code),
+                )
+            })
             .ok(),
     }
 }
@@ -698,21 +834,32 @@ fn parse_rate(errs: &mut Errors, field: &str, raw: &Option<RateInput>) -> Option
         .copied();
     let unit = errs
         .required(&format!("{field}.unit"), &r.unit)
-        .and_then(|u| errs.parsed::<Unit>(&format!("{field}.unit"), u));
+        .and_then(|u| errs.parsed::<Unit>(&format!("{field}.unit"), u, "unknown_unit"));
     let per = errs
         .required(&format!("{field}.per"), &r.per)
-        .and_then(|p| errs.parsed::<Period>(&format!("{field}.per"), p));
+        .and_then(|p| errs.parsed::<Period>(&format!("{field}.per"), p, "unknown_period"));
     let (amount, unit, per) = (amount?, unit?, per?);
     Rate::new(amount, unit, per)
-        .map_err(|e| errs.push(format!("{field}.amount"), e))
+        .map_err(|e| errs.push(rate_error(format!("{field}.amount"), amount, e)))
         .ok()
+}
+
+/// Why `amount` is no rate's amount: `not_finite`, `not_positive` or `too_large`.
+pub fn rate_error(field: String, amount: f64, message: String) -> FieldError {
+    if !amount.is_finite() {
+        FieldError::coded(field, "not_finite", message)
+    } else if amount <= 0.0 {
+        FieldError::coded(field, "not_positive", message)
+    } else {
+        FieldError::coded(field, "too_large", message).with("max", super::quantity::MAX_AMOUNT)
+    }
 }
 
 fn parse_certifications(errs: &mut Errors, field: &str, raw: &[String]) -> Vec<Certification> {
     let mut out: Vec<Certification> = raw
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| errs.parsed(&format!("{field}[{i}]"), c))
+        .filter_map(|(i, c)| errs.parsed(&format!("{field}[{i}]"), c, "unknown_certification"))
         .collect();
     out.sort();
     out.dedup();
