@@ -88,6 +88,20 @@ fn recommendation_options(
     }
 }
 
+/// A seed is documented as an int64: a larger one is refused, not silently accepted.
+fn check_seed(seed: Option<u64>) -> Result<(), AppError> {
+    match seed {
+        Some(seed) if seed > i64::MAX as u64 => {
+            Err(AppError::Invalid(vec![FieldError::out_of_range(
+                "seed",
+                0,
+                i64::MAX,
+            )]))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Everything a forum's problem is built from.
 pub struct ForumState {
     pub event: Event,
@@ -149,6 +163,7 @@ pub fn solve(
     observer: &dyn Observer,
     request: &ScheduleRequest,
 ) -> Result<ScheduleResponse, AppError> {
+    check_seed(request.seed)?;
     solve_timed(observer, "solve", request)
 }
 
@@ -161,6 +176,7 @@ pub fn generate(
 ) -> Result<ForumSchedule, AppError> {
     let (per_firm, min_score) =
         recommendation_options(options.recommendations_per_firm, options.min_score)?;
+    check_seed(options.seed)?;
     let forum = load_forum(&app.store, id)?;
     if forum.participants.len() < 2 {
         return Err(AppError::invalid(
@@ -273,6 +289,18 @@ mod tests {
         assert_eq!(
             recommendation_options(Some(50), Some(0.0)).unwrap(),
             (50, 0.0)
+        );
+    }
+
+    #[test]
+    fn a_seed_beyond_int64_is_refused() {
+        assert!(check_seed(Some(i64::MAX as u64)).is_ok());
+        let Err(AppError::Invalid(fields)) = check_seed(Some(i64::MAX as u64 + 1)) else {
+            panic!()
+        };
+        assert_eq!(
+            (fields[0].field.as_str(), fields[0].code.as_str()),
+            ("seed", "out_of_range")
         );
     }
 }
