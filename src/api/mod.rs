@@ -15,6 +15,7 @@ pub mod ops;
 pub mod outcomes;
 pub mod reference;
 pub mod schedule;
+pub mod server;
 pub mod session;
 
 use crate::app::{AppError, Mitra, Pool};
