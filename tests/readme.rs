@@ -15,8 +15,8 @@ fn walk(readme: &str) -> String {
         .expect("the README has its walk");
     let mut block = Vec::new();
     for line in readme[start..].lines().skip(1) {
-        if line.starts_with("    ") {
-            block.push(&line[4..]);
+        if let Some(command) = line.strip_prefix("    ") {
+            block.push(command);
         } else if line.trim().is_empty() {
             block.push("");
         } else if !block.is_empty() {

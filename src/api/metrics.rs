@@ -298,6 +298,22 @@ pub async fn track(
     result
 }
 
+impl crate::app::Observer for Metrics {
+    fn solved(
+        &self,
+        operation: &'static str,
+        objective: crate::schedule::Objective,
+        took: std::time::Duration,
+    ) {
+        self.solver(operation, objective)
+            .observe(took.as_secs_f64());
+    }
+
+    fn ranked(&self, kind: &'static str, took: std::time::Duration) {
+        self.ranking(kind).observe(took.as_secs_f64());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,21 +345,5 @@ mod tests {
         let odd = Method::from_bytes(b"BREW").unwrap();
         assert_eq!(method_label(&odd), "other");
         assert_eq!(method_label(&Method::DELETE), "DELETE");
-    }
-}
-
-impl crate::app::Observer for Metrics {
-    fn solved(
-        &self,
-        operation: &'static str,
-        objective: crate::schedule::Objective,
-        took: std::time::Duration,
-    ) {
-        self.solver(operation, objective)
-            .observe(took.as_secs_f64());
-    }
-
-    fn ranked(&self, kind: &'static str, took: std::time::Duration) {
-        self.ranking(kind).observe(took.as_secs_f64());
     }
 }
