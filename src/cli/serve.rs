@@ -3,6 +3,7 @@
 use crate::app::{demo, tokens};
 use crate::startup::{Application, Settings};
 use crate::store::Store;
+use anyhow::Context;
 use std::path::PathBuf;
 
 pub struct ServeOptions {
@@ -23,7 +24,8 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         options.organizer_tokens_file.as_deref(),
         &options.data_dir,
     )?;
-    let store = Store::open(&options.data_dir)?;
+    let store = Store::open(&options.data_dir)
+        .with_context(|| format!("opening the store in {}", options.data_dir.display()))?;
     if let Some((seed, count)) = options.demo {
         demo::load(&store, &options.data_dir, seed, count)?;
     }
