@@ -75,13 +75,11 @@ fi
 base="http://127.0.0.1:$port"
 echo "mitra on $base (demo data, log: $work/server.log)" >&2
 
-# Checks left out, and why:
+# Pass 1, every operation, every check but two:
 # - ignored_auth: /healthz, /readyz and (with MITRA_PUBLIC_DIRECTORY) GET /v1/firms are
 #   public by design; the check cannot tell a public operation from one that ignores its
 #   token. Token handling is covered by tests/api/auth.rs.
-# - positive_data_acceptance: the document cannot express the reference tables (a regency
-#   must belong to its province, an HS code must exist in HS 2022, ...), so schema-valid
-#   bodies are rightly refused with 422.
+# - positive_data_acceptance: see pass 2.
 status=0
 NO_COLOR=1 "$venv/bin/st" run openapi/openapi.json \
     --url "$base" \
@@ -96,6 +94,49 @@ NO_COLOR=1 "$venv/bin/st" run openapi/openapi.json \
     --no-color \
     --report junit --report-dir "$target/schemathesis-report" \
     "$@" || status=$?
+
+# Pass 2 (when no arguments narrow the run): positive_data_acceptance, i.e. schema-valid
+# data is accepted (2xx, or 401/403/404 for what does not exist), on every operation whose
+# input has no reference-table constraint. Left out, because the document cannot express
+# their tables (a regency must belong to its province, an HS code must exist in HS 2022, a
+# KBLI code in KBLI 2020, a participant must be a stored firm, a meeting must name the
+# problem's participants, …) and schema-valid data is rightly refused with 422:
+constrained=(
+    "POST /v1/firms" "PUT /v1/firms/{id}" "PATCH /v1/firms/{id}" "DELETE /v1/firms/{id}"
+    "POST /v1/firms/import" "GET /v1/reference/regencies"
+    "POST /v1/events/{id}/participants" "POST /v1/events/{id}/requests"
+    "POST /v1/events/{id}/schedule" "POST /v1/schedule/solve"
+    "POST /v1/events/{id}/meetings/{meeting_id}/outcome"
+    "PUT /v1/events/{id}/meetings/{meeting_id}/outcome"
+    "GET /v1/events/{id}/agenda/{firm_id}" "GET /v1/events/{id}/labels"
+    "GET /v1/events/{id}/report" "GET /v1/events/{id}/schedule/grid"
+)
+# Also left out for now: inputs whose limits the document does not state yet, so
+# schema-valid data meets a 422 (page and match limits 1–100 documented without bounds,
+# direction/scope/lang/format/province filters documented as free strings, a forum's
+# time_zone and an inline profile's fields documented as optional, grades above 3, an
+# If-Match that is not an ETag). Each is a gap in the document to close, then drop here.
+constrained+=(
+    "GET /v1/firms" "GET /v1/firms/export" "GET /v1/firms/{id}/matches"
+    "POST /v1/events" "POST /v1/events/{id}/schedule/repair" "POST /v1/match/batch"
+    "POST /v1/match/score" "POST /v1/scoring/evaluate" "PUT /v1/scoring/config"
+)
+excludes=()
+for name in "${constrained[@]}"; do excludes+=(--exclude-name "$name"); done
+if [[ $# -eq 0 ]]; then
+    NO_COLOR=1 "$venv/bin/st" run openapi/openapi.json \
+        --url "$base" \
+        --header "Authorization: Bearer $token" \
+        --checks positive_data_acceptance \
+        "${excludes[@]}" \
+        --max-examples "$max_examples" \
+        $( [[ "$seed" == random ]] || echo --seed "$seed" ) \
+        --workers "$workers" \
+        --generation-database none \
+        --request-timeout 30 \
+        --no-color \
+        --report junit --report-dir "$target/schemathesis-report" || status=$?
+fi
 
 if grep -q '"level":"ERROR"' "$work/server.log"; then
     echo "--- server errors (log excerpt) ---" >&2

@@ -1,9 +1,11 @@
 //! mitra: business matching for the NTB–Jatim IKM trade forums.
 //!
-//! Layers depend downward only: `api` → `store` → `domain`; the cores `matching` and
-//! `schedule` are pure (no HTTP, no sled, no clock) and usable as a library.
+//! Layers depend downward only: `cli` and `api` → `app` → `store` → `domain`; the cores
+//! `matching` and `schedule` are pure (no HTTP, no sled, no clock) and usable as a library.
 
 pub mod api;
+pub mod app;
+pub mod cli;
 pub mod console;
 pub mod demo;
 pub mod domain;

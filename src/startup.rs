@@ -1,22 +1,14 @@
 //! Builds the server: opens the store, binds the listener (port 0 picks a free port, as the
 //! tests do), mounts routes, docs and middleware; runs until SIGINT/SIGTERM, then flushes.
 
-use crate::api::auth::OrganizerTokens;
-use crate::api::error::ApiError;
-use crate::api::matching::{VersionedConfig, SCORING_SETTING};
-use crate::api::{self, AppState};
-use crate::domain::Reference;
-use crate::matching::Matcher;
+use crate::api::{self, server::HttpSettings};
+use crate::app::Mitra;
 use crate::store::Store;
 use actix_web::dev::Server;
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::{web, App, HttpMessage, HttpServer};
 use anyhow::Context;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use tracing_actix_web::{RequestId, TracingLogger};
-use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -37,7 +29,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
-    state: web::Data<AppState>,
+    app: Arc<Mitra>,
 }
 
 impl Application {
@@ -55,69 +47,22 @@ impl Application {
         if settings.organizer_tokens.is_empty() {
             anyhow::bail!("no organizer token configured: nobody could manage the forum");
         }
-        let matcher = build_matcher(&store)?;
-        let ranking_pool = rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("mitra-rank-{i}"))
-            .build()?;
-        let state = web::Data::new(AppState {
-            store: store.clone(),
-            reference: Reference::shared(),
-            matcher: std::sync::RwLock::new(matcher),
-            ranking_pool,
-            heavy_jobs: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
-            organizer_tokens: OrganizerTokens::new(
-                settings.organizer_tokens.iter().map(String::as_str),
-            ),
-            public_directory: settings.public_directory,
-            ops: api::ops::Operations::new(&settings.data_dir, settings.public_metrics)?,
-        });
-        let app_state = state.clone();
-        let route_methods = std::sync::Arc::new(api::RouteMethods::of(&api::openapi()));
-        let mut server = HttpServer::new(move || {
-            let route_methods = route_methods.clone();
-            let (app, openapi) = App::new()
-                .into_utoipa_app()
-                .openapi(api::openapi())
-                .app_data(state.clone())
-                .configure(api::routes)
-                .split_for_parts();
-            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi))
-                .service(web::redirect("/docs", "/docs/"))
-                .configure(crate::console::routes)
-                .default_service(web::to(move |req: actix_web::HttpRequest| {
-                    // A known path with another method is 405 (with `Allow`), not 404.
-                    let error = match route_methods.allowed(req.path()) {
-                        Some(allowed) => ApiError::MethodNotAllowed {
-                            method: req.method().to_string(),
-                            path: req.path().to_string(),
-                            allowed: allowed.to_vec(),
-                        },
-                        None => ApiError::NotFound {
-                            what: "route",
-                            id: req.path().to_string(),
-                        },
-                    };
-                    async move { Err::<actix_web::HttpResponse, _>(error) }
-                }))
-                .wrap(actix_web::middleware::from_fn(api::metrics::track))
-                .wrap(actix_web::middleware::from_fn(echo_request_id))
-                .wrap(TracingLogger::default())
-        })
-        // A client gets 10 s to send its request head and 5 s to close after an answer;
-        // idle keep-alive connections are dropped after 30 s. Heavy work is bounded by its
-        // own time limit (solver budget) and by the heavy-job permits.
-        .client_request_timeout(std::time::Duration::from_secs(10))
-        .client_disconnect_timeout(std::time::Duration::from_secs(5))
-        .keep_alive(std::time::Duration::from_secs(30))
-        .listen(listener)?;
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
+        let (server, app) = api::server::server(
+            listener,
+            HttpSettings {
+                data_dir: settings.data_dir.clone(),
+                workers: settings.workers,
+                organizer_tokens: settings.organizer_tokens.clone(),
+                public_directory: settings.public_directory,
+                public_metrics: settings.public_metrics,
+            },
+            store.clone(),
+        )?;
         Ok(Application {
             port,
-            server: server.run(),
+            server,
             store,
-            state: app_state,
+            app,
         })
     }
 
@@ -136,12 +81,12 @@ impl Application {
         self.server.await?;
         // Worker threads drop their copy of the state shortly after the server future ends;
         // wait for them, so the store is closed (and its folder free) when this returns.
-        let state = self.state.into_inner();
+        let app = self.app;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::sync::Arc::strong_count(&state) > 1 && std::time::Instant::now() < deadline {
+        while Arc::strong_count(&app) > 1 && std::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        drop(state);
+        drop(app);
         let store = self.store;
         tokio::task::spawn_blocking(move || store.flush())
             .await?
@@ -149,42 +94,4 @@ impl Application {
         tracing::info!("store flushed, stopped");
         Ok(())
     }
-}
-
-/// The matcher over every stored firm, with the stored scoring config (or the defaults).
-pub fn build_matcher(store: &Store) -> anyhow::Result<Matcher> {
-    let started = std::time::Instant::now();
-    let config = store
-        .setting::<VersionedConfig>(SCORING_SETTING)?
-        .map(|c| c.config)
-        .unwrap_or_default();
-    let firms = store
-        .all_firms()
-        .map(|f| f.map(std::sync::Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
-    let matcher = Matcher::build(config, firms);
-    tracing::info!(
-        firms = matcher.len(),
-        took_ms = started.elapsed().as_millis() as u64,
-        "matching index built"
-    );
-    Ok(matcher)
-}
-
-/// Returns the request id that the logs carry as `x-request-id`, so a user's report can be
-/// found in the logs.
-async fn echo_request_id(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let id = req.extensions().get::<RequestId>().copied();
-    let mut response = next.call(req).await?;
-    if let Some(id) = id {
-        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
-            response
-                .headers_mut()
-                .insert(HeaderName::from_static("x-request-id"), value);
-        }
-    }
-    Ok(response)
 }

@@ -2,7 +2,7 @@
 //! panic on arbitrary input, and a sheet written from valid firms reads back as the same
 //! firms.
 
-use mitra::api::csv_format::{read_rows, write_firms};
+use mitra::app::csv_format::{read_rows, write_firms};
 use mitra::domain::{Firm, FirmInput, Reference};
 use proptest::prelude::*;
 use serde_json::Value;

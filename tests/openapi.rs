@@ -27,3 +27,46 @@ fn committed_document_matches_the_code() {
         );
     }
 }
+
+/// utoipa keys a schema by the type's name alone: two Rust types with one name publish one
+/// schema, and the document then describes one of them wrongly. Every name must stand for
+/// one schema.
+#[test]
+fn every_schema_name_stands_for_one_type() {
+    use std::collections::BTreeMap;
+    let mut by_name: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    for (name, schema) in mitra::api::published_schemas() {
+        let schema = serde_json::to_value(schema).unwrap();
+        let seen = by_name.entry(name).or_default();
+        if !seen.contains(&schema) {
+            seen.push(schema);
+        }
+    }
+    let clashes: Vec<String> = by_name
+        .iter()
+        .filter(|(_, schemas)| schemas.len() > 1)
+        .map(|(name, schemas)| {
+            format!(
+                "{name}: {}",
+                schemas
+                    .iter()
+                    .map(|s| s.to_string().chars().take(160).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join("\n    vs ")
+            )
+        })
+        .collect();
+    assert!(
+        clashes.is_empty(),
+        "schema names claimed by more than one type (give one `#[schema(as = …)]`):\n{}",
+        clashes.join("\n")
+    );
+    // And the document holds exactly these names.
+    let doc = serde_json::to_value(mitra::api::openapi()).unwrap();
+    let documented: Vec<&String> = doc["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(documented, by_name.keys().collect::<Vec<_>>());
+}

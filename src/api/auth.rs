@@ -5,6 +5,7 @@
 
 use super::error::ApiError;
 use super::AppState;
+use crate::app::tokens::{hash_token, FIRM_TOKEN_PREFIX};
 use crate::domain::FirmId;
 use crate::store::TokenHash;
 use actix_web::body::MessageBody;
@@ -12,22 +13,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-
-/// Prefix of firm tokens, so a leaked one is recognisable (e.g. by secret scanners).
-const FIRM_TOKEN_PREFIX: &str = "mitra_firm_";
-
-pub fn hash_token(token: &str) -> TokenHash {
-    Sha256::digest(token.as_bytes()).into()
-}
-
-/// A new firm token: 32 random bytes, hex, with a recognisable prefix.
-pub fn new_firm_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{FIRM_TOKEN_PREFIX}{hex}")
-}
 
 /// The organizer tokens in force, kept as hashes so a memory dump does not show them.
 #[derive(Debug, Clone, Default)]

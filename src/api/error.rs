@@ -1,6 +1,7 @@
 //! The one error type of the HTTP layer and its RFC 9457 `application/problem+json` body.
 //! `status()` is an exhaustive match: a new variant cannot silently become a 500.
 
+use crate::app::AppError;
 use crate::domain::FieldError;
 use crate::store::StoreError;
 use actix_web::http::{header, StatusCode};
@@ -8,13 +9,21 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One problem with one input field; `line` is set for rows of an import (CSV line number,
-/// or the 1-based position in a JSON array).
+/// One problem with one input field: its path, a stable `code` with `params` (see
+/// `FieldError`), the reason in words; `line` is set for rows of an import (CSV line
+/// number, or the 1-based position in a JSON array).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"field": "products[0].capacity.unit", "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2", "line": 7}))]
+#[schema(example = json!({"field": "products[0].capacity.unit", "code": "unknown_unit", "params": {"value": "bushel"}, "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2", "line": 7}))]
 pub struct ProblemField {
     pub field: String,
     pub message: String,
+    /// What is wrong, stable across wording changes: `required`, `empty`, `too_long`,
+    /// `out_of_range`, `not_one_of`, `unknown_regency`, `unknown_kbli`, `not_in_hs2022`,
+    /// `unknown_unit`, … (`invalid` when nothing more precise applies).
+    pub code: String,
+    /// The values the message speaks of (`value`, `min`, `max`, `province`, …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
 }
@@ -24,6 +33,8 @@ impl From<FieldError> for ProblemField {
         ProblemField {
             field: e.field,
             message: e.message,
+            code: e.code,
+            params: e.params,
             line: None,
         }
     }
@@ -37,7 +48,7 @@ impl From<FieldError> for ProblemField {
     "status": 422,
     "detail": "2 invalid field(s)",
     "code": "validation_failed",
-    "errors": [{"field": "regency", "message": "'Denpasar' is not a kabupaten/kota of Nusa Tenggara Barat; see GET /v1/reference/regencies?province=NTB"}]
+    "errors": [{"field": "regency", "code": "unknown_regency", "params": {"value": "Denpasar", "province": "Nusa Tenggara Barat"}, "message": "'Denpasar' is not a kabupaten/kota of Nusa Tenggara Barat; see GET /v1/reference/regencies?province=NTB"}]
 }))]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -48,6 +59,78 @@ pub struct Problem {
     pub code: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+}
+
+/// The problem answers of one operation, by status: `Problems<401, 404>` in a path's
+/// `responses(...)` documents a `Problem` body for each status, described once here.
+pub struct Problems<
+    const A: u16,
+    const B: u16 = 0,
+    const C: u16 = 0,
+    const D: u16 = 0,
+    const E: u16 = 0,
+    const F: u16 = 0,
+    const G: u16 = 0,
+    const H: u16 = 0,
+    const I: u16 = 0,
+    const J: u16 = 0,
+>;
+
+impl<
+        const A: u16,
+        const B: u16,
+        const C: u16,
+        const D: u16,
+        const E: u16,
+        const F: u16,
+        const G: u16,
+        const H: u16,
+        const I: u16,
+        const J: u16,
+    > utoipa::IntoResponses for Problems<A, B, C, D, E, F, G, H, I, J>
+{
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        [A, B, C, D, E, F, G, H, I, J]
+            .into_iter()
+            .filter(|&status| status != 0)
+            .map(|status| (status.to_string(), problem_response(status).into()))
+            .collect()
+    }
+}
+
+/// What a problem answer of `status` means, naming the `code`s it can carry.
+pub fn problem_description(status: u16) -> &'static str {
+    match status {
+        400 => "`malformed_json` or `malformed_csv`: the body cannot be read",
+        401 => "`unauthorized`: no or unknown bearer token",
+        403 => "`forbidden`: the token may not do this",
+        404 => "`not_found`: no such firm, forum, request, meeting or timetable",
+        405 => "`method_not_allowed`: the path exists with other methods (see `Allow`)",
+        406 => "`not_acceptable`: no representation in the asked format",
+        409 => "`conflict` (id taken, stale `version`, state refuses the change) or `import_conflict` (ids exist, nothing stored)",
+        412 => "`precondition_failed`: stale `If-Match`",
+        413 => "`payload_too_large`: the body is over this endpoint's limit",
+        415 => "`unsupported_media_type`: the body is not in an accepted media type",
+        422 => "`validation_failed`: invalid fields, each named in `errors` with a stable `code`",
+        503 => "`unavailable` (busy or not ready) or `storage_unavailable` (the disk refused a write); retry after `Retry-After`",
+        _ => "a problem",
+    }
+}
+
+fn problem_response(status: u16) -> utoipa::openapi::response::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(problem_description(status))
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,11 +180,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError::Invalid(vec![ProblemField {
-            field: field.into(),
-            message: message.into(),
-            line: None,
-        }])
+        ApiError::Invalid(vec![FieldError::new(field, message).into()])
     }
 
     pub fn from_fields(errors: Vec<FieldError>) -> ApiError {
@@ -214,41 +293,43 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::NotFound { what, id } => ApiError::NotFound { what, id },
-            StoreError::AlreadyExists { what, id } => {
-                ApiError::Conflict(format!("a {what} with id '{id}' already exists"))
-            }
-            StoreError::Refused(reason) => ApiError::Conflict(reason),
-            StoreError::VersionMismatch {
-                id,
-                expected,
-                current,
-            } => ApiError::Conflict(format!(
-                "'{id}' is at version {current}, not {expected}: read it again and retry"
-            )),
-            StoreError::ImportConflicts(rows) => ApiError::ImportConflicts(
-                format!(
-                    "{} firm id(s) already exist; nothing was stored (use upsert=true to replace them)",
-                    rows.len()
-                ),
+            AppError::Invalid(errors) => ApiError::from_fields(errors),
+            AppError::InvalidRows(rows) => ApiError::Invalid(
                 rows.into_iter()
-                    .map(|(row, id)| ProblemField {
-                        field: "id".into(),
-                        message: format!("firm '{id}' already exists"),
-                        line: Some(row as u64 + 1),
+                    .map(|(line, e)| ProblemField {
+                        line: Some(line),
+                        ..e.into()
                     })
                     .collect(),
             ),
-            // A disk that is full, read-only or failing: the client did nothing wrong and
-            // may retry, so say so instead of a bare 500.
-            StoreError::Sled(sled::Error::Io(e)) => ApiError::StorageUnavailable(e.to_string()),
-            e @ (StoreError::SchemaTooNew { .. }
-            | StoreError::Corrupt(_)
-            | StoreError::Sled(_)) => ApiError::Internal(e.into()),
+            AppError::NotFound { what, id } => ApiError::NotFound { what, id },
+            e @ (AppError::Conflict(_) | AppError::VersionMismatch { .. }) => {
+                ApiError::Conflict(e.to_string())
+            }
+            AppError::ImportConflicts(rows) => ApiError::ImportConflicts(
+                AppError::import_conflicts_message(rows.len()),
+                rows.into_iter()
+                    .map(|(line, id)| ProblemField {
+                        line: Some(line),
+                        ..FieldError::coded("id", "id_taken", format!("firm '{id}' already exists"))
+                            .with("value", id)
+                            .into()
+                    })
+                    .collect(),
+            ),
+            AppError::Busy(message) => ApiError::Unavailable(message),
+            AppError::StorageUnavailable(cause) => ApiError::StorageUnavailable(cause),
+            AppError::Internal(cause) => ApiError::Internal(cause),
         }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        AppError::from(e).into()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Forum endpoints: the forum itself, its participants and their meeting requests.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::JsonBody;
 use super::AppState;
 use crate::domain::event::{
@@ -68,13 +68,7 @@ pub async fn load_event(state: &AppState, id: &EventId) -> Result<Event, ApiErro
     request_body(content = EventInput, content_type = "application/json"),
     responses(
         (status = 201, body = EventView, headers(("Location" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 409, 413, 415, 422>,
     )
 )]
 #[post("/events")]
@@ -104,7 +98,7 @@ pub async fn create_event(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<EventView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Problems<401>,
     )
 )]
 #[get("/events")]
@@ -132,11 +126,10 @@ pub async fn list_events(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = EventView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}")]
@@ -157,12 +150,10 @@ pub async fn get_event(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[delete("/events/{id}")]
@@ -201,17 +192,14 @@ pub enum Registered {
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
-    request_body(content = Registration, content_type = "application/json"),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
+    request_body(content = Registration, content_type = "application/json",
+                 example = json!([{"firm_id": "kopi-sembalun", "max_meetings": 8},
+                                  {"firm_id": "jatim-plastik-cerme-0113"},
+                                  {"firm_id": "jatim-plastik-krian-0004", "max_meetings": 6}])),
     responses(
         (status = 201, description = "The registration (or the list of them)", body = Registered),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum or firm", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 413, 415, 422>,
     )
 )]
 #[post("/events/{id}/participants")]
@@ -239,9 +227,8 @@ pub async fn add_participant(
             Ok(p) => participants.push(p),
             Err(errors) => {
                 problems.extend(errors.into_iter().map(|e| super::error::ProblemField {
-                    field: e.field,
-                    message: e.message,
                     line: (!single).then_some(i as u64 + 1),
+                    ..e.into()
                 }))
             }
         }
@@ -265,11 +252,10 @@ pub async fn add_participant(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<Participant>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}/participants")]
@@ -292,14 +278,12 @@ pub async fn list_participants(
     tag = "events",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Forum id"),
-        ("firm_id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
+        ("firm_id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
     ),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[delete("/events/{id}/participants/{firm_id}")]
@@ -320,18 +304,11 @@ pub async fn remove_participant(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     request_body(content = MeetingRequestInput, content_type = "application/json"),
     responses(
         (status = 201, body = MeetingRequest),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum or participant", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already requested", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 413, 415, 422>,
     )
 )]
 #[post("/events/{id}/requests")]
@@ -360,11 +337,10 @@ pub async fn create_request(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<MeetingRequest>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 404>,
     )
 )]
 #[get("/events/{id}/requests")]
@@ -398,15 +374,13 @@ pub enum Answer {
     tag = "events",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Forum id"),
-        ("request_id" = String, Path, description = "Request id"),
-        ("answer" = inline(Answer), Path, description = "accept or decline"),
+        ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
+        ("request_id" = String, Path, description = "Request id (the `id` of the created request)", example = "01kbc7w2m8r4q6t9vx3yz5a7b"),
+        ("answer" = inline(Answer), Path, description = "accept or decline", example = "accept"),
     ),
     responses(
         (status = 200, body = MeetingRequest),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[post("/events/{id}/requests/{request_id}/{answer}")]

@@ -3,6 +3,7 @@
 //! 422 with the JSON path for a wrong type) and query strings (422 with the parameter).
 
 use super::error::ApiError;
+use crate::domain::FieldError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut};
@@ -131,6 +132,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
 /// `?format=` of the endpoints that answer in several formats.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// The answer's format; which ones an endpoint offers is in its description.
     pub format: Option<String>,
@@ -143,10 +145,11 @@ impl FormatQuery {
         if offered.contains(&format.as_str()) {
             Ok(format)
         } else {
-            Err(ApiError::invalid(
+            Err(ApiError::from_fields(vec![FieldError::not_one_of(
                 "format",
-                format!("'{format}' is not one of {}", offered.join(", ")),
-            ))
+                &format,
+                &offered.join(", "),
+            )]))
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Firm profile endpoints: create, read, replace, patch, delete, list.
 
-use super::auth::{hash_token, new_firm_token, Caller};
-use super::error::{ApiError, Problem};
+use super::auth::Caller;
+use super::error::{ApiError, Problems};
 use super::extract::{JsonBody, QueryParams};
 use super::AppState;
-use crate::domain::{Certification, Firm, FirmId, FirmInput, Province};
+pub use crate::app::firms::IssuedToken;
+use crate::app::{self, AppError};
+use crate::domain::{Certification, FieldError, Firm, FirmId, FirmInput, Province};
 use crate::store::{FirmFilter, MAX_PAGE_SIZE};
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
@@ -41,13 +43,6 @@ pub struct RegisteredFirm {
     pub token: String,
 }
 
-/// A newly issued firm token.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct IssuedToken {
-    pub firm_id: String,
-    pub token: String,
-}
-
 /// The version an `If-Match` header asks for: `"7"`, `W/"7"` or `7`. `*` asks for none.
 fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
@@ -74,33 +69,39 @@ fn path_id(raw: &str) -> Result<FirmId, ApiError> {
     })
 }
 
-/// Which version a write must apply to: `If-Match` (412 on mismatch) or the body's
-/// `version` (409 on mismatch).
-async fn expected_version(
-    state: &AppState,
-    req: &HttpRequest,
-    id: &FirmId,
-    body_version: Option<u64>,
-) -> Result<Option<u64>, ApiError> {
-    let Some(wanted) = if_match(req)? else {
-        return Ok(body_version);
-    };
-    let store = state.store.clone();
-    let key = id.to_string();
-    let current = web::block(move || store.get_firm(&key))
-        .await??
-        .ok_or_else(|| ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
-    if current.version != wanted {
-        return Err(ApiError::PreconditionFailed {
-            given: etag(wanted),
-            current: current.version,
-        });
+/// Which version a write must apply to: `If-Match` (412 when stale) or else the body's
+/// `version` (409 when stale). The store checks it inside its transaction.
+struct Expected {
+    version: Option<u64>,
+    from_if_match: bool,
+}
+
+impl Expected {
+    fn of(req: &HttpRequest, body_version: Option<u64>) -> Result<Expected, ApiError> {
+        Ok(match if_match(req)? {
+            Some(version) => Expected {
+                version: Some(version),
+                from_if_match: true,
+            },
+            None => Expected {
+                version: body_version,
+                from_if_match: false,
+            },
+        })
     }
-    // The store re-checks inside its transaction, so a concurrent writer still loses.
-    Ok(Some(wanted))
+
+    /// A stale `If-Match` is 412; a stale body `version` is 409.
+    fn error(&self, e: AppError) -> ApiError {
+        match e {
+            AppError::VersionMismatch {
+                expected, current, ..
+            } if self.from_if_match => ApiError::PreconditionFailed {
+                given: etag(expected),
+                current,
+            },
+            other => other.into(),
+        }
+    }
 }
 
 /// Register a firm (organizers). The server assigns an id unless the body gives a slug `id`.
@@ -110,15 +111,9 @@ async fn expected_version(
     security(("bearer" = [])),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 201, description = "Created; `Location` points at the firm", body = RegisteredFirm,
          headers(("Location" = String, description = "/v1/firms/{id}"), ("ETag" = String, description = "The version, e.g. \"1\""))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 409, 413, 415, 422>,
     )
 )]
 #[post("/firms")]
@@ -128,17 +123,10 @@ pub async fn create_firm(
     body: JsonBody<FirmInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let (id, profile) = body
-        .0
-        .parse(state.reference)
-        .map_err(ApiError::from_fields)?;
-    let now = chrono::Utc::now();
-    let id = id.unwrap_or_else(|| new_firm_id(now));
-    let token = new_firm_token();
-    let hash = hash_token(&token);
-    let store = state.store.clone();
-    let firm = web::block(move || store.create_firm(id, profile, hash, now)).await??;
-    state.firm_changed(&firm);
+    let input = body.0;
+    let (firm, token) = state
+        .call(move |app| app::firms::create(app, &input))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/firms/{}", firm.id)))
         .insert_header((header::ETAG, etag(firm.version)))
@@ -149,12 +137,10 @@ pub async fn create_firm(
 #[utoipa::path(
     tag = "firms",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Firm id")),
+    params(("id" = String, Path, description = "Firm id", example = "kopi-sembalun")),
     responses(
         (status = 200, body = IssuedToken),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[post("/firms/{id}/token")]
@@ -165,17 +151,10 @@ pub async fn reissue_token(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let id = path_id(&id)?;
-    let token = new_firm_token();
-    let hash = hash_token(&token);
-    let store = state.store.clone();
-    let firm_id = id.to_string();
-    web::block(move || store.reissue_token(&id, hash)).await??;
-    Ok(HttpResponse::Ok().json(IssuedToken { firm_id, token }))
-}
-
-/// A time-ordered id for a firm registered without a slug.
-pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
-    FirmId::generate(now.timestamp_millis().max(0) as u64, rand::random())
+    let issued = state
+        .call(move |app| app::firms::reissue_token(app, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(issued))
 }
 
 /// One firm's profile, with its version as `ETag`. Contact details are shown to organizers
@@ -183,12 +162,10 @@ pub fn new_firm_id(now: chrono::DateTime<chrono::Utc>) -> FirmId {
 #[utoipa::path(
     tag = "firms",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Firm id")),
+    params(("id" = String, Path, description = "Firm id", example = "kopi-sembalun")),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/firms/{id}")]
@@ -199,14 +176,7 @@ pub async fn get_firm(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
     let id = path_id(&id)?;
-    let store = state.store.clone();
-    let key = id.to_string();
-    let firm = web::block(move || store.get_firm(&key))
-        .await??
-        .ok_or(ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
+    let firm = state.call(move |app| app::firms::get(app, &id)).await?;
     Ok(firm_response(
         HttpResponse::Ok(),
         &visible_to(&caller, firm),
@@ -220,21 +190,13 @@ pub async fn get_firm(
     tag = "firms",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being replaced"),
     ),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale `If-Match`", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 412, 413, 415, 422>,
     )
 )]
 #[put("/firms/{id}")]
@@ -257,21 +219,12 @@ async fn update(
     id: FirmId,
     input: FirmInput,
 ) -> Result<Firm, ApiError> {
-    let (body_id, profile) = input
-        .parse(state.reference)
-        .map_err(ApiError::from_fields)?;
-    if body_id.as_ref().is_some_and(|b| b != &id) {
-        return Err(ApiError::invalid(
-            "id",
-            format!("a firm's id cannot change (the path says '{id}')"),
-        ));
-    }
-    let expected = expected_version(state, req, &id, input.version).await?;
-    let store = state.store.clone();
-    let now = chrono::Utc::now();
-    let firm = web::block(move || store.replace_firm(&id, profile, expected, now)).await??;
-    state.firm_changed(&firm);
-    Ok(firm)
+    let expected = Expected::of(req, input.version)?;
+    let version = expected.version;
+    let core = state.app.clone();
+    web::block(move || app::firms::replace(&core, &id, &input, version))
+        .await?
+        .map_err(|e| expected.error(e))
 }
 
 /// Change some fields of a profile with a JSON merge patch (RFC 7396): fields present replace
@@ -281,21 +234,14 @@ async fn update(
     tag = "firms",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being changed"),
     ),
     request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
                  example = json!({"employees": 18, "certifications": ["halal", "pirt", "bpom"]})),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = Firm, headers(("ETag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 412, 415, 422>,
     )
 )]
 #[patch("/firms/{id}")]
@@ -312,14 +258,8 @@ pub async fn patch_firm(
     if !patch.is_object() {
         return Err(ApiError::invalid("", "a merge patch must be a JSON object"));
     }
-    let store = state.store.clone();
-    let key = id.to_string();
-    let current = web::block(move || store.get_firm(&key))
-        .await??
-        .ok_or_else(|| ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
+    let key = id.clone();
+    let current = state.call(move |app| app::firms::get(app, &key)).await?;
     let mut doc = serde_json::to_value(current.to_input()).map_err(anyhow::Error::from)?;
     // Without an explicit version, the patch applies to the version it was computed on.
     let explicit_version = patch.get("version").is_some();
@@ -359,16 +299,12 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     tag = "firms",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path, description = "Firm id"),
+        ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted"),
     ),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 204, description = "Deleted"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`If-Match` is not an ETag of this API", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 412, 422>,
     )
 )]
 #[delete("/firms/{id}")]
@@ -380,10 +316,12 @@ pub async fn delete_firm(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let id = path_id(&id)?;
-    let expected = expected_version(&state, &req, &id, None).await?;
-    let store = state.store.clone();
-    let deleted = web::block(move || store.delete_firm(&id, expected)).await??;
-    state.firm_removed(&deleted.id);
+    let expected = Expected::of(&req, None)?;
+    let version = expected.version;
+    let core = state.app.clone();
+    web::block(move || app::firms::delete(&core, &id, version))
+        .await?
+        .map_err(|e| expected.error(e))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -422,12 +360,10 @@ pub struct FirmList {
     pub next_cursor: Option<String>,
 }
 
-fn problem(field: &str, message: String) -> super::error::ProblemField {
-    super::error::ProblemField {
-        field: field.into(),
-        message,
-        line: None,
-    }
+fn problem(field: &str, code: &str, value: &str, message: String) -> super::error::ProblemField {
+    crate::domain::FieldError::coded(field, code, message)
+        .with("value", value.trim())
+        .into()
 }
 
 impl FilterQuery {
@@ -436,7 +372,7 @@ impl FilterQuery {
         let province = match &self.province {
             Some(p) => p
                 .parse::<Province>()
-                .map_err(|e| errors.push(problem("province", e)))
+                .map_err(|e| errors.push(problem("province", "unknown_province", p, e)))
                 .ok(),
             None => None,
         };
@@ -445,6 +381,8 @@ impl FilterQuery {
             if k.is_empty() || k.len() > 5 || !k.chars().all(|c| c.is_ascii_digit()) {
                 errors.push(problem(
                     "kbli",
+                    "not_kbli_prefix",
+                    k,
                     format!("'{k}' is not a KBLI code or prefix (1 to 5 digits)"),
                 ));
             }
@@ -460,6 +398,8 @@ impl FilterQuery {
                     None => {
                         errors.push(problem(
                             "regency",
+                            "unknown_regency",
+                            text,
                             format!("'{text}' is not a kabupaten/kota of NTB or Jawa Timur"),
                         ));
                         None
@@ -471,7 +411,7 @@ impl FilterQuery {
         let certification = match &self.certification {
             Some(c) => c
                 .parse::<Certification>()
-                .map_err(|e| errors.push(problem("certification", e)))
+                .map_err(|e| errors.push(problem("certification", "unknown_certification", c, e)))
                 .ok(),
             None => None,
         };
@@ -496,10 +436,8 @@ impl FilterQuery {
     security(("bearer" = []), ()),
     params(FilterQuery, PageQuery),
     responses(
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = FirmList),
-        (status = 422, description = "A filter is invalid", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 422>,
     )
 )]
 #[get("/firms")]
@@ -519,10 +457,11 @@ pub async fn list_firms(
     }
     let limit = limit.unwrap_or(50);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::invalid(
+        return Err(ApiError::from_fields(vec![FieldError::out_of_range(
             "limit",
-            format!("must be between 1 and {MAX_PAGE_SIZE}"),
-        ));
+            1,
+            MAX_PAGE_SIZE,
+        )]));
     }
     let store = state.store.clone();
     let page = web::block(move || store.list_firms(&filter, cursor.as_deref(), limit)).await??;

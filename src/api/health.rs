@@ -1,6 +1,6 @@
 //! Liveness and readiness probes.
 
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::AppState;
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
@@ -24,7 +24,7 @@ pub async fn healthz() -> HttpResponse {
     tag = "health",
     responses(
         (status = 200, body = Health, example = json!({"status": "ready"})),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Problems<503>,
     )
 )]
 #[get("/readyz")]

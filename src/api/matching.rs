@@ -2,15 +2,12 @@
 //! and the scoring config that all of them use.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::{parse_json, JsonBody, QueryParams};
 use super::AppState;
+use crate::app::{self, AppError, Pool};
 use crate::domain::{FieldError, FirmId, FirmInput, FirmProfile};
-use crate::matching::{
-    Components, DirectedScore, Direction, Lang, Match, MatchQuery, PairScore, Partner, Scope,
-    ScoringConfig,
-};
-use crate::store::StoreError;
+use crate::matching::{Direction, Lang, MatchQuery, PairScore, Scope, ScoringConfig};
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -19,73 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 /// Largest `limit` of a matches query.
 pub const MAX_MATCHES: usize = 100;
 
-/// Which way the trade of a match goes, seen from the querying firm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum TradeDirection {
-    /// The partner supplies the querying firm.
-    Supplies,
-    /// The partner buys from the querying firm.
-    Buys,
-    /// Both ways.
-    Both,
-}
-
-/// One recommended partner: the score, the direction of trade, the components of the
-/// deciding direction, both directed fits, and the reasons in words.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({
-    "partner": {"id": "kafe-nusantara", "name": "Kafe Nusantara", "province": "JATIM", "regency": "35.78"},
-    "score": 0.87,
-    "direction": "buys",
-    "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41},
-    "supplies": {"score": 0.12, "components": {"supply": 0.0, "capacity": 0.5, "certification": 1.0, "sector": 0.6}},
-    "buys": {"score": 0.83, "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41}},
-    "reasons": ["CV Kopi Sembalun makes 'Kopi arabika sangrai' 300 kg/month; Kafe Nusantara needs 'roasted arabica coffee' 200 kg/month"]
-}))]
-pub struct MatchView {
-    pub partner: Partner,
-    pub score: f64,
-    pub direction: TradeDirection,
-    pub components: Components,
-    pub supplies: DirectedScore,
-    pub buys: DirectedScore,
-    pub reasons: Vec<String>,
-}
-
-impl MatchView {
-    fn new(m: Match, query: Direction) -> MatchView {
-        let (s, b) = (m.supplies.score, m.buys.score);
-        let direction = match query {
-            Direction::Supplies => TradeDirection::Supplies,
-            Direction::Buys => TradeDirection::Buys,
-            // Both ways when the weaker fit is still substantial.
-            Direction::Both if s.min(b) >= 0.5 * s.max(b) && s.min(b) > 0.0 => TradeDirection::Both,
-            Direction::Both if s >= b => TradeDirection::Supplies,
-            Direction::Both => TradeDirection::Buys,
-        };
-        let components = if s >= b || direction == TradeDirection::Supplies {
-            m.supplies.components
-        } else {
-            m.buys.components
-        };
-        MatchView {
-            partner: m.partner,
-            score: m.score,
-            direction,
-            components,
-            supplies: m.supplies,
-            buys: m.buys,
-            reasons: m.reasons,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct FirmMatches {
-    pub firm_id: String,
-    pub matches: Vec<MatchView>,
-}
+pub use crate::app::matches::{FirmMatches, MatchView, TradeDirection};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -112,10 +43,7 @@ impl MatchParams {
             None => defaults.k,
             Some(n) if (1..=MAX_MATCHES).contains(&n) => n,
             Some(_) => {
-                errors.push(FieldError::new(
-                    "limit",
-                    format!("must be between 1 and {MAX_MATCHES}"),
-                ));
+                errors.push(FieldError::out_of_range("limit", 1, MAX_MATCHES));
                 defaults.k
             }
         };
@@ -123,7 +51,7 @@ impl MatchParams {
             None => defaults.min_score,
             Some(s) if (0.0..=1.0).contains(&s) => s,
             Some(_) => {
-                errors.push(FieldError::new("min_score", "must be between 0 and 1"));
+                errors.push(FieldError::out_of_range("min_score", 0, 1));
                 defaults.min_score
             }
         };
@@ -132,9 +60,10 @@ impl MatchParams {
             Some("supplies") => Direction::Supplies,
             Some("buys") => Direction::Buys,
             Some(other) => {
-                errors.push(FieldError::new(
+                errors.push(FieldError::not_one_of(
                     "direction",
-                    format!("'{other}' is not one of supplies, buys, both"),
+                    other,
+                    "supplies, buys, both",
                 ));
                 Direction::Both
             }
@@ -144,10 +73,7 @@ impl MatchParams {
             Some("same") => Scope::Same,
             Some("both") => Scope::Both,
             Some(other) => {
-                errors.push(FieldError::new(
-                    "scope",
-                    format!("'{other}' is not one of other, same, both"),
-                ));
+                errors.push(FieldError::not_one_of("scope", other, "other, same, both"));
                 Scope::Other
             }
         };
@@ -155,10 +81,7 @@ impl MatchParams {
             None | Some("en") => Lang::En,
             Some("id") => Lang::Id,
             Some(other) => {
-                errors.push(FieldError::new(
-                    "lang",
-                    format!("'{other}' is not one of en, id"),
-                ));
+                errors.push(FieldError::not_one_of("lang", other, "en, id"));
                 Lang::En
             }
         };
@@ -182,13 +105,10 @@ impl MatchParams {
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Firm id"), MatchParams),
+    params(("id" = String, Path, description = "Firm id", example = "kopi-sembalun"), MatchParams),
     responses(
         (status = 200, body = FirmMatches),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/firms/{id}/matches")]
@@ -204,30 +124,8 @@ pub async fn firm_matches(
     })?;
     caller.require_firm(&id)?;
     let (query, lang) = params.0.query()?;
-    let started = std::time::Instant::now();
-    let matcher = state.matcher();
-    let mut matches = matcher
-        .matches_for(&id, &query)
-        .ok_or_else(|| ApiError::NotFound {
-            what: "firm",
-            id: id.to_string(),
-        })?;
-    if lang != Lang::En {
-        matcher.explain_in(&id, &mut matches, query.direction, lang);
-    }
-    drop(matcher);
-    state
-        .ops
-        .metrics
-        .ranking("one_firm")
-        .observe(started.elapsed().as_secs_f64());
-    Ok(HttpResponse::Ok().json(FirmMatches {
-        firm_id: id.to_string(),
-        matches: matches
-            .into_iter()
-            .map(|m| MatchView::new(m, query.direction))
-            .collect(),
-    }))
+    // Ranking one firm takes milliseconds: no need to leave the async worker.
+    Ok(HttpResponse::Ok().json(app::matches::of_firm(&state, &id, &query, lang)?))
 }
 
 /// A firm to score: a stored firm's id, or a whole profile given inline.
@@ -251,13 +149,8 @@ pub struct ScoreRequest {
     security(("bearer" = [])),
     request_body(content = ScoreRequest, content_type = "application/json"),
     responses(
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = PairScore),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A firm id is unknown", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 404, 413, 415, 422>,
     )
 )]
 #[post("/match/score")]
@@ -288,7 +181,11 @@ fn profile_of(
 ) -> Result<Option<FirmProfile>, ApiError> {
     match value {
         None => {
-            errors.push(FieldError::new(side, "is required: a firm id or a profile"));
+            errors.push(FieldError::coded(
+                side,
+                "required",
+                "is required: a firm id or a profile",
+            ));
             Ok(None)
         }
         Some(serde_json::Value::String(id)) => {
@@ -375,14 +272,8 @@ pub struct BatchResult {
     security(("bearer" = [])),
     request_body(content = BatchRequest, content_type = "application/json"),
     responses(
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = BatchResult),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A batch is already running", body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 413, 415, 422, 503>,
     )
 )]
 #[post("/match/batch")]
@@ -401,58 +292,22 @@ pub async fn rank_batch(
         lang: None,
     };
     let (query, _) = params.query()?;
-    let permit = state.heavy_jobs.clone().try_acquire_owned().map_err(|_| {
-        ApiError::Unavailable("a ranking batch is already running; retry shortly".into())
-    })?;
     let include = request.include_matches.unwrap_or(true);
-    let worker = state.clone();
-    let result = web::block(move || {
-        let _permit = permit;
-        let started = std::time::Instant::now();
-        let matcher = worker.matcher();
-        let before = matcher.stats().pairs_scored;
-        let ranked = worker.ranking_pool.install(|| matcher.rank_all(&query));
-        let pairs_scored = matcher.stats().pairs_scored - before;
-        let elapsed = started.elapsed();
-        worker
-            .ops
-            .metrics
-            .ranking("batch")
-            .observe(elapsed.as_secs_f64());
-        BatchResult {
-            firms: ranked.len(),
-            pairs_scored,
-            elapsed_ms: elapsed.as_millis() as u64,
-            pairs_per_second: pairs_scored as f64 / elapsed.as_secs_f64().max(1e-9),
-            results: include.then(|| {
-                ranked
-                    .into_iter()
-                    .map(|(id, matches)| FirmMatches {
-                        firm_id: id.to_string(),
-                        matches: matches
-                            .into_iter()
-                            .map(|m| MatchView::new(m, query.direction))
-                            .collect(),
-                    })
-                    .collect()
-            }),
-        }
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(result))
+    let ranked = state
+        .heavy(Pool::Ranking, move |app| {
+            Ok(app::matches::rank_all(app, &query, &|_| {}))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(BatchResult {
+        firms: ranked.lists.len(),
+        pairs_scored: ranked.pairs_scored,
+        elapsed_ms: ranked.elapsed.as_millis() as u64,
+        pairs_per_second: ranked.pairs_scored as f64 / ranked.elapsed.as_secs_f64().max(1e-9),
+        results: include.then_some(ranked.lists),
+    }))
 }
 
-/// The scoring config in force, with its version.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct VersionedConfig {
-    /// 0 for the built-in defaults; each accepted change adds 1.
-    pub version: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub config: ScoringConfig,
-}
-
-pub const SCORING_SETTING: &str = "scoring_config";
+pub use crate::app::scoring::{VersionedConfig, SCORING_SETTING};
 
 /// The scoring config in force (weights and thresholds of the matching model).
 #[utoipa::path(
@@ -460,19 +315,12 @@ pub const SCORING_SETTING: &str = "scoring_config";
     security(("bearer" = [])),
     responses(
         (status = 200, body = VersionedConfig, headers(("ETag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Problems<401>,
     )
 )]
 #[get("/scoring/config")]
 pub async fn get_config(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let store = state.store.clone();
-    let current = web::block(move || store.setting::<VersionedConfig>(SCORING_SETTING))
-        .await??
-        .unwrap_or_else(|| VersionedConfig {
-            version: 0,
-            updated_at: None,
-            config: ScoringConfig::default(),
-        });
+    let current = state.call(|app| app::scoring::current(&app.store)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", current.version)))
         .json(current))
@@ -486,14 +334,8 @@ pub async fn get_config(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
     params(("If-Match" = Option<String>, Header, description = "ETag of the version being replaced")),
     request_body(content = ScoringConfig, content_type = "application/json"),
     responses(
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 200, body = VersionedConfig, headers(("ETag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 412, 413, 415, 422>,
     )
 )]
 #[put("/scoring/config")]
@@ -523,36 +365,18 @@ pub async fn put_config(
             )
         }
     };
-    let store = state.store.clone();
-    let next = config.clone();
-    let stored = web::block(move || {
-        store.update_setting::<VersionedConfig, _>(SCORING_SETTING, |current| {
-            let version = current.map_or(0, |c| c.version);
-            if wanted.is_some_and(|w| w != version) {
-                return Err(StoreError::VersionMismatch {
-                    id: SCORING_SETTING.into(),
-                    expected: wanted.unwrap_or_default(),
-                    current: version,
-                });
-            }
-            Ok(VersionedConfig {
-                version: version + 1,
-                updated_at: Some(chrono::Utc::now()),
-                config: next.clone(),
-            })
-        })
-    })
-    .await?
-    .map_err(|e| match e {
-        StoreError::VersionMismatch {
-            expected, current, ..
-        } => ApiError::PreconditionFailed {
-            given: format!("\"{expected}\""),
-            current,
-        },
-        other => other.into(),
-    })?;
-    state.set_scoring_config(config)?;
+    let core = state.app.clone();
+    let stored = web::block(move || app::scoring::replace(&core, config, wanted))
+        .await?
+        .map_err(|e| match e {
+            AppError::VersionMismatch {
+                expected, current, ..
+            } => ApiError::PreconditionFailed {
+                given: format!("\"{expected}\""),
+                current,
+            },
+            other => other.into(),
+        })?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", stored.version)))
         .json(stored))
@@ -562,7 +386,7 @@ pub async fn put_config(
 /// in force.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"labels": [{"a": "ntb-kopi-sembalun-0042", "b": "jatim-kopi-malang-0107", "grade": 3}]}))]
+#[schema(example = json!({"labels": [{"a": "kopi-sembalun", "b": "jatim-plastik-cerme-0113", "grade": 3}, {"a": "kopi-sembalun", "b": "jatim-plastik-krian-0004", "grade": 1}]}))]
 pub struct EvaluateRequest {
     pub labels: Vec<crate::tuning::labels::Label>,
     pub config: Option<ScoringConfig>,
@@ -577,13 +401,7 @@ pub struct EvaluateRequest {
     request_body(content = EvaluateRequest, content_type = "application/json"),
     responses(
         (status = 200, body = crate::tuning::evaluate::EvaluationReport),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid labels or config, or no labelled firm is stored", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 413, 415, 422, 503>,
     )
 )]
 #[post("/scoring/evaluate")]
@@ -618,21 +436,17 @@ pub async fn evaluate(
     let config = request
         .config
         .unwrap_or_else(|| state.matcher().config().clone());
-    let permit =
-        state.heavy_jobs.clone().try_acquire_owned().map_err(|_| {
-            ApiError::Unavailable("another heavy job is running; retry shortly".into())
-        })?;
-    let store = state.store.clone();
-    let report = web::block(move || -> Result<_, ApiError> {
-        let _permit = permit;
-        let firms = store
-            .all_firms()
-            .map(|f| f.map(std::sync::Arc::new))
-            .collect::<Result<Vec<_>, _>>()?;
-        let labels = crate::tuning::labels::LabelSet::new(&request.labels);
-        crate::tuning::evaluate::evaluate(firms, &labels, &config, Default::default())
-            .map_err(|e| ApiError::invalid("labels", e))
-    })
-    .await??;
+    let report = state
+        .heavy(Pool::Ranking, move |app| {
+            let firms = app
+                .store
+                .all_firms()
+                .map(|f| f.map(std::sync::Arc::new))
+                .collect::<Result<Vec<_>, _>>()?;
+            let labels = crate::tuning::labels::LabelSet::new(&request.labels);
+            crate::tuning::evaluate::evaluate(firms, &labels, &config, Default::default())
+                .map_err(|e| AppError::invalid("labels", e))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(report))
 }

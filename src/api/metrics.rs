@@ -203,6 +203,7 @@ impl Metrics {
     }
 
     /// A histogram to time one ranking with: `one_firm` or `batch`.
+    /// (Also told by the application through [`crate::app::Observer`].)
     pub fn ranking(&self, kind: &str) -> Histogram {
         self.ranking_duration.with_label_values(&[kind])
     }
@@ -295,6 +296,22 @@ pub async fn track(
         );
     }
     result
+}
+
+impl crate::app::Observer for Metrics {
+    fn solved(
+        &self,
+        operation: &'static str,
+        objective: crate::schedule::Objective,
+        took: std::time::Duration,
+    ) {
+        self.solver(operation, objective)
+            .observe(took.as_secs_f64());
+    }
+
+    fn ranked(&self, kind: &'static str, took: std::time::Duration) {
+        self.ranking(kind).observe(took.as_secs_f64());
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! HTTP layer: routes, handlers, extractors, the error → problem mapping and the OpenAPI
-//! document. Handlers parse, call the store (off the async workers) and shape answers;
-//! rules live in `domain` and `store`.
+//! document. Handlers parse, authorise, call a use case of `app` (off the async workers)
+//! and shape the answer; rules live in `app`, `domain` and `store`.
 
 pub mod auth;
-pub mod csv_format;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -16,78 +15,53 @@ pub mod ops;
 pub mod outcomes;
 pub mod reference;
 pub mod schedule;
+pub mod server;
 pub mod session;
 
-use crate::domain::{Firm, FirmId, Reference};
-use crate::matching::{Matcher, ScoringConfig};
-use crate::store::Store;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use crate::app::{AppError, Mitra, Pool};
+use std::sync::Arc;
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
-/// What every handler can reach.
+/// What every handler can reach: the application (store, matcher, executor) and what
+/// only HTTP needs (who may call, metrics).
 pub struct AppState {
-    pub store: Store,
-    pub reference: &'static Reference,
+    pub app: Arc<Mitra>,
     pub organizer_tokens: auth::OrganizerTokens,
     /// Whether `GET /v1/firms` answers without a token (contacts are never shown there).
     pub public_directory: bool,
-    /// Every stored firm, analysed and indexed for matching; updated after each write.
-    pub matcher: RwLock<Matcher>,
-    /// Threads for heavy ranking work, apart from the HTTP workers.
-    pub ranking_pool: rayon::ThreadPool,
-    /// Permits for heavy jobs (batch ranking, solving); none left means 503.
-    pub heavy_jobs: Arc<tokio::sync::Semaphore>,
     /// Metrics, start time and data folder, for `/metrics` and `/v1/status`.
     pub ops: ops::Operations,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Mitra;
+
+    fn deref(&self) -> &Mitra {
+        &self.app
+    }
+}
+
 impl AppState {
-    pub fn matcher(&self) -> RwLockReadGuard<'_, Matcher> {
-        // A panic while holding the lock cannot leave the matcher half-updated in a way
-        // that matters more than refusing service: keep serving the last state.
-        self.matcher.read().unwrap_or_else(|e| e.into_inner())
+    /// Runs a use case (which may block on disk) off the async workers.
+    pub async fn call<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Mitra) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let app = self.app.clone();
+        Ok(actix_web::web::block(move || work(&app)).await??)
     }
 
-    /// Brings the matcher up to a stored firm, unless it already has a newer version
-    /// (two writes of one firm can finish in either order).
-    pub fn firm_changed(&self, firm: &Firm) {
-        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
-        if matcher
-            .get(&firm.id)
-            .is_some_and(|known| known.version >= firm.version)
-        {
-            return;
-        }
-        matcher.upsert(Arc::new(firm.clone()));
-    }
-
-    pub fn firms_changed(&self, firms: &[Firm]) {
-        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
-        for firm in firms {
-            let newer = matcher
-                .get(&firm.id)
-                .is_none_or(|known| known.version < firm.version);
-            if newer {
-                matcher.upsert(Arc::new(firm.clone()));
-            }
-        }
-    }
-
-    pub fn firm_removed(&self, id: &FirmId) {
-        self.matcher
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
-    }
-
-    pub fn set_scoring_config(&self, config: ScoringConfig) -> Result<(), error::ApiError> {
-        self.matcher
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .set_config(config)
-            .map_err(error::ApiError::from_fields)
+    /// Runs a heavy use case in a pool of the executor; 503 while another heavy job runs.
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        pool: Pool,
+        work: impl FnOnce(&Mitra) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let app = self.app.clone();
+        Ok(self.app.executor.run(pool, move || work(&app)).await??)
     }
 }
 
@@ -137,58 +111,86 @@ impl utoipa::Modify for BearerScheme {
 )]
 struct ApiDoc;
 
-/// Every documented route. Used by the server and by [`openapi`], so the two cannot differ.
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(ops::metrics)
-        .service(
-            scope::scope("/v1")
-                .wrap(actix_web::middleware::from_fn(auth::authenticate))
-                // Fixed paths before `/firms/{id}`, which would otherwise capture them.
-                .service(session::me)
-                .service(import::import_firms)
-                .service(import::export_firms)
-                .service(firms::create_firm)
-                .service(firms::list_firms)
-                .service(firms::get_firm)
-                .service(firms::replace_firm)
-                .service(firms::patch_firm)
-                .service(firms::delete_firm)
-                .service(firms::reissue_token)
-                .service(schedule::solve)
-                .service(schedule::generate)
-                .service(schedule::get_schedule)
-                .service(schedule::repair)
-                .service(schedule::agenda)
-                .service(schedule::grid)
-                .service(outcomes::record_outcome)
-                .service(outcomes::replace_outcome)
-                .service(outcomes::get_outcome)
-                .service(outcomes::list_outcomes)
-                .service(outcomes::forum_report)
-                .service(outcomes::labels)
-                .service(events::create_event)
-                .service(events::list_events)
-                .service(events::get_event)
-                .service(events::delete_event)
-                .service(events::add_participant)
-                .service(events::list_participants)
-                .service(events::remove_participant)
-                .service(events::create_request)
-                .service(events::list_requests)
-                .service(events::answer_request)
-                .service(matching::firm_matches)
-                .service(matching::score_pair)
-                .service(matching::rank_batch)
-                .service(matching::get_config)
-                .service(matching::put_config)
-                .service(matching::evaluate)
-                .service(reference::kbli)
-                .service(reference::hs)
-                .service(reference::regencies)
-                .service(ops::status),
-        );
+/// Declares the documented handlers once: [`routes`] registers them and
+/// [`published_schemas`] lists what each publishes, so the two cannot differ.
+macro_rules! documented {
+    (top: [$($top:path),* $(,)?], v1: [$($v1:path),* $(,)?] $(,)?) => {
+        /// Every documented route. Used by the server and by [`openapi`], so the two cannot differ.
+        pub fn routes(cfg: &mut ServiceConfig) {
+            cfg$(.service($top))*.service(
+                scope::scope("/v1")
+                    .wrap(actix_web::middleware::from_fn(auth::authenticate))
+                    $(.service($v1))*,
+            );
+        }
+
+        /// Every `(name, schema)` pair the handlers and the document's own components
+        /// publish, before the document keeps one schema per name. Two different schemas
+        /// under one name mean two Rust types claim it, and the document would lie about one.
+        pub fn published_schemas() -> Vec<(String, RefOr<Schema>)> {
+            use utoipa_actix_web::OpenApiFactory;
+            let mut out = Vec::new();
+            $(OpenApiFactory::schemas(&$top, &mut out);)*
+            $(OpenApiFactory::schemas(&$v1, &mut out);)*
+            own_schema::<error::Problem>(&mut out);
+            own_schema::<error::ProblemField>(&mut out);
+            out
+        }
+    };
+}
+
+fn own_schema<T: utoipa::ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) {
+    out.push((T::name().into_owned(), T::schema()));
+    T::schemas(out);
+}
+
+documented! {
+    top: [health::healthz, health::readyz, ops::metrics],
+    // Fixed paths before `/firms/{id}`, which would otherwise capture them.
+    v1: [
+        session::me,
+        import::import_firms,
+        import::export_firms,
+        firms::create_firm,
+        firms::list_firms,
+        firms::get_firm,
+        firms::replace_firm,
+        firms::patch_firm,
+        firms::delete_firm,
+        firms::reissue_token,
+        schedule::solve,
+        schedule::generate,
+        schedule::get_schedule,
+        schedule::repair,
+        schedule::agenda,
+        schedule::grid,
+        outcomes::record_outcome,
+        outcomes::replace_outcome,
+        outcomes::get_outcome,
+        outcomes::list_outcomes,
+        outcomes::forum_report,
+        outcomes::labels,
+        events::create_event,
+        events::list_events,
+        events::get_event,
+        events::delete_event,
+        events::add_participant,
+        events::list_participants,
+        events::remove_participant,
+        events::create_request,
+        events::list_requests,
+        events::answer_request,
+        matching::firm_matches,
+        matching::score_pair,
+        matching::rank_batch,
+        matching::get_config,
+        matching::put_config,
+        matching::evaluate,
+        reference::kbli,
+        reference::hs,
+        reference::regencies,
+        ops::status,
+    ],
 }
 
 /// The OpenAPI document of the routes above.

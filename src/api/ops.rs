@@ -2,7 +2,7 @@
 //! (version, data folder, counts, disk use) for the organizer console.
 
 use super::auth::{self, Caller};
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::metrics::{Gauges, Metrics, TEXT_FORMAT};
 use super::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 /// What the operations endpoints know about the running server.
 pub struct Operations {
-    pub metrics: Metrics,
+    pub metrics: std::sync::Arc<Metrics>,
     /// Serve `/metrics` without a token (`MITRA_PUBLIC_METRICS`).
     pub public_metrics: bool,
     /// The data folder, made absolute (not resolved: it is shown as configured).
@@ -26,7 +26,7 @@ pub struct Operations {
 impl Operations {
     pub fn new(data_dir: &Path, public_metrics: bool) -> anyhow::Result<Operations> {
         Ok(Operations {
-            metrics: Metrics::new()?,
+            metrics: std::sync::Arc::new(Metrics::new()?),
             public_metrics,
             data_dir: std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf()),
             started_at: Utc::now(),
@@ -68,8 +68,7 @@ async fn gauges(state: &web::Data<AppState>) -> Result<Gauges, ApiError> {
     responses(
         (status = 200, description = "Prometheus text exposition format 0.0.4", body = String, content_type = "text/plain",
          example = "mitra_http_requests_total{method=\"GET\",route=\"/v1/firms/{id}\",status=\"200\"} 42\n"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A firm's token", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403>,
     )
 )]
 #[get("/metrics")]
@@ -165,8 +164,7 @@ pub struct StatusReport {
     security(("bearer" = [])),
     responses(
         (status = 200, body = StatusReport),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403>,
     )
 )]
 #[get("/status")]

@@ -2,21 +2,16 @@
 //! labelled pairs that outcomes give for evaluating the matching.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::events::{event_id, load_event};
 use super::extract::{FormatQuery, JsonBody, QueryParams};
-use super::schedule::{load_schedule, meeting_firms};
 use super::AppState;
+use crate::app;
 use crate::domain::outcome::{Outcome, OutcomeInput};
 use crate::domain::EventId;
-use crate::report::{self, FirmFacts, ForumReport};
-use crate::schedule::forum::ForumSchedule;
-use crate::store::StoreError;
+use crate::report::{self, ForumReport};
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpResponse};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use utoipa::ToSchema;
 
 /// Checks the meeting exists and the caller may speak for it (organizers, or one of its two
 /// firms); returns who records.
@@ -26,15 +21,10 @@ async fn meeting_access(
     id: &EventId,
     meeting: &str,
 ) -> Result<String, ApiError> {
-    let plan = load_schedule(state, id).await?;
-    let m = plan
-        .meetings
-        .iter()
-        .find(|m| m.id == meeting)
-        .ok_or_else(|| ApiError::NotFound {
-            what: "meeting",
-            id: meeting.to_string(),
-        })?;
+    let (key, meeting_id) = (id.clone(), meeting.to_string());
+    let m = state
+        .call(move |app| app::outcomes::meeting(&app.store, &key, &meeting_id))
+        .await?;
     match caller {
         Caller::Organizer => Ok("organizer".into()),
         Caller::Firm(own) if own.as_str() == m.a || own.as_str() == m.b => Ok(own.to_string()),
@@ -54,21 +44,9 @@ async fn record(
     let (id, meeting) = path;
     let id = event_id(&id)?;
     let by = meeting_access(state, caller, &id, &meeting).await?;
-    let outcome = input
-        .parse(&meeting, &by, chrono::Utc::now(), 0)
-        .map_err(ApiError::from_fields)?;
-    let store = state.store.clone();
-    let expected = input.version;
-    let stored = web::block(move || store.put_outcome(&id, outcome, expected))
-        .await?
-        .map_err(|e| match e {
-            StoreError::VersionMismatch {
-                expected, current, ..
-            } => ApiError::Conflict(format!(
-                "the outcome is at version {current}, not {expected}: read it again and retry"
-            )),
-            other => other.into(),
-        })?;
+    let stored = state
+        .call(move |app| app::outcomes::record(app, &id, &meeting, &by, &input))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", stored.version)))
         .json(stored))
@@ -80,18 +58,11 @@ async fn record(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id from the timetable (`firm-a~firm-b`)")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id from the timetable (`firm-a~firm-b`)", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such forum, timetable or meeting", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 413, 415, 422>,
     )
 )]
 #[post("/events/{id}/meetings/{meeting_id}/outcome")]
@@ -108,18 +79,11 @@ pub async fn record_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 409, 413, 415, 422>,
     )
 )]
 #[put("/events/{id}/meetings/{meeting_id}/outcome")]
@@ -136,12 +100,10 @@ pub async fn replace_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), ("meeting_id" = String, Path, description = "Meeting id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
     responses(
         (status = 200, body = Outcome),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such meeting, or nothing recorded yet", body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/events/{id}/meetings/{meeting_id}/outcome")]
@@ -170,12 +132,10 @@ pub async fn get_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<Outcome>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/events/{id}/outcomes")]
@@ -193,48 +153,20 @@ pub async fn list_outcomes(
     Ok(HttpResponse::Ok().json(outcomes))
 }
 
-async fn facts_and_outcomes(
-    state: &AppState,
-    id: &EventId,
-    plan: &ForumSchedule,
-) -> Result<(Vec<Outcome>, HashMap<String, FirmFacts>), ApiError> {
-    let facts = meeting_firms(state, plan)
-        .await?
-        .into_iter()
-        .map(|(firm_id, f)| {
-            let facts = FirmFacts {
-                kbli: f.profile.kbli.first().cloned().unwrap_or_default(),
-                name: f.profile.name,
-                province: f.profile.province,
-                regency: f.profile.regency,
-                regency_name: f.profile.regency_name,
-            };
-            (firm_id, facts)
-        })
-        .collect();
-    let store = state.store.clone();
-    let key = id.clone();
-    let outcomes = web::block(move || store.outcomes(&key)).await??;
-    Ok((outcomes, facts))
-}
-
 /// The forum's trade result (organizers): meetings planned and held, no-show rate, deals
 /// and trade value by direction, sector and kabupaten/kota, the share of firms with a deal,
 /// and the deal rate by match score. JSON, CSV, or an HTML page with charts.
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
     responses(
         (status = 200, description = "The report", content(
             (ForumReport = "application/json"),
             (String = "text/csv"),
             (String = "text/html"),
         )),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/events/{id}/report")]
@@ -247,10 +179,10 @@ pub async fn forum_report(
     caller.require_organizer()?;
     let format = format.0.pick("json", &["json", "csv", "html"])?;
     let id = event_id(&id)?;
-    let event = load_event(&state, &id).await?;
-    let plan = load_schedule(&state, &id).await?;
-    let (outcomes, facts) = facts_and_outcomes(&state, &id, &plan).await?;
-    let result = report::forum_report(&plan, &outcomes, &facts, state.reference);
+    let key = id.clone();
+    let (event, result) = state
+        .call(move |app| app::outcomes::report(app, &key))
+        .await?;
     Ok(match format.as_str() {
         "csv" => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -266,15 +198,7 @@ pub async fn forum_report(
     })
 }
 
-/// A labelled pair: two firms and how relevant their meeting proved (0–3).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"a": "kopi-sembalun", "b": "kafe-nusantara", "grade": 3}))]
-pub struct LabelledPair {
-    pub a: String,
-    pub b: String,
-    /// 3 deal or letter of intent, 2 high interest, 1 low interest, 0 none.
-    pub grade: u8,
-}
+pub use crate::app::outcomes::LabelledPair;
 
 /// Labelled pairs from the recorded outcomes, for `mitra evaluate` and `mitra tune`
 /// (organizers): a deal is 3, high interest 2, low interest 1, a held meeting without
@@ -282,16 +206,13 @@ pub struct LabelledPair {
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
     responses(
         (status = 200, description = "The labels", content(
             (Vec<LabelledPair> = "application/json"),
             (String = "text/csv"),
         )),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 403, 404, 422>,
     )
 )]
 #[get("/events/{id}/labels")]
@@ -304,37 +225,14 @@ pub async fn labels(
     caller.require_organizer()?;
     let format = format.0.pick("csv", &["csv", "json"])?;
     let id = event_id(&id)?;
-    let plan = load_schedule(&state, &id).await?;
-    let store = state.store.clone();
     let key = id.clone();
-    let outcomes = web::block(move || store.outcomes(&key)).await??;
-    let by_meeting: HashMap<&str, &Outcome> = outcomes
-        .iter()
-        .map(|o| (o.meeting_id.as_str(), o))
-        .collect();
-    let pairs: Vec<LabelledPair> = plan
-        .meetings
-        .iter()
-        .filter_map(|m| {
-            let grade = by_meeting.get(m.id.as_str())?.grade()?;
-            Some(LabelledPair {
-                a: m.a.clone(),
-                b: m.b.clone(),
-                grade,
-            })
-        })
-        .collect();
+    let pairs = state
+        .call(move |app| app::outcomes::labels(&app.store, &key))
+        .await?;
     if format == "json" {
         return Ok(HttpResponse::Ok().json(pairs));
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["firm_a", "firm_b", "grade"])
-        .map_err(anyhow::Error::from)?;
-    for p in &pairs {
-        w.write_record([p.a.as_str(), p.b.as_str(), &p.grade.to_string()])
-            .map_err(anyhow::Error::from)?;
-    }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = app::outcomes::labels_csv(&pairs)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -1,11 +1,11 @@
 //! Reference tables for pickers: KBLI 2020, HS 2022, kab/kota of NTB and Jatim.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::extract::QueryParams;
 use super::AppState;
 use crate::domain::reference::{HsEntry, KbliEntry, RegencyEntry};
-use crate::domain::Province;
+use crate::domain::{FieldError, Province};
 use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,10 +27,11 @@ impl SearchQuery {
         match self.limit {
             None => Ok(50),
             Some(n) if (1..=MAX_REFERENCE_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::invalid(
+            Some(_) => Err(ApiError::from_fields(vec![FieldError::out_of_range(
                 "limit",
-                format!("must be between 1 and {MAX_REFERENCE_LIMIT}"),
-            )),
+                1,
+                MAX_REFERENCE_LIMIT,
+            )])),
         }
     }
 }
@@ -42,8 +43,7 @@ impl SearchQuery {
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<KbliEntry>),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 422>,
     )
 )]
 #[get("/reference/kbli")]
@@ -67,8 +67,7 @@ pub async fn kbli(
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<HsEntry>),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 422>,
     )
 )]
 #[get("/reference/hs")]
@@ -99,8 +98,7 @@ pub struct RegencyQuery {
     params(RegencyQuery),
     responses(
         (status = 200, body = Vec<RegencyEntry>),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        Problems<401, 422>,
     )
 )]
 #[get("/reference/regencies")]

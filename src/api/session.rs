@@ -1,7 +1,7 @@
 //! Who the token belongs to, so a client (the console) can show the right pages.
 
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, Problems};
 use super::AppState;
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub struct Me {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Me),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        Problems<401>,
     )
 )]
 #[get("/me")]

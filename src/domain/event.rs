@@ -2,8 +2,12 @@
 //! a break between them; a number of tables; the firms taking part and the meeting requests
 //! they send each other.
 
-use super::firm::{FieldError, FirmId, MAX_NAME_CHARS};
-use super::id::{EventId, RequestId};
+use super::firm::{FieldError, MAX_NAME_CHARS};
+use super::id::EventId;
+pub use super::participant::{
+    MeetingRequest, MeetingRequestInput, Participant, ParticipantInput, RequestStatus,
+    TimeRangeInput,
+};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,7 +29,7 @@ fn time_zone_alias(name: &str) -> &str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"name": "pagi", "start": "08:30", "end": "12:00"}))]
+#[schema(as = ForumSession, example = json!({"name": "pagi", "start": "08:30", "end": "12:00"}))]
 pub struct Session {
     /// Unique within its day, e.g. "pagi"/"morning".
     pub name: String,
@@ -232,18 +236,15 @@ impl EventSpec {
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>) -> Option<String> {
     match value.as_deref().map(str::trim) {
         None => {
-            errors.push(FieldError::new(field, "is required"));
+            errors.push(FieldError::required(field));
             None
         }
         Some("") => {
-            errors.push(FieldError::new(field, "must not be empty"));
+            errors.push(FieldError::empty(field));
             None
         }
         Some(v) if v.chars().count() > MAX_NAME_CHARS => {
-            errors.push(FieldError::new(
-                field,
-                format!("must be at most {MAX_NAME_CHARS} characters"),
-            ));
+            errors.push(FieldError::too_long(field, MAX_NAME_CHARS));
             None
         }
         Some(v) => Some(v.to_string()),
@@ -258,15 +259,12 @@ fn number(
 ) -> Option<u32> {
     match value {
         None => {
-            errors.push(FieldError::new(field, "is required"));
+            errors.push(FieldError::required(field));
             None
         }
         Some(n) if range.contains(&n) => Some(n as u32),
         Some(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("must be between {} and {}", range.start(), range.end()),
-            ));
+            errors.push(FieldError::out_of_range(field, range.start(), range.end()));
             None
         }
     }
@@ -277,7 +275,7 @@ impl EventInput {
         let mut errors = Vec::new();
         let id = match &self.id {
             Some(raw) => EventId::parse(raw.trim())
-                .map_err(|e| errors.push(FieldError::new("id", e)))
+                .map_err(|e| errors.push(FieldError::coded("id", "invalid_id", e)))
                 .ok(),
             None => None,
         };
@@ -290,7 +288,7 @@ impl EventInput {
             .map(str::to_string);
         let time_zone = match self.time_zone.as_deref() {
             None => {
-                errors.push(FieldError::new("time_zone", "is required"));
+                errors.push(FieldError::required("time_zone"));
                 None
             }
             Some(raw) => {
@@ -318,8 +316,10 @@ impl EventInput {
 
         let mut days = Vec::new();
         match self.days.as_deref() {
-            None => errors.push(FieldError::new("days", "is required")),
-            Some([]) => errors.push(FieldError::new("days", "must list at least one day")),
+            None => errors.push(FieldError::required("days")),
+            Some([]) => errors.push(
+                FieldError::coded("days", "too_few", "must list at least one day").with("min", 1),
+            ),
             Some(list) if list.len() > MAX_DAYS => errors.push(FieldError::new(
                 "days",
                 format!("must list at most {MAX_DAYS} days"),
@@ -410,15 +410,19 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
     let field = format!("days[{d}]");
     let date = match day.date.as_deref() {
         None => {
-            errors.push(FieldError::new(format!("{field}.date"), "is required"));
+            errors.push(FieldError::required(format!("{field}.date")));
             None
         }
         Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .map_err(|_| {
-                errors.push(FieldError::new(
-                    format!("{field}.date"),
-                    format!("'{raw}' is not a date YYYY-MM-DD"),
-                ))
+                errors.push(
+                    FieldError::coded(
+                        format!("{field}.date"),
+                        "not_date",
+                        format!("'{raw}' is not a date YYYY-MM-DD"),
+                    )
+                    .with("value", raw.trim()),
+                )
             })
             .ok(),
     };
@@ -441,15 +445,19 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
                         .as_deref()
                     {
                         None => {
-                            errors.push(FieldError::new(format!("{sf}.{part}"), "is required"));
+                            errors.push(FieldError::required(format!("{sf}.{part}")));
                             None
                         }
                         Some(raw) => NaiveTime::parse_from_str(raw.trim(), "%H:%M")
                             .map_err(|_| {
-                                errors.push(FieldError::new(
-                                    format!("{sf}.{part}"),
-                                    format!("'{raw}' is not a time HH:MM"),
-                                ))
+                                errors.push(
+                                    FieldError::coded(
+                                        format!("{sf}.{part}"),
+                                        "not_time",
+                                        format!("'{raw}' is not a time HH:MM"),
+                                    )
+                                    .with("value", raw.trim()),
+                                )
                             })
                             .ok(),
                     };
@@ -457,7 +465,14 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
                 let end = time(errors, "end", &session.end);
                 if let (Some(name), Some(start), Some(end)) = (name, start, end) {
                     if end <= start {
-                        errors.push(FieldError::new(format!("{sf}.end"), "must be after start"));
+                        errors.push(
+                            FieldError::coded(
+                                format!("{sf}.end"),
+                                "not_after",
+                                "must be after start",
+                            )
+                            .with("other", "start"),
+                        );
                     } else if sessions.iter().any(|x| x.name == name) {
                         errors.push(FieldError::new(
                             format!("{sf}.name"),
@@ -481,326 +496,5 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
     })
 }
 
-/// A firm taking part in a forum.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Participant {
-    pub firm_id: FirmId,
-    /// Slots the firm cannot meet in (derived from `unavailable_times` too).
-    #[serde(default)]
-    pub unavailable_slots: Vec<u32>,
-    /// At most this many meetings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_meetings: Option<u32>,
-    /// A host keeps one table for the whole forum; others come to it.
-    #[serde(default)]
-    pub host: bool,
-    pub registered_at: DateTime<Utc>,
-}
-
-/// A participant as a client sends it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"firm_id": "kopi-sembalun", "unavailable_slots": [0, 1], "unavailable_times": [{"from": "2026-12-10T13:30", "to": "2026-12-10T14:30"}], "max_meetings": 8, "host": false}))]
-pub struct ParticipantInput {
-    #[schema(required = true)]
-    pub firm_id: Option<String>,
-    pub unavailable_slots: Option<Vec<i64>>,
-    /// Local times in the forum's time zone; every slot overlapping one is unavailable.
-    pub unavailable_times: Option<Vec<TimeRangeInput>>,
-    pub max_meetings: Option<i64>,
-    pub host: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-pub struct TimeRangeInput {
-    /// "YYYY-MM-DDTHH:MM" local time.
-    #[schema(required = true)]
-    pub from: Option<String>,
-    #[schema(required = true)]
-    pub to: Option<String>,
-}
-
-impl ParticipantInput {
-    /// Checks the input against the forum's slots; the firm's existence is the caller's check.
-    pub fn parse(&self, event: &Event, now: DateTime<Utc>) -> Result<Participant, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let slots = event.slots();
-        let firm_id = match self.firm_id.as_deref() {
-            None => {
-                errors.push(FieldError::new("firm_id", "is required"));
-                None
-            }
-            Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errors.push(FieldError::new("firm_id", e)))
-                .ok(),
-        };
-        let mut unavailable: Vec<u32> = Vec::new();
-        for (i, &slot) in self
-            .unavailable_slots
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if slot < 0 || slot as usize >= slots.len() {
-                errors.push(FieldError::new(
-                    format!("unavailable_slots[{i}]"),
-                    format!("slot {slot} is out of range 0..{}", slots.len()),
-                ));
-            } else {
-                unavailable.push(slot as u32);
-            }
-        }
-        for (i, range) in self
-            .unavailable_times
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let field = format!("unavailable_times[{i}]");
-            let parse = |part: &str, v: &Option<String>| -> Result<NaiveDateTime, FieldError> {
-                let raw = v
-                    .as_deref()
-                    .ok_or_else(|| FieldError::new(format!("{field}.{part}"), "is required"))?;
-                NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
-                    .or_else(|_| NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S"))
-                    .map_err(|_| {
-                        FieldError::new(
-                            format!("{field}.{part}"),
-                            format!("'{raw}' is not a local time YYYY-MM-DDTHH:MM"),
-                        )
-                    })
-            };
-            match (parse("from", &range.from), parse("to", &range.to)) {
-                (Ok(from), Ok(to)) if from < to => {
-                    unavailable.extend(
-                        slots
-                            .iter()
-                            .filter(|s| s.start < to && from < s.end)
-                            .map(|s| s.index),
-                    );
-                }
-                (Ok(_), Ok(_)) => {
-                    errors.push(FieldError::new(format!("{field}.to"), "must be after from"))
-                }
-                (a, b) => errors.extend([a.err(), b.err()].into_iter().flatten()),
-            }
-        }
-        unavailable.sort_unstable();
-        unavailable.dedup();
-        let max_meetings = match self.max_meetings {
-            None => None,
-            Some(n) if (0..=slots.len() as i64).contains(&n) => Some(n as u32),
-            Some(_) => {
-                errors.push(FieldError::new(
-                    "max_meetings",
-                    format!(
-                        "must be between 0 and {} (the number of slots)",
-                        slots.len()
-                    ),
-                ));
-                None
-            }
-        };
-        match firm_id {
-            Some(firm_id) if errors.is_empty() => Ok(Participant {
-                firm_id,
-                unavailable_slots: unavailable,
-                max_meetings,
-                host: self.host.unwrap_or(false),
-                registered_at: now,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum RequestStatus {
-    Pending,
-    Accepted,
-    Declined,
-}
-
-/// "I would like to meet this firm": from one participant to another.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct MeetingRequest {
-    pub id: RequestId,
-    pub from: FirmId,
-    pub to: FirmId,
-    /// 1 (nice to have) to 3 (must meet); default 2.
-    pub priority: u8,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    pub status: RequestStatus,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"from": "kopi-sembalun", "to": "kafe-nusantara-surabaya", "priority": 3, "message": "Kami mencari pembeli kopi arabika sangrai"}))]
-pub struct MeetingRequestInput {
-    #[schema(required = true)]
-    pub from: Option<String>,
-    #[schema(required = true)]
-    pub to: Option<String>,
-    pub priority: Option<i64>,
-    pub message: Option<String>,
-}
-
-impl MeetingRequestInput {
-    pub fn parse(
-        &self,
-        id: RequestId,
-        now: DateTime<Utc>,
-    ) -> Result<MeetingRequest, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut firm = |field: &str, value: &Option<String>| match value.as_deref() {
-            None => {
-                errors.push(FieldError::new(field, "is required"));
-                None
-            }
-            Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errors.push(FieldError::new(field, e)))
-                .ok(),
-        };
-        let from = firm("from", &self.from);
-        let to = firm("to", &self.to);
-        if from.is_some() && from == to {
-            errors.push(FieldError::new(
-                "to",
-                "a firm cannot request a meeting with itself",
-            ));
-        }
-        let priority = match self.priority {
-            None => Some(2),
-            Some(p @ 1..=3) => Some(p as u8),
-            Some(_) => {
-                errors.push(FieldError::new("priority", "must be 1, 2 or 3"));
-                None
-            }
-        };
-        let message = match self.message.as_deref().map(str::trim) {
-            Some(m) if m.chars().count() > 1000 => {
-                errors.push(FieldError::new(
-                    "message",
-                    "must be at most 1000 characters",
-                ));
-                None
-            }
-            Some(m) if !m.is_empty() => Some(m.to_string()),
-            _ => None,
-        };
-        match (from, to, priority) {
-            (Some(from), Some(to), Some(priority)) if errors.is_empty() => Ok(MeetingRequest {
-                id,
-                from,
-                to,
-                priority,
-                message,
-                status: RequestStatus::Pending,
-                created_at: now,
-                updated_at: now,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn forum() -> EventInput {
-        serde_json::from_value(json!({
-            "name": "Temu Bisnis", "time_zone": "WITA",
-            "days": [
-                {"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "12:00"},
-                                                   {"name": "siang", "start": "13:30", "end": "15:00"}]},
-                {"date": "2026-12-11", "sessions": [{"name": "pagi", "start": "09:00", "end": "10:00"}]}
-            ],
-            "slot_minutes": 20, "break_minutes": 5, "tables": 3
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn slots_are_cut_from_sessions_with_breaks() {
-        let event = forum()
-            .parse()
-            .unwrap()
-            .into_event(EventId::parse("f").unwrap(), Utc::now());
-        assert_eq!(event.time_zone, "Asia/Makassar");
-        let slots = event.slots();
-        // 08:30–12:00 holds 8 slots of 20 min + 5 min break (the 9th would end at 12:10);
-        // 13:30–15:00 holds 3 (13:30, 13:55, 14:20); 09:00–10:00 holds 2.
-        assert_eq!(slots.len(), 8 + 3 + 2);
-        assert_eq!(
-            slots[1].start.time(),
-            NaiveTime::from_hms_opt(8, 55, 0).unwrap()
-        );
-        assert_eq!(slots[8].session, "siang");
-        assert_eq!(slots[12].session_index, 2);
-        assert_eq!(
-            event.sessions(),
-            vec![
-                ("2026-12-10 pagi".to_string(), 8),
-                ("2026-12-10 siang".to_string(), 3),
-                ("2026-12-11 pagi".to_string(), 2)
-            ]
-        );
-    }
-
-    #[test]
-    fn invalid_forums_name_their_fields() {
-        let mut input = forum();
-        input.time_zone = Some("Mars/Olympus".into());
-        input.tables = Some(0);
-        input.days.as_mut().unwrap()[1].date = Some("2026-12-09".into());
-        input.days.as_mut().unwrap()[0].sessions.as_mut().unwrap()[1].end = Some("13:00".into());
-        let fields: Vec<String> = input
-            .parse()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
-        assert_eq!(
-            fields,
-            [
-                "time_zone",
-                "tables",
-                "days[0].sessions[1].end",
-                "days[1].date"
-            ]
-        );
-    }
-
-    #[test]
-    fn unavailable_times_become_slots() {
-        let event = forum()
-            .parse()
-            .unwrap()
-            .into_event(EventId::parse("f").unwrap(), Utc::now());
-        let input: ParticipantInput = serde_json::from_value(json!({
-            "firm_id": "kopi", "unavailable_slots": [12],
-            "unavailable_times": [{"from": "2026-12-10T09:00", "to": "2026-12-10T09:30"}]
-        }))
-        .unwrap();
-        let p = input.parse(&event, Utc::now()).unwrap();
-        // 08:55–09:15 and 09:20–09:40 overlap 09:00–09:30.
-        assert_eq!(p.unavailable_slots, vec![1, 2, 12]);
-        let bad: ParticipantInput = serde_json::from_value(
-            json!({"firm_id": "kopi", "unavailable_slots": [13], "max_meetings": 99}),
-        )
-        .unwrap();
-        let fields: Vec<String> = bad
-            .parse(&event, Utc::now())
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
-        assert_eq!(fields, ["unavailable_slots[0]", "max_meetings"]);
-    }
-}
+mod tests;

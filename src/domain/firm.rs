@@ -5,6 +5,10 @@
 //! [`FirmProfile`] only through [`FirmInput::parse`], which reports every invalid field at once.
 //! A `FirmProfile` therefore always holds valid values and nothing downstream re-checks them.
 
+pub use super::field_error::FieldError;
+use super::field_error::FieldErrors as Errors;
+use super::formats::check_hs_code;
+pub use super::formats::{parse_email, parse_hs_code, parse_phone};
 pub use super::id::FirmId;
 use super::province::Province;
 use super::quantity::{Period, Rate, Unit};
@@ -14,29 +18,6 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use utoipa::ToSchema;
-
-/// One invalid field of a request: a path such as `products[2].capacity.unit` and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"field": "products[0].capacity.unit", "message": "unknown unit 'bushel'; use one of: gram, kg, kuintal, ton, ml, liter, pcs, lusin, kodi, meter, m2"}))]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
 
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_PRODUCTS: usize = 100;
@@ -383,110 +364,6 @@ pub struct FirmInput {
     pub version: Option<u64>,
 }
 
-/// Collects field errors while a parse goes on, so a client sees all of them at once.
-struct Errors(Vec<FieldError>);
-
-impl Errors {
-    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
-    }
-
-    fn required<'a, T>(&mut self, field: &str, value: &'a Option<T>) -> Option<&'a T> {
-        if value.is_none() {
-            self.push(field, "is required");
-        }
-        value.as_ref()
-    }
-
-    fn text(&mut self, field: &str, value: &Option<String>) -> Option<String> {
-        let v = self.required(field, value)?;
-        self.check_text(field, v)
-    }
-
-    fn check_text(&mut self, field: &str, value: &str) -> Option<String> {
-        let v = value.trim();
-        if v.is_empty() {
-            self.push(field, "must not be empty");
-            None
-        } else if v.chars().count() > MAX_NAME_CHARS {
-            self.push(
-                field,
-                format!("must be at most {MAX_NAME_CHARS} characters"),
-            );
-            None
-        } else if v.chars().any(|c| c.is_control()) {
-            self.push(field, "must not contain control characters");
-            None
-        } else {
-            Some(v.to_string())
-        }
-    }
-
-    fn parsed<T: FromStr<Err = String>>(&mut self, field: &str, value: &str) -> Option<T> {
-        value.parse().map_err(|e: String| self.push(field, e)).ok()
-    }
-}
-
-/// Parses an HS code as typed ("0901.21", "090121") and checks it exists in HS 2022.
-pub fn parse_hs_code(raw: &str, reference: &Reference) -> Result<String, String> {
-    let code: String = raw.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
-    if !code.chars().all(|c| c.is_ascii_digit()) || ![2, 4, 6].contains(&code.len()) {
-        return Err(format!("'{raw}' is not an HS code: use 2, 4 or 6 digits"));
-    }
-    reference
-        .hs(&code)
-        .map(|e| e.code.clone())
-        .ok_or_else(|| format!("'{raw}' is not in HS 2022"))
-}
-
-/// Normalises an Indonesian phone number to +62… form.
-pub fn parse_phone(raw: &str) -> Result<String, String> {
-    let trimmed = raw.trim();
-    if !trimmed
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'))
-        || trimmed.chars().skip(1).any(|c| c == '+')
-    {
-        return Err(format!("'{trimmed}' is not a phone number"));
-    }
-    let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
-    let national = if let Some(rest) = digits.strip_prefix("62") {
-        rest.to_string()
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest.to_string()
-    } else if trimmed.starts_with('+') {
-        return Err("only Indonesian numbers (+62) are accepted".into());
-    } else {
-        digits
-    };
-    if !(7..=13).contains(&national.len()) || national.starts_with('0') {
-        return Err(format!(
-            "'{trimmed}' is not an Indonesian phone number (e.g. 0812-3456-7890 or +62 370 123456)"
-        ));
-    }
-    Ok(format!("+62{national}"))
-}
-
-/// A deliberately plain check: one '@', a non-empty local part, a dotted domain, no spaces.
-pub fn parse_email(raw: &str) -> Result<String, String> {
-    let e = raw.trim();
-    let valid = e.len() <= 254
-        && !e.contains(char::is_whitespace)
-        && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && domain.split('.').all(|part| {
-                    !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '-')
-                })
-        });
-    if valid {
-        Ok(e.to_lowercase())
-    } else {
-        Err(format!("'{e}' is not an email address"))
-    }
-}
-
 impl FirmInput {
     /// Checks every field against the reference tables; returns the profile, the optional
     /// client-chosen id, or every problem found.
@@ -498,26 +375,33 @@ impl FirmInput {
 
         let id = match &self.id {
             Some(raw) => FirmId::parse(raw.trim())
-                .map_err(|e| errs.push("id", e))
+                .map_err(|e| {
+                    errs.push(FieldError::coded("id", "invalid_id", e).with("value", raw.trim()))
+                })
                 .ok(),
             None => None,
         };
         let name = errs.text("name", &self.name);
         let province = errs
             .required("province", &self.province)
-            .and_then(|p| errs.parsed::<Province>("province", p));
+            .and_then(|p| errs.parsed::<Province>("province", p, "unknown_province"));
         let regency = match (province, errs.required("regency", &self.regency)) {
             (Some(p), Some(text)) => match reference.find_regency(p, text) {
                 Some(r) => Some(r),
                 None => {
                     errs.push(
-                        "regency",
-                        format!(
-                            "'{}' is not a kabupaten/kota of {}; see GET /v1/reference/regencies?province={}",
-                            text.trim(),
-                            p.full_name(),
-                            p
-                        ),
+                        FieldError::coded(
+                            "regency",
+                            "unknown_regency",
+                            format!(
+                                "'{}' is not a kabupaten/kota of {}; see GET /v1/reference/regencies?province={}",
+                                text.trim(),
+                                p.full_name(),
+                                p
+                            ),
+                        )
+                        .with("value", text.trim())
+                        .with("province", p.full_name()),
                     );
                     None
                 }
@@ -528,20 +412,34 @@ impl FirmInput {
         let mut kbli = Vec::new();
         if let Some(codes) = errs.required("kbli", &self.kbli) {
             if codes.is_empty() {
-                errs.push("kbli", "must list at least one KBLI 2020 code");
+                errs.push(
+                    FieldError::coded("kbli", "too_few", "must list at least one KBLI 2020 code")
+                        .with("min", 1),
+                );
             } else if codes.len() > MAX_KBLI {
-                errs.push("kbli", format!("must list at most {MAX_KBLI} codes"));
+                errs.push(FieldError::too_many("kbli", MAX_KBLI, "codes"));
             }
             for (i, raw) in codes.iter().enumerate().take(MAX_KBLI) {
                 let code = raw.trim();
                 let field = format!("kbli[{i}]");
                 if code.len() != 5 || !code.chars().all(|c| c.is_ascii_digit()) {
                     errs.push(
-                        field,
-                        format!("'{code}' is not a 5-digit KBLI 2020 subclass"),
+                        FieldError::coded(
+                            field,
+                            "not_kbli_subclass",
+                            format!("'{code}' is not a 5-digit KBLI 2020 subclass"),
+                        )
+                        .with("value", code),
                     );
                 } else if reference.kbli_subclass(code).is_none() {
-                    errs.push(field, format!("'{code}' is not a KBLI 2020 subclass"));
+                    errs.push(
+                        FieldError::coded(
+                            field,
+                            "unknown_kbli",
+                            format!("'{code}' is not a KBLI 2020 subclass"),
+                        )
+                        .with("value", code),
+                    );
                 } else if !kbli.iter().any(|k| k == code) {
                     kbli.push(code.to_string());
                 }
@@ -550,14 +448,11 @@ impl FirmInput {
 
         let size = errs
             .required("size", &self.size)
-            .and_then(|s| errs.parsed::<FirmSize>("size", s));
+            .and_then(|s| errs.parsed::<FirmSize>("size", s, "unknown_size"));
         let employees = match errs.required("employees", &self.employees) {
             Some(&n) if (0..=MAX_EMPLOYEES as i64).contains(&n) => Some(n as u32),
             Some(_) => {
-                errs.push(
-                    "employees",
-                    format!("must be between 0 and {MAX_EMPLOYEES}"),
-                );
+                errs.push(FieldError::out_of_range("employees", 0, MAX_EMPLOYEES));
                 None
             }
             None => None,
@@ -571,10 +466,7 @@ impl FirmInput {
 
         let products = self.products.as_deref().unwrap_or_default();
         if products.len() > MAX_PRODUCTS {
-            errs.push(
-                "products",
-                format!("must list at most {MAX_PRODUCTS} products"),
-            );
+            errs.push(FieldError::too_many("products", MAX_PRODUCTS, "products"));
         }
         let products: Vec<Product> = products
             .iter()
@@ -595,7 +487,7 @@ impl FirmInput {
 
         let needs = self.needs.as_deref().unwrap_or_default();
         if needs.len() > MAX_NEEDS {
-            errs.push("needs", format!("must list at most {MAX_NEEDS} needs"));
+            errs.push(FieldError::too_many("needs", MAX_NEEDS, "needs"));
         }
         let needs: Vec<Need> = needs
             .iter()
@@ -626,14 +518,24 @@ impl FirmInput {
                 None | Some("") => Some(None),
                 Some(p) => parse_phone(p)
                     .map(Some)
-                    .map_err(|e| errs.push("contact.phone", e))
+                    .map_err(|e| {
+                        errs.push(
+                            FieldError::coded("contact.phone", "not_phone", e)
+                                .with("value", p.trim()),
+                        )
+                    })
                     .ok(),
             };
             let email = match c.email.as_deref().map(str::trim) {
                 None | Some("") => Some(None),
                 Some(e) => parse_email(e)
                     .map(Some)
-                    .map_err(|m| errs.push("contact.email", m))
+                    .map_err(|m| {
+                        errs.push(
+                            FieldError::coded("contact.email", "not_email", m)
+                                .with("value", e.trim()),
+                        )
+                    })
                     .ok(),
             };
             Some(Contact {
@@ -646,7 +548,14 @@ impl FirmInput {
         // Versions are counters from 1; the document declares them int64, so a larger
         // number cannot be a version a client saw.
         if self.version.is_some_and(|v| v > i64::MAX as u64) {
-            errs.push("version", format!("must be at most {}", i64::MAX));
+            errs.push(
+                FieldError::coded(
+                    "version",
+                    "too_large",
+                    format!("must be at most {}", i64::MAX),
+                )
+                .with("max", i64::MAX),
+            );
         }
         if !errs.0.is_empty() {
             return Err(errs.0);
@@ -684,9 +593,13 @@ fn parse_optional_hs(
 ) -> Option<Option<String>> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Some(None),
-        Some(code) => parse_hs_code(code, reference)
+        Some(code) => check_hs_code(code, reference)
             .map(Some)
-            .map_err(|e| errs.push(format!("{field}.hs_code"), e))
+            .map_err(|(kind, e)| {
+                errs.push(
+                    FieldError::coded(format!("{field}.hs_code"), kind, e).with("value", code),
+                )
+            })
             .ok(),
     }
 }
@@ -698,21 +611,32 @@ fn parse_rate(errs: &mut Errors, field: &str, raw: &Option<RateInput>) -> Option
         .copied();
     let unit = errs
         .required(&format!("{field}.unit"), &r.unit)
-        .and_then(|u| errs.parsed::<Unit>(&format!("{field}.unit"), u));
+        .and_then(|u| errs.parsed::<Unit>(&format!("{field}.unit"), u, "unknown_unit"));
     let per = errs
         .required(&format!("{field}.per"), &r.per)
-        .and_then(|p| errs.parsed::<Period>(&format!("{field}.per"), p));
+        .and_then(|p| errs.parsed::<Period>(&format!("{field}.per"), p, "unknown_period"));
     let (amount, unit, per) = (amount?, unit?, per?);
     Rate::new(amount, unit, per)
-        .map_err(|e| errs.push(format!("{field}.amount"), e))
+        .map_err(|e| errs.push(rate_error(format!("{field}.amount"), amount, e)))
         .ok()
+}
+
+/// Why `amount` is no rate's amount: `not_finite`, `not_positive` or `too_large`.
+pub fn rate_error(field: String, amount: f64, message: String) -> FieldError {
+    if !amount.is_finite() {
+        FieldError::coded(field, "not_finite", message)
+    } else if amount <= 0.0 {
+        FieldError::coded(field, "not_positive", message)
+    } else {
+        FieldError::coded(field, "too_large", message).with("max", super::quantity::MAX_AMOUNT)
+    }
 }
 
 fn parse_certifications(errs: &mut Errors, field: &str, raw: &[String]) -> Vec<Certification> {
     let mut out: Vec<Certification> = raw
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| errs.parsed(&format!("{field}[{i}]"), c))
+        .filter_map(|(i, c)| errs.parsed(&format!("{field}[{i}]"), c, "unknown_certification"))
         .collect();
     out.sort();
     out.dedup();
@@ -720,186 +644,4 @@ fn parse_certifications(errs: &mut Errors, field: &str, raw: &[String]) -> Vec<C
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn sample() -> FirmInput {
-        serde_json::from_value(serde_json::json!({
-            "name": "CV Kopi Sembalun",
-            "province": "52",
-            "regency": "Kab. Lombok Timur",
-            "kbli": ["10761"],
-            "size": "kecil",
-            "employees": 14,
-            "certifications": ["Halal", "P-IRT"],
-            "products": [{"name": "Kopi arabika sangrai", "hs_code": "0901.21",
-                          "capacity": {"amount": 300, "unit": "Kg", "per": "bulan"}}],
-            "needs": [{"name": "Standing pouch", "volume": {"amount": 2000, "unit": "pcs", "per": "month"},
-                       "required_certifications": ["halal"]}],
-            "contact": {"person": "Aini", "phone": "0812-3456-7890", "email": "Aini@Kopi.id"}
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn parses_and_normalises_a_realistic_profile() {
-        let (id, p) = sample().parse(Reference::shared()).unwrap();
-        assert_eq!(id, None);
-        assert_eq!(p.province, Province::Ntb);
-        assert_eq!(p.regency, "52.03");
-        assert_eq!(p.size, FirmSize::Small);
-        assert_eq!(
-            p.certifications,
-            vec![Certification::Halal, Certification::Pirt]
-        );
-        assert_eq!(p.products[0].hs_code.as_deref(), Some("090121"));
-        assert_eq!(p.products[0].capacity.unit(), Unit::Kg);
-        let contact = p.contact.unwrap();
-        assert_eq!(contact.phone.as_deref(), Some("+6281234567890"));
-        assert_eq!(contact.email.as_deref(), Some("aini@kopi.id"));
-    }
-
-    #[test]
-    fn reports_every_invalid_field_with_its_path() {
-        let mut input = sample();
-        input.province = Some("Bali".into());
-        input.kbli = Some(vec!["99999".into(), "1".into()]);
-        input.employees = Some(-3);
-        input.products.as_mut().unwrap()[0].capacity = Some(RateInput {
-            amount: Some(-5.0),
-            unit: Some("bushel".into()),
-            per: Some("month".into()),
-        });
-        input.needs.as_mut().unwrap()[0].required_certifications = Some(vec!["kosher".into()]);
-        input.contact.as_mut().unwrap().email = Some("not-an-email".into());
-        let errors = input.parse(Reference::shared()).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        for expected in [
-            "province",
-            "kbli[0]",
-            "kbli[1]",
-            "employees",
-            "products[0].capacity.unit",
-            "needs[0].required_certifications[0]",
-            "contact.email",
-        ] {
-            assert!(
-                fields.contains(&expected),
-                "{expected} missing in {fields:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn missing_required_fields_are_named() {
-        let errors = FirmInput::default().parse(Reference::shared()).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            ["name", "province", "regency", "kbli", "size", "employees"]
-        );
-    }
-
-    #[test]
-    fn generated_ids_are_valid_slugs_sorted_by_time() {
-        let a = FirmId::generate(1_700_000_000_000, u64::MAX);
-        let b = FirmId::generate(1_700_000_000_001, 0);
-        assert!(a < b);
-        assert_eq!(a.as_str().len(), 18);
-        assert_eq!(FirmId::parse(a.as_str()), Ok(a));
-    }
-
-    #[test]
-    fn phone_numbers_normalise_to_plus_62() {
-        assert_eq!(parse_phone("0370 123456").unwrap(), "+62370123456");
-        assert_eq!(parse_phone("+62 812-3456-7890").unwrap(), "+6281234567890");
-        assert!(parse_phone("+1 555 0100").is_err());
-        assert!(parse_phone("call me").is_err());
-    }
-
-    fn any_text() -> impl Strategy<Value = Option<String>> {
-        proptest::option::of(any::<String>())
-    }
-
-    fn any_rate() -> impl Strategy<Value = Option<RateInput>> {
-        proptest::option::of(
-            (
-                proptest::option::of(any::<f64>()),
-                proptest::option::of(prop_oneof![Just("kg".to_string()), any::<String>()]),
-                proptest::option::of(prop_oneof![Just("month".to_string()), any::<String>()]),
-            )
-                .prop_map(|(amount, unit, per)| RateInput { amount, unit, per }),
-        )
-    }
-
-    fn any_input() -> impl Strategy<Value = FirmInput> {
-        (
-            any_text(),
-            any_text(),
-            proptest::option::of(prop_oneof![Just("NTB".to_string()), any::<String>()]),
-            proptest::option::of(prop_oneof![Just("Mataram".to_string()), any::<String>()]),
-            proptest::option::of(proptest::collection::vec(
-                prop_oneof![Just("10761".to_string()), "[0-9]{1,6}"],
-                0..4,
-            )),
-            proptest::option::of(any::<i64>()),
-            proptest::collection::vec(
-                (any_text(), any_text(), any_rate()).prop_map(|(name, hs_code, capacity)| {
-                    ProductInput {
-                        name,
-                        hs_code,
-                        capacity,
-                    }
-                }),
-                0..3,
-            ),
-            proptest::option::of((any_text(), any_text(), any_text()).prop_map(
-                |(person, phone, email)| ContactInput {
-                    person,
-                    phone,
-                    email,
-                },
-            )),
-        )
-            .prop_map(
-                |(id, name, province, regency, kbli, employees, products, contact)| FirmInput {
-                    id,
-                    name,
-                    province,
-                    regency,
-                    kbli,
-                    size: Some("small".into()),
-                    employees,
-                    certifications: None,
-                    products: Some(products),
-                    needs: None,
-                    contact,
-                    version: None,
-                },
-            )
-    }
-
-    proptest! {
-        #[test]
-        fn parser_never_panics_and_valid_profiles_round_trip(input in any_input()) {
-            let reference = Reference::shared();
-            if let Ok((id, profile)) = input.parse(reference) {
-                let firm = Firm {
-                    id: id.unwrap_or_else(|| FirmId::generate(0, 0)),
-                    profile: profile.clone(),
-                    version: 1,
-                    created_at: DateTime::<Utc>::UNIX_EPOCH,
-                    updated_at: DateTime::<Utc>::UNIX_EPOCH,
-                };
-                // Profile → input → profile is the identity.
-                let (_, again) = firm.to_input().parse(reference).unwrap();
-                prop_assert_eq!(&again, &profile);
-                // And the stored JSON form reads back unchanged.
-                let json = serde_json::to_string(&firm).unwrap();
-                let back: Firm = serde_json::from_str(&json).unwrap();
-                prop_assert_eq!(back, firm);
-            }
-        }
-    }
-}
+mod tests;

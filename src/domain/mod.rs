@@ -3,9 +3,12 @@
 //! tables compiled into the binary.
 
 pub mod event;
+mod field_error;
 pub mod firm;
+mod formats;
 pub mod id;
 pub mod outcome;
+mod participant;
 pub mod province;
 pub mod quantity;
 pub mod reference;

@@ -155,7 +155,7 @@ impl OutcomeInput {
     ) -> Result<Outcome, Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.status.is_none() {
-            errors.push(FieldError::new("status", "is required"));
+            errors.push(FieldError::required("status"));
         }
         let status = pick(
             &mut errors,
@@ -239,7 +239,7 @@ impl OutcomeInput {
                     None
                 }
                 None => {
-                    errors.push(FieldError::new(format!("{f}.product"), "is required"));
+                    errors.push(FieldError::required(format!("{f}.product")));
                     None
                 }
             };
@@ -253,7 +253,7 @@ impl OutcomeInput {
                     None
                 }
                 None => {
-                    errors.push(FieldError::new(format!("{f}.value_idr"), "is required"));
+                    errors.push(FieldError::required(format!("{f}.value_idr")));
                     None
                 }
             };
@@ -282,17 +282,27 @@ impl OutcomeInput {
                             match Rate::new(amount, unit, per) {
                                 Ok(rate) => Some(Some(rate)),
                                 Err(e) => {
-                                    errors.push(FieldError::new(format!("{f}.volume.amount"), e));
+                                    errors.push(super::firm::rate_error(
+                                        format!("{f}.volume.amount"),
+                                        amount,
+                                        e,
+                                    ));
                                     None
                                 }
                             }
                         }
                         (_, Some(Err(e)), _) => {
-                            errors.push(FieldError::new(format!("{f}.volume.unit"), e));
+                            errors.push(
+                                FieldError::coded(format!("{f}.volume.unit"), "unknown_unit", e)
+                                    .with("value", r.unit.as_deref().unwrap_or_default().trim()),
+                            );
                             None
                         }
                         (_, _, Some(Err(e))) => {
-                            errors.push(FieldError::new(format!("{f}.volume.per"), e));
+                            errors.push(
+                                FieldError::coded(format!("{f}.volume.per"), "unknown_period", e)
+                                    .with("value", r.per.as_deref().unwrap_or_default().trim()),
+                            );
                             None
                         }
                         _ => {

@@ -55,6 +55,17 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
 }
 
+impl StoreError {
+    /// The cause, when the disk refused a write (full, read-only, failing): nothing was
+    /// changed and the caller may retry later.
+    pub fn disk_refused(&self) -> Option<String> {
+        match self {
+            StoreError::Sled(sled::Error::Io(e)) => Some(e.to_string()),
+            _ => None,
+        }
+    }
+}
+
 impl<E: Into<StoreError>> From<sled::transaction::TransactionError<E>> for StoreError {
     fn from(e: sled::transaction::TransactionError<E>) -> Self {
         match e {

@@ -102,3 +102,84 @@ async fn docs_and_the_document_are_served() {
     let served: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
     assert_eq!(served, serde_json::to_value(mitra::api::openapi()).unwrap());
 }
+
+/// Each invalid field carries a stable code with its parameters, so a client (the console)
+/// can say it in its own words without reading the English message.
+#[actix_web::test]
+async fn invalid_fields_carry_stable_codes_with_their_parameters() {
+    let app = spawn_app().await;
+    let mut firm = coffee_roaster();
+    firm["name"] = json!("  ");
+    firm["regency"] = json!("Denpasar");
+    firm["kbli"] = json!(["1076", "99999"]);
+    firm["employees"] = json!(-3);
+    firm["products"][0]["hs_code"] = json!("0999.99");
+    firm["products"][0]["capacity"]["unit"] = json!("bushel");
+    firm["contact"] = json!({"email": "bukan-email"});
+    let response = app
+        .client
+        .post(format!("{}/v1/firms", app.address))
+        .json(&firm)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    let by_field = |field: &str| {
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("no error for {field}: {problem}"))
+            .clone()
+    };
+    let expect = [
+        ("name", "empty", json!(null)),
+        (
+            "regency",
+            "unknown_regency",
+            json!({"value": "Denpasar", "province": "Nusa Tenggara Barat"}),
+        ),
+        ("kbli[0]", "not_kbli_subclass", json!({"value": "1076"})),
+        ("kbli[1]", "unknown_kbli", json!({"value": "99999"})),
+        (
+            "employees",
+            "out_of_range",
+            json!({"min": "0", "max": "1000000"}),
+        ),
+        (
+            "products[0].hs_code",
+            "not_in_hs2022",
+            json!({"value": "0999.99"}),
+        ),
+        (
+            "products[0].capacity.unit",
+            "unknown_unit",
+            json!({"value": "bushel"}),
+        ),
+        (
+            "contact.email",
+            "not_email",
+            json!({"value": "bukan-email"}),
+        ),
+    ];
+    for (field, code, params) in expect {
+        let error = by_field(field);
+        assert_eq!(error["code"], code, "{error}");
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+        if params.is_null() {
+            assert!(error.get("params").is_none(), "{error}");
+        } else {
+            assert_eq!(error["params"], params, "{error}");
+        }
+    }
+    // A query parameter out of range, and one not among the allowed values.
+    let response = app
+        .client
+        .get(format!("{}/v1/firms?limit=0", app.address))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
+}

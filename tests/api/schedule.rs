@@ -376,6 +376,26 @@ async fn a_repair_after_a_withdrawal_keeps_every_untouched_meeting() {
         .json()
         .await
         .unwrap();
+    // Repair takes the options generate takes, and refuses the same values (it used to
+    // clamp them silently).
+    let problem = assert_problem(
+        app.call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule/repair",
+            Some(&json!({"recommendations_per_firm": 51, "min_score": -1})),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["recommendations_per_firm", "min_score"]);
     let gone = &ids[5];
     let path = format!("/v1/events/temu-bisnis-mataram/participants/{gone}");
     assert_eq!(app.call(Method::DELETE, &path, None).await.status(), 204);

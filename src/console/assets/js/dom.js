@@ -95,7 +95,7 @@ export function showErrors(root, error) {
       const described = new Set((target.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
       described.add(box.id);
       target.setAttribute('aria-describedby', [...described].join(' '));
-      box.textContent = fieldMessage(f.message);
+      box.textContent = fieldMessage(f);
       box.hidden = false;
     } else {
       rest.push(f);
@@ -104,51 +104,60 @@ export function showErrors(root, error) {
   const summary = h('div', { class: 'form-errors', role: 'alert' },
     h('p', {}, problemText(error)),
     rest.length ? h('ul', {}, rest.map((f) => h('li', {},
-      f.line ? `${t('error.line')} ${f.line}: ` : '', f.field ? h('code', {}, f.field) : '', f.field ? ' — ' : '', fieldMessage(f.message)))) : null);
+      f.line ? `${t('error.line')} ${f.line}: ` : '', f.field ? h('code', {}, f.field) : '', f.field ? ' — ' : '', fieldMessage(f)))) : null);
   root.prepend(summary);
   const first = root.querySelector('[aria-invalid]');
   (first || summary).focus?.();
   return (error.fields || []).length;
 }
 
-// The API words its field messages in English; these patterns cover the ones people meet
-// in forms and sheets, so an Indonesian page says them in Indonesian. Anything else is
-// shown as the server wrote it (the field path still says where).
-const MESSAGES_ID = [
-  [/^is required$/, 'wajib diisi'],
-  [/^is required: a firm id or a profile$/, 'wajib diisi: id firma atau profil'],
-  [/^must not be empty$/, 'tidak boleh kosong'],
-  [/^must list at least one day$/, 'isi paling sedikit satu hari'],
-  [/^must be between (\S+) and (\S+)(.*)$/, 'harus antara $1 dan $2$3'],
-  [/^must be at most (\d+) characters$/, 'paling banyak $1 karakter'],
-  [/^must be 1 to (\d+) characters$/, 'harus 1 sampai $1 karakter'],
-  [/^must be at least (\S+)$/, 'paling sedikit $1'],
-  [/^must be at most (\S+)$/, 'paling banyak $1'],
-  [/^must be a finite number > 0$/, 'harus angka lebih dari 0'],
-  [/^must be a finite number ≥ 0$/, 'harus angka 0 atau lebih'],
-  [/^must be after (\w+)$/, 'harus sesudah $1'],
-  [/^'(.*)' is not a kabupaten\/kota of ([^;]+)(;.*)?$/, "'$1' bukan kabupaten/kota di $2"],
-  [/^'(.*)' is not a 5-digit KBLI 2020 subclass$/, "'$1' bukan subgolongan KBLI 2020 (5 digit)"],
-  [/^'(.*)' is not a KBLI 2020 subclass$/, "'$1' bukan subgolongan KBLI 2020"],
-  [/^'(.*)' is not an HS code: use 2, 4 or 6 digits$/, "'$1' bukan kode HS: gunakan 2, 4 atau 6 digit"],
-  [/^'(.*)' is not a whole number$/, "'$1' bukan bilangan bulat"],
-  [/^'(.*)' is not an email address$/, "'$1' bukan alamat email"],
-  [/^'(.*)' is not an Indonesian phone number.*$/, "'$1' bukan nomor telepon Indonesia (mis. 0812-3456-7890)"],
-  [/^'(.*)' is not a date YYYY-MM-DD$/, "'$1' bukan tanggal TTTT-BB-HH"],
-  [/^'(.*)' is not a time HH:MM$/, "'$1' bukan jam JJ:MM"],
-  [/^'(.*)' is not a quantity like .*$/, "'$1' bukan takaran seperti '300 kg/bulan'"],
-  [/^'(.*)' is not one of (.*)$/, "'$1' bukan salah satu dari $2"],
-  [/^unknown unit '(.*)'; use one of: (.*)$/, "satuan '$1' tidak dikenal; gunakan salah satu: $2"],
-  [/^'(.*)' already asked to meet '(.*)' at this forum$/, "'$1' sudah meminta bertemu '$2' di forum ini"],
-];
+// Each field problem from the API carries a stable `code` with its `params` (the value, the
+// allowed range, …); the console words the codes in Indonesian from them. A problem without
+// a known code is shown as the server wrote it (the field path still says where).
+const FIELD_CODES_ID = {
+  required: 'wajib diisi',
+  empty: 'tidak boleh kosong',
+  too_long: 'paling banyak {max} karakter',
+  too_few: 'isi paling sedikit {min}',
+  too_many: 'paling banyak {max} butir',
+  out_of_range: 'harus antara {min} dan {max}',
+  too_large: 'paling banyak {max}',
+  not_finite: 'harus berupa angka',
+  not_positive: 'harus angka lebih dari 0',
+  not_after: 'harus sesudah {other}',
+  control_characters: 'tidak boleh berisi karakter kendali',
+  not_one_of: "'{value}' bukan salah satu dari {allowed}",
+  invalid_id: "'{value}' bukan id yang sah (1–64 huruf a-z, angka 0-9 dan '-')",
+  id_taken: "firma '{value}' sudah ada",
+  unknown_province: "'{value}' bukan provinsi yang dikenal; gunakan NTB atau JATIM",
+  unknown_regency: "'{value}' bukan kabupaten/kota di {province}",
+  not_kbli_subclass: "'{value}' bukan subgolongan KBLI 2020 (5 digit)",
+  unknown_kbli: "'{value}' bukan subgolongan KBLI 2020",
+  not_kbli_prefix: "'{value}' bukan kode atau awalan KBLI (1 sampai 5 digit)",
+  not_hs_code: "'{value}' bukan kode HS: gunakan 2, 4 atau 6 digit",
+  not_in_hs2022: "'{value}' tidak ada di HS 2022",
+  unknown_size: "'{value}' bukan skala usaha; gunakan mikro, kecil atau menengah",
+  unknown_certification: "'{value}' bukan sertifikasi yang dikenal",
+  unknown_unit: "satuan '{value}' tidak dikenal",
+  unknown_period: "periode '{value}' tidak dikenal; gunakan hari, minggu, bulan atau tahun",
+  not_whole_number: "'{value}' bukan bilangan bulat",
+  not_email: "'{value}' bukan alamat email",
+  not_phone: "'{value}' bukan nomor telepon Indonesia (mis. 0812-3456-7890)",
+  not_date: "'{value}' bukan tanggal TTTT-BB-HH",
+  not_time: "'{value}' bukan jam JJ:MM",
+  not_quantity: "'{value}' bukan takaran seperti '300 kg/bulan'",
+};
 
-/** A field message from the API in the console's language. */
-export function fieldMessage(message) {
-  if (lang() !== 'id' || !message) return message;
-  for (const [pattern, words] of MESSAGES_ID) {
-    if (pattern.test(message)) return message.replace(pattern, words);
-  }
-  return message;
+// The words a `not_after` problem names.
+const FIELD_WORDS_ID = { start: 'mulai', from: 'dari' };
+
+/** A field problem from the API (`{field, code, params, message}`) in the console's language. */
+export function fieldMessage(problem) {
+  const message = problem?.message ?? '';
+  const words = lang() === 'id' && FIELD_CODES_ID[problem?.code];
+  if (!words) return message;
+  const params = problem.params || {};
+  return words.replace(/\{(\w+)\}/g, (_, k) => FIELD_WORDS_ID[params[k]] ?? params[k] ?? '');
 }
 
 /** A sentence for an API error, in the console's language. */

@@ -104,5 +104,5 @@ function showFailure(out, e) {
     h('p', {}, problemText(e)), h('p', {}, t('import.rows', { n: num(new Set(rows.map((r) => r.line)).size) }))),
   h('table', { class: 'data', id: 'import-errors' },
     h('thead', {}, h('tr', {}, [t('import.line'), t('import.column'), t('import.message')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'num' }, r.line ?? '–'), h('td', {}, h('code', {}, r.field || '')), h('td', {}, fieldMessage(r.message)))))));
+    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'num' }, r.line ?? '–'), h('td', {}, h('code', {}, r.field || '')), h('td', {}, fieldMessage(r)))))));
 }

@@ -131,10 +131,14 @@ fn row_to_input(line: u64, cell: impl Fn(&str) -> Option<String>) -> CsvRow {
         e.replace(['.', ' '], "")
             .parse::<i64>()
             .map_err(|_| {
-                errors.push(FieldError::new(
-                    "employees",
-                    format!("'{e}' is not a whole number"),
-                ))
+                errors.push(
+                    FieldError::coded(
+                        "employees",
+                        "not_whole_number",
+                        format!("'{e}' is not a whole number"),
+                    )
+                    .with("value", &e),
+                )
             })
             .ok()
     });
@@ -259,10 +263,14 @@ fn parse_rate_text(text: &str, field: &str, errors: &mut Vec<FieldError>) -> Rat
         },
     };
     if amount.is_none() || unit.is_empty() || per.is_none() {
-        errors.push(FieldError::new(
-            field,
-            format!("'{text}' is not a quantity like '300 kg/month' or '1,5 ton per minggu'"),
-        ));
+        errors.push(
+            FieldError::coded(
+                field,
+                "not_quantity",
+                format!("'{text}' is not a quantity like '300 kg/month' or '1,5 ton per minggu'"),
+            )
+            .with("value", text),
+        );
     }
     RateInput {
         amount,

@@ -1,0 +1,189 @@
+//! Partner recommendations as both the API and `mitra rank` give them: each match with the
+//! direction its trade goes, chosen here once.
+
+use super::{AppError, Mitra};
+use crate::domain::FirmId;
+use crate::matching::{Components, DirectedScore, Direction, Lang, Match, MatchQuery, Partner};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Which way the trade of a match goes, seen from the querying firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = MatchDirection)]
+pub enum TradeDirection {
+    /// The partner supplies the querying firm.
+    Supplies,
+    /// The partner buys from the querying firm.
+    Buys,
+    /// Both ways.
+    Both,
+}
+
+/// One recommended partner: the score, the direction of trade, the components of the
+/// deciding direction, both directed fits, and the reasons in words.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "partner": {"id": "kafe-nusantara", "name": "Kafe Nusantara", "province": "JATIM", "regency": "35.78"},
+    "score": 0.87,
+    "direction": "buys",
+    "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41},
+    "supplies": {"score": 0.12, "components": {"supply": 0.0, "capacity": 0.5, "certification": 1.0, "sector": 0.6}},
+    "buys": {"score": 0.83, "components": {"supply": 0.92, "capacity": 1.0, "certification": 1.0, "sector": 0.41}},
+    "reasons": ["CV Kopi Sembalun makes 'Kopi arabika sangrai' 300 kg/month; Kafe Nusantara needs 'roasted arabica coffee' 200 kg/month"]
+}))]
+pub struct MatchView {
+    pub partner: Partner,
+    pub score: f64,
+    pub direction: TradeDirection,
+    pub components: Components,
+    pub supplies: DirectedScore,
+    pub buys: DirectedScore,
+    pub reasons: Vec<String>,
+}
+
+impl MatchView {
+    /// The match as shown, for a query in direction `query`: asked one way, the trade goes
+    /// that way; asked both ways, both when the weaker fit is still at least half the
+    /// stronger, else the stronger way.
+    pub fn new(m: Match, query: Direction) -> MatchView {
+        let (s, b) = (m.supplies.score, m.buys.score);
+        let direction = match query {
+            Direction::Supplies => TradeDirection::Supplies,
+            Direction::Buys => TradeDirection::Buys,
+            Direction::Both if s.min(b) >= 0.5 * s.max(b) && s.min(b) > 0.0 => TradeDirection::Both,
+            Direction::Both if s >= b => TradeDirection::Supplies,
+            Direction::Both => TradeDirection::Buys,
+        };
+        let components = if s >= b || direction == TradeDirection::Supplies {
+            m.supplies.components
+        } else {
+            m.buys.components
+        };
+        MatchView {
+            partner: m.partner,
+            score: m.score,
+            direction,
+            components,
+            supplies: m.supplies,
+            buys: m.buys,
+            reasons: m.reasons,
+        }
+    }
+}
+
+/// A firm's recommended partners, best first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FirmMatches {
+    pub firm_id: String,
+    pub matches: Vec<MatchView>,
+}
+
+impl FirmMatches {
+    pub fn new(firm_id: &FirmId, matches: Vec<Match>, query: Direction) -> FirmMatches {
+        FirmMatches {
+            firm_id: firm_id.to_string(),
+            matches: matches
+                .into_iter()
+                .map(|m| MatchView::new(m, query))
+                .collect(),
+        }
+    }
+}
+
+/// The partners of one firm, with reasons in `lang`.
+pub fn of_firm(
+    app: &Mitra,
+    id: &FirmId,
+    query: &MatchQuery,
+    lang: Lang,
+) -> Result<FirmMatches, AppError> {
+    let started = std::time::Instant::now();
+    let matcher = app.matcher();
+    let mut matches = matcher
+        .matches_for(id, query)
+        .ok_or_else(|| AppError::not_found("firm", id))?;
+    if lang != Lang::En {
+        matcher.explain_in(id, &mut matches, query.direction, lang);
+    }
+    drop(matcher);
+    app.observer().ranked("one_firm", started.elapsed());
+    Ok(FirmMatches::new(id, matches, query.direction))
+}
+
+/// Every firm's partners, ranked in parallel (run it in the ranking pool).
+pub struct Ranked {
+    pub lists: Vec<FirmMatches>,
+    /// Candidate pairs scored by this ranking.
+    pub pairs_scored: u64,
+    pub elapsed: std::time::Duration,
+}
+
+/// Ranks every firm with `progress` told of each finished firm.
+pub fn rank_all(app: &Mitra, query: &MatchQuery, progress: &(dyn Fn(usize) + Sync)) -> Ranked {
+    let started = std::time::Instant::now();
+    let matcher = app.matcher();
+    let before = matcher.stats().pairs_scored;
+    let ranked = matcher.rank_all_with_progress(query, progress);
+    let pairs_scored = matcher.stats().pairs_scored - before;
+    drop(matcher);
+    let elapsed = started.elapsed();
+    app.observer().ranked("batch", elapsed);
+    Ranked {
+        lists: ranked
+            .into_iter()
+            .map(|(id, matches)| FirmMatches::new(&id, matches, query.direction))
+            .collect(),
+        pairs_scored,
+        elapsed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::{Components, DirectedScore, Partner};
+
+    fn m(supplies: f64, buys: f64) -> Match {
+        let fit = |score: f64, supply: f64| DirectedScore {
+            score,
+            components: Components {
+                supply,
+                ..Components::default()
+            },
+        };
+        Match {
+            partner: Partner {
+                id: FirmId::parse("kafe-nusantara").unwrap(),
+                name: "Kafe Nusantara".into(),
+                province: crate::domain::Province::Jatim,
+                regency: "35.78".into(),
+            },
+            score: supplies.max(buys),
+            supplies: fit(supplies, 0.1),
+            buys: fit(buys, 0.2),
+            reasons: vec![],
+        }
+    }
+
+    #[test]
+    fn the_direction_is_chosen_once_for_every_caller() {
+        let both = MatchView::new(m(0.6, 0.4), Direction::Both);
+        assert_eq!(both.direction, TradeDirection::Both);
+        assert_eq!(both.components.supply, 0.1);
+        let buys = MatchView::new(m(0.2, 0.8), Direction::Both);
+        assert_eq!(buys.direction, TradeDirection::Buys);
+        assert_eq!(buys.components.supply, 0.2);
+        assert_eq!(
+            MatchView::new(m(0.9, 0.0), Direction::Both).direction,
+            TradeDirection::Supplies
+        );
+        let asked = MatchView::new(m(0.2, 0.8), Direction::Supplies);
+        assert_eq!(asked.direction, TradeDirection::Supplies);
+        assert_eq!(asked.components.supply, 0.1);
+        assert_eq!(
+            MatchView::new(m(0.9, 0.1), Direction::Buys).direction,
+            TradeDirection::Buys
+        );
+    }
+}

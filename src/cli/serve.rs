@@ -1,0 +1,50 @@
+//! `mitra serve`: the organizer tokens, optional demo data, then the HTTP server.
+
+use crate::app::{demo, tokens};
+use crate::startup::{Application, Settings};
+use crate::store::Store;
+use anyhow::Context;
+use std::path::PathBuf;
+
+pub struct ServeOptions {
+    pub addr: String,
+    pub data_dir: PathBuf,
+    pub workers: Option<usize>,
+    pub organizer_tokens: Vec<String>,
+    pub organizer_tokens_file: Option<PathBuf>,
+    pub public_directory: bool,
+    pub public_metrics: bool,
+    /// Load this many demo firms of this seed into an empty store first.
+    pub demo: Option<(u64, usize)>,
+}
+
+pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    let organizer_tokens = tokens::organizer_tokens(
+        options.organizer_tokens,
+        options.organizer_tokens_file.as_deref(),
+        &options.data_dir,
+    )?;
+    let store = Store::open(&options.data_dir)
+        .with_context(|| format!("opening the store in {}", options.data_dir.display()))?;
+    if let Some((seed, count)) = options.demo {
+        demo::load(&store, &options.data_dir, seed, count)?;
+    }
+    let settings = Settings {
+        addr: options.addr,
+        data_dir: options.data_dir,
+        workers: options.workers,
+        organizer_tokens,
+        public_directory: options.public_directory,
+        public_metrics: options.public_metrics,
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build_with_store(settings.clone(), store)?;
+        tracing::info!(
+            addr = %settings.addr,
+            port = app.port(),
+            data_dir = %settings.data_dir.display(),
+            "mitra listening; console at /, API docs at /docs"
+        );
+        app.run_until_stopped().await
+    })
+}
