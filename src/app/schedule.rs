@@ -13,6 +13,7 @@ use crate::schedule::{
 };
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Most recommended partners per participant a timetable may add as candidates.
@@ -167,6 +168,34 @@ pub fn solve(
     solve_timed(observer, "solve", request)
 }
 
+/// The solver's problem for a forum: its participants and requests, with each participant's
+/// recommended partners (`per_firm`, `min_score`, reasons in `lang`) as candidates.
+fn forum_problem(
+    app: &Mitra,
+    forum: &ForumState,
+    (per_firm, min_score, lang): (usize, f64, Lang),
+    objective: Objective,
+    time_limit_ms: Option<u64>,
+    seed: Option<u64>,
+) -> (ScheduleRequest, BTreeMap<String, forum::CandidateInfo>) {
+    let recommendations = crate::planning::recommendations(
+        &app.matcher(),
+        &forum.participants,
+        per_firm,
+        min_score,
+        lang,
+    );
+    forum::forum_request(
+        &forum.event,
+        &forum.participants,
+        &forum.requests,
+        &recommendations,
+        objective,
+        Some(time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS)),
+        seed,
+    )
+}
+
 /// Generates the forum's timetable from its participants, their requests and the matcher's
 /// recommendations, and stores it as the next version.
 pub fn generate(
@@ -184,20 +213,12 @@ pub fn generate(
             "the forum needs at least two participants",
         ));
     }
-    let recommendations = crate::planning::recommendations(
-        &app.matcher(),
-        &forum.participants,
-        per_firm,
-        min_score,
-        options.lang.unwrap_or_default(),
-    );
-    let (request, candidates) = forum::forum_request(
-        &forum.event,
-        &forum.participants,
-        &forum.requests,
-        &recommendations,
+    let (request, candidates) = forum_problem(
+        app,
+        &forum,
+        (per_firm, min_score, options.lang.unwrap_or_default()),
         options.objective.unwrap_or_default(),
-        Some(options.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS)),
+        options.time_limit_ms,
         options.seed,
     );
     let response = solve_timed(app.observer(), "generate", &request)?;
@@ -223,24 +244,17 @@ pub fn repair(
 ) -> Result<RepairResult, AppError> {
     let (per_firm, min_score) =
         recommendation_options(options.recommendations_per_firm, options.min_score)?;
-    let forum = load_forum(&app.store, id)?;
+    let mut forum = load_forum(&app.store, id)?;
     let previous = forum
         .previous
+        .take()
         .ok_or_else(|| AppError::not_found("schedule of event", id))?;
-    let recommendations = crate::planning::recommendations(
-        &app.matcher(),
-        &forum.participants,
-        per_firm,
-        min_score,
-        options.lang.unwrap_or_default(),
-    );
-    let (request, candidates) = forum::forum_request(
-        &forum.event,
-        &forum.participants,
-        &forum.requests,
-        &recommendations,
+    let (request, candidates) = forum_problem(
+        app,
+        &forum,
+        (per_firm, min_score, options.lang.unwrap_or_default()),
         previous.request.objective,
-        Some(options.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS)),
+        options.time_limit_ms,
         previous.request.seed,
     );
     let repair_request = RepairRequest {
