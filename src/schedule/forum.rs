@@ -189,6 +189,8 @@ pub fn forum_request(
             session: None,
             value: Some(info.value),
             kind: Some(info.kind),
+            count: None,
+            consecutive: false,
         })
         .collect();
     let request = ScheduleRequest {
@@ -199,6 +201,7 @@ pub fn forum_request(
         objective,
         time_limit_ms,
         seed,
+        span_first: false,
     };
     let infos = candidates
         .into_iter()

@@ -167,6 +167,8 @@ pub fn planted_min_idle(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
                 .then(|| ss[si].name.clone()),
             value: None,
             kind: None,
+            count: None,
+            consecutive: false,
         })
         .collect();
     ScheduleRequest {
@@ -177,6 +179,7 @@ pub fn planted_min_idle(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
         objective: Objective::MinIdle,
         time_limit_ms: Some(1_000),
         seed: Some(seed),
+        span_first: false,
     }
 }
 
@@ -232,6 +235,8 @@ pub fn candidates(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
                 .then(|| ss[rng.gen_range(0..ss.len())].name.clone()),
             value: Some(value),
             kind: Some(kind),
+            count: None,
+            consecutive: false,
         });
     }
     ScheduleRequest {
@@ -242,6 +247,7 @@ pub fn candidates(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
         objective: Objective::MaxValue,
         time_limit_ms: Some(10_000),
         seed: Some(seed),
+        span_first: false,
     }
 }
 
@@ -303,6 +309,8 @@ pub fn big_forum(seed: u64) -> ScheduleRequest {
             session: None,
             value: Some((value * 1000.0).round() / 1000.0),
             kind: None,
+            count: None,
+            consecutive: false,
         });
     }
     ScheduleRequest {
@@ -313,6 +321,7 @@ pub fn big_forum(seed: u64) -> ScheduleRequest {
         objective: Objective::MaxValue,
         time_limit_ms: Some(2_000),
         seed: Some(seed),
+        span_first: false,
     }
 }
 
@@ -427,6 +436,8 @@ pub fn b2b(seed: u64) -> ScheduleRequest {
             session: session.map(|i| ss[i].name.clone()),
             value: None,
             kind: None,
+            count: None,
+            consecutive: false,
         });
     }
     let participants = (0..n)
@@ -446,5 +457,6 @@ pub fn b2b(seed: u64) -> ScheduleRequest {
         objective: Objective::MinIdle,
         time_limit_ms: Some(1_000),
         seed: Some(seed),
+        span_first: false,
     }
 }
