@@ -509,6 +509,26 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// How good the plan is, in the terms of its proven bound, in Indonesian (the printed grid's
+/// language): "Nilai jadwal paling banyak 1,3 % di bawah susunan terbaik."
+pub fn quality_id(schedule: &ForumSchedule) -> String {
+    let s = &schedule.stats;
+    match (schedule.status, s.objective) {
+        (Status::Infeasible, _) => "Tidak ada jadwal yang memenuhi semua permintaan.".into(),
+        (Status::Optimal, _) => {
+            "Jadwal optimal: tidak ada susunan yang lebih baik untuk tujuan ini.".into()
+        }
+        (Status::Feasible, Objective::MaxValue) => format!(
+            "Nilai jadwal paling banyak {} % di bawah susunan terbaik.",
+            format!("{:.1}", (s.gap * 100.0).max(0.1)).replace('.', ",")
+        ),
+        (Status::Feasible, Objective::MinIdle) => format!(
+            "Paling banyak {} slot kosong lebih banyak daripada susunan terbaik.",
+            (s.idle_slots as f64 - s.bound).max(0.0).round()
+        ),
+    }
+}
+
 /// A printable page of the grid (A4 landscape), one table per session.
 pub fn grid_html(
     event: &Event,
@@ -542,6 +562,10 @@ pub fn grid_html(
         event.tables,
         schedule.meetings.len(),
         escape(&event.time_zone)
+    ));
+    html.push_str(&format!(
+        "<p class=\"quality\">{}</p>\n",
+        escape(&quality_id(schedule))
     ));
     let mut current_session: Option<(chrono::NaiveDate, String)> = None;
     for (slot, row) in grid_rows(event, schedule, card) {

@@ -20,7 +20,7 @@ pub const MAX_COUNT: u32 = 16;
 /// A block of consecutive slots (a morning, an afternoon). Slots are numbered from 0 across
 /// sessions in the order given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"name": "morning", "slots": 13}))]
+#[schema(as = SolverSession, example = json!({"name": "morning", "slots": 13}))]
 pub struct Session {
     pub name: String,
     pub slots: u32,
@@ -28,7 +28,7 @@ pub struct Session {
 
 /// One firm taking part in the forum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"id": "p1", "unavailable_slots": [16], "max_meetings": 8}))]
+#[schema(as = SolverParticipant, example = json!({"id": "p1", "unavailable_slots": [16], "max_meetings": 8}))]
 pub struct Participant {
     pub id: String,
     /// Slots in which the participant cannot meet (prayer, travel, own presentation).
@@ -70,7 +70,7 @@ impl MeetingKind {
 
 /// A candidate meeting (`max_value`) or a confirmed one that must be placed (`min_idle`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"a": "p1", "b": "p2", "session": "morning", "value": 1.0}))]
+#[schema(as = SolverMeeting, example = json!({"a": "p1", "b": "p2", "session": "morning", "value": 1.0}))]
 pub struct MeetingRequest {
     pub a: String,
     pub b: String,
@@ -186,6 +186,9 @@ pub struct Stats {
     /// Sum over participants and sessions of every meeting-free slot between the
     /// participant's first and last meeting of the session, unavailable slots included: the
     /// time a participant waits on site. Never below `idle_slots`.
+    /// (Timetables stored before it was reported read it as 0.)
+    #[serde(default)]
+    #[schema(required = true)]
     pub span_slots: u64,
     /// Sum of the values of the scheduled meetings.
     pub value: f64,
@@ -198,6 +201,8 @@ pub struct Stats {
     /// How far the plan can be from the best: `max_value` (bound − value) / bound, `min_idle`
     /// (idle − bound) / idle (span with `span_first`); 0 when the plan meets its bound (then
     /// `status` is `optimal`).
+    #[serde(default)]
+    #[schema(required = true)]
     pub gap: f64,
     pub participants_with_meetings: usize,
     /// Participants left without any meeting.

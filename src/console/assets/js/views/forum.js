@@ -47,7 +47,9 @@ register({
     'j.status.optimal': 'Jadwal optimal: tidak ada susunan yang lebih baik untuk tujuan ini.',
     'j.status.feasible': 'Jadwal layak: semua aturan terpenuhi, tetapi belum terbukti yang terbaik.',
     'j.status.infeasible': 'Tidak ada jadwal yang memenuhi semua permintaan.',
-    'j.stats': '{scheduled} pertemuan terjadwal. {with} peserta mendapat pertemuan, {without} tanpa pertemuan; {idle} slot menunggu di antara pertemuan; {changes} kali pindah meja.',
+    'j.stats': '{scheduled} pertemuan terjadwal. {with} peserta mendapat pertemuan, {without} tanpa pertemuan; {idle} slot kosong di antara pertemuan ({span} slot menunggu di tempat, termasuk saat berhalangan); {changes} kali pindah meja.',
+    'j.gap.value': 'Nilai jadwal ini paling banyak {gap} di bawah susunan terbaik (batas atas {bound}).',
+    'j.gap.idle': 'Paling banyak {n} slot kosong lebih banyak daripada susunan terbaik.',
     'j.made': 'Versi {version}, dibuat {when}.', 'j.generated': 'Jadwal dibuat: {n} pertemuan.',
     'j.unscheduled': 'Permintaan yang tidak terjadwal ({n})', 'j.reasons': 'Alasan',
     'j.grid': 'Jadwal per meja', 'j.grid.caption': 'Pertemuan per slot dan meja; waktu {zone}.', 'j.time': 'Waktu',
@@ -119,7 +121,9 @@ register({
     'j.status.optimal': 'Optimal timetable: no better arrangement exists for this objective.',
     'j.status.feasible': 'Feasible timetable: every rule holds, not proven the best.',
     'j.status.infeasible': 'No timetable meets every request.',
-    'j.stats': '{scheduled} meetings scheduled. {with} participants have meetings, {without} have none; {idle} idle slots between meetings; {changes} table changes.',
+    'j.stats': '{scheduled} meetings scheduled. {with} participants have meetings, {without} have none; {idle} idle slots between meetings ({span} slots waited on site, unavailable ones included); {changes} table changes.',
+    'j.gap.value': "This plan's value is at most {gap} below the best arrangement (upper bound {bound}).",
+    'j.gap.idle': 'At most {n} idle slots more than the best arrangement.',
     'j.made': 'Version {version}, generated {when}.', 'j.generated': 'Timetable generated: {n} meetings.',
     'j.unscheduled': 'Requests not scheduled ({n})', 'j.reasons': 'Reasons',
     'j.grid': 'Timetable by table', 'j.grid.caption': 'Meetings by slot and table; times in {zone}.', 'j.time': 'Time',
@@ -547,8 +551,9 @@ async function timetableTab(panel, forum, reload, flash) {
     h('p', { class: 'j-status' }, h('strong', {}, t(`j.status.${plan.status}`))),
     h('p', {}, t('j.stats', {
       scheduled: num(s.scheduled), with: num(s.participants_with_meetings), without: num(s.participants_without_meeting),
-      idle: num(s.idle_slots), changes: num(s.table_changes),
+      idle: num(s.idle_slots), span: num(s.span_slots ?? s.idle_slots), changes: num(s.table_changes),
     })),
+    gapLine(plan),
     h('p', { class: 'muted' }, t('j.made', { version: num(plan.version), when: instant(plan.generated_at, forum.time_zone) })),
     plan.reasons?.length ? h('ul', {}, plan.reasons.map((r) => h('li', {}, r))) : null,
     h('p', { class: 'hint no-print', id: 'j-repair-hint' }, t('j.repair.hint')),
@@ -566,6 +571,16 @@ async function timetableTab(panel, forum, reload, flash) {
     h('h3', { class: 'no-print' }, t('j.grid')),
     h('div', { class: 'grid-wrap' }, gridTable(forum, plan)),
     firmAgenda(forum, participants));
+}
+
+/** How far from the best the plan can be, in the terms of its proven bound (none when optimal). */
+function gapLine(plan) {
+  const s = plan.stats;
+  if (plan.status !== 'feasible' || s.gap == null || s.gap <= 0) return null;
+  const text = s.objective === 'min_idle'
+    ? t('j.gap.idle', { n: num(Math.max(0, Math.round(s.idle_slots - s.bound))) })
+    : t('j.gap.value', { gap: percent(Math.max(s.gap, 0.001), 1), bound: num(s.bound, 1) });
+  return h('p', { id: 'j-gap' }, text);
 }
 
 /** The timetable as slots (rows) × tables (columns), each cell the meeting there. */
