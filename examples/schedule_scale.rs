@@ -5,7 +5,8 @@
 //! - `big`: the 2 000-participant forum (3 × 16 slots, 400 tables, 20 000 candidates), seeds
 //!   1–3, 2 s each: value against the bound.
 //! - `b2b`: `min_idle` on 20 instances shaped like the published B2B forum benchmarks:
-//!   idle and waiting slots (span) per instance.
+//!   idle and waiting slots (span) per instance, idle first (the default) and span first
+//!   (whose bound is the least span any plan can have).
 
 use mitra::schedule::generate::{self, ForumSpec};
 use mitra::schedule::{check, solve, Status};
@@ -110,10 +111,10 @@ fn report(name: &str, req: &mitra::schedule::ScheduleRequest) {
         req.meetings.len(),
         s.value,
         s.bound,
-        100.0 * (s.bound - s.value) / s.bound.max(1e-9),
+        100.0 * s.gap,
         s.participants_without_meeting,
         s.idle_slots,
-        waiting(req, &res),
+        s.span_slots,
         s.table_changes,
         s.iterations,
         s.time_limit_hit,
@@ -150,32 +151,63 @@ fn waiting(req: &mitra::schedule::ScheduleRequest, res: &mitra::schedule::Schedu
 
 fn b2b() {
     println!(
-        "{:>4} {:>5} {:>6} {:>6} {:>9} {:>5} {:>5} {:>6} {:>8}",
-        "seed", "firms", "slots", "meets", "status", "idle", "bound", "span", "ms"
+        "{:>4} {:>5} {:>5} {:>5} {:>8} {:>4} {:>5} {:>5} {:>5} | {:>10} {:>10} {:>10} {:>5}",
+        "seed",
+        "firms",
+        "slots",
+        "meets",
+        "status",
+        "idle",
+        "bound",
+        "span",
+        "ms",
+        "1st: span",
+        "span bound",
+        "then idle",
+        "ms"
     );
     let (mut idle, mut span, mut max_ms) = (0, 0, 0);
+    let (mut span1, mut span_bound, mut idle1, mut max_ms1) = (0, 0.0, 0, 0);
     for seed in 1..=20 {
         let req = generate::b2b(seed);
         let t = Instant::now();
         let res = solve(&req).unwrap();
         let ms = t.elapsed().as_millis();
         assert!(check(&req, &res).is_empty(), "{:?}", check(&req, &res));
-        let w = waiting(&req, &res);
+        assert_eq!(waiting(&req, &res), res.stats.span_slots);
         idle += res.stats.idle_slots;
-        span += w;
+        span += res.stats.span_slots;
         max_ms = max_ms.max(ms);
+        // The same with span first: its bound is the least span any plan can have.
+        let mut first = req.clone();
+        first.span_first = true;
+        let t = Instant::now();
+        let res1 = solve(&first).unwrap();
+        let ms1 = t.elapsed().as_millis();
+        assert!(check(&first, &res1).is_empty());
+        span1 += res1.stats.span_slots;
+        span_bound += res1.stats.bound;
+        idle1 += res1.stats.idle_slots;
+        max_ms1 = max_ms1.max(ms1);
         println!(
-            "{:>4} {:>5} {:>6} {:>6} {:>9} {:>5} {:>5} {:>6} {:>8}",
+            "{:>4} {:>5} {:>5} {:>5} {:>8} {:>4} {:>5} {:>5} {:>5} | {:>10} {:>10} {:>10} {:>5}",
             seed,
             req.participants.len(),
             req.sessions.iter().map(|s| s.slots).sum::<u32>(),
             req.meetings.len(),
-            format!("{:?}", res.status),
+            format!("{:?}", res.status).to_lowercase(),
             res.stats.idle_slots,
             res.stats.bound,
-            w,
-            ms
+            res.stats.span_slots,
+            ms,
+            res1.stats.span_slots,
+            res1.stats.bound,
+            res1.stats.idle_slots,
+            ms1
         );
     }
-    println!("total idle {idle}, total span {span}, slowest {max_ms} ms");
+    println!(
+        "idle first: total idle {idle}, total span {span}, slowest {max_ms} ms; \
+         span first: total span {span1} (bound {span_bound}), total idle {idle1}, slowest {max_ms1} ms"
+    );
 }

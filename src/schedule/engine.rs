@@ -75,6 +75,9 @@ pub(crate) struct State<'a> {
     shared_cap: usize,
     /// Placeable meetings of each participant.
     cands: Vec<Vec<u32>>,
+    /// Which measure of waiting comes first for this walk (the request's order, unless the
+    /// solver tries the other one first on its way).
+    pub span_first: bool,
 }
 
 impl<'a> State<'a> {
@@ -109,6 +112,7 @@ impl<'a> State<'a> {
             span_p: vec![0; n],
             shared_cap: inst.shared_capacity(),
             cands: vec![Vec::new(); n],
+            span_first: inst.span_first,
         };
         for (i, meet) in inst.meets.iter().enumerate() {
             if meet.allowed != 0 {
@@ -161,7 +165,7 @@ impl<'a> State<'a> {
 
     /// The measure that comes first (idle, or span with `span_first`) and the other one.
     pub fn measures(&self) -> (i64, i64) {
-        if self.inst.span_first {
+        if self.span_first {
             (self.span, self.idle)
         } else {
             (self.idle, self.span)
@@ -312,11 +316,7 @@ impl<'a> State<'a> {
             let (ib, sb) = self.inst.gaps_of(b, self.busy[b] | bits);
             let di = ia as i64 + ib as i64 - self.idle_p[a] as i64 - self.idle_p[b] as i64;
             let ds = sa as i64 + sb as i64 - self.span_p[a] as i64 - self.span_p[b] as i64;
-            let (d1, d2) = if self.inst.span_first {
-                (ds, di)
-            } else {
-                (di, ds)
-            };
+            let (d1, d2) = if self.span_first { (ds, di) } else { (di, ds) };
             let load = self.shared_in_slot[s as usize].len();
             let key = (d1, d2, load, s);
             if best.is_none_or(|k| key < k) {
@@ -333,9 +333,14 @@ impl<'a> State<'a> {
                 (self.unassigned.len() as i64, self.measures().0 as f64)
             }
             (Phase::Primary, Objective::MaxValue) => (-(self.covered as i64), -self.value),
-            (Phase::Secondary, _) => {
+            (Phase::Secondary, objective) => {
                 let (first, second) = self.measures();
-                (first, second as f64)
+                // min_idle's second phase may eject meetings on its way: unplaced ones first.
+                let unplaced = match objective {
+                    Objective::MinIdle => self.unassigned.len() as i64,
+                    Objective::MaxValue => 0,
+                };
+                ((unplaced << 32) + first, second as f64)
             }
         }
     }
@@ -346,9 +351,13 @@ impl<'a> State<'a> {
                 weight * self.unassigned.len() as f64 + self.measures().0 as f64
             }
             (Phase::Primary, Objective::MaxValue) => -(self.value + weight * self.covered as f64),
-            (Phase::Secondary, _) => {
+            (Phase::Secondary, objective) => {
                 let (first, second) = self.measures();
-                weight * first as f64 + second as f64
+                let unplaced = match objective {
+                    Objective::MinIdle => self.unassigned.len() as f64,
+                    Objective::MaxValue => 0.0,
+                };
+                3.0 * unplaced + weight * first as f64 + second as f64
             }
         }
     }
@@ -807,7 +816,10 @@ pub(crate) fn anneal(st: &mut State, params: &Params) -> Outcome {
             }
             let before = st.cost(phase, weight);
             journal.clear();
-            let insert = phase == Phase::Primary && st.n_unassigned() > 0 && rng.gen_bool(0.5);
+            // Unplaced meetings: min_idle's (either phase), max_value's in the first phase only
+            // (its second keeps the chosen meetings).
+            let may_insert = phase == Phase::Primary || obj == Objective::MinIdle;
+            let insert = may_insert && st.n_unassigned() > 0 && rng.gen_bool(0.5);
             if insert {
                 let un = st.unassigned();
                 let mut m = un[rng.gen_range(0..un.len())];
@@ -854,56 +866,70 @@ pub(crate) fn anneal(st: &mut State, params: &Params) -> Outcome {
                     continue;
                 }
                 let meet = &inst.meets[m as usize];
-                if meet.len > 1 {
-                    // A block moves whole: to a free start in the second phase, else anywhere,
-                    // ejecting what stands in the way.
+                // Where the one who waits more would rather meet: next to its day.
+                let p = if st.span_p[meet.a] >= st.span_p[meet.b] {
+                    meet.a
+                } else {
+                    meet.b
+                };
+                let allowed = meet.allowed & !(1u128 << from);
+                let near = (st.busy[p] << 1 | st.busy[p] >> 1) & !st.busy[p] & allowed;
+                // Blocks move whole (chains leave them be); min_idle's second phase also moves
+                // single meetings that way now and then, ejecting what stands in the way.
+                let ejecting = (meet.len > 1 && phase == Phase::Primary)
+                    || (phase == Phase::Secondary
+                        && obj == Objective::MinIdle
+                        && (meet.len > 1 || rng.gen_bool(0.3)));
+                if ejecting {
                     st.j_remove(m, &mut journal);
-                    if phase == Phase::Secondary {
-                        let mut starts = st.free_starts(m) & !(1u128 << from);
-                        let mut open = 0;
-                        while starts != 0 {
-                            let s = starts.trailing_zeros();
-                            starts &= starts - 1;
-                            if st.table_room(m, s) {
-                                open |= 1u128 << s;
-                            }
-                        }
-                        let Some(to) = random_slot(open, &mut rng) else {
-                            st.rollback(&mut journal, 0);
-                            continue;
-                        };
-                        st.j_assign(m, to, &mut journal);
+                    let pool = if near != 0 && rng.gen_bool(0.5) {
+                        near
                     } else {
-                        let allowed = meet.allowed & !(1u128 << from);
-                        let placed = random_slot(allowed, &mut rng)
-                            .is_some_and(|to| st.insert_ejecting(m, to, &mut rng, &mut journal));
-                        if !placed {
-                            st.rollback(&mut journal, 0);
-                            continue;
-                        }
-                        let ejected: Vec<u32> = journal[1..]
-                            .iter()
-                            .filter_map(|op| match *op {
-                                Op::Removed(e, _) => Some(e),
-                                Op::Placed(_) => None,
-                            })
-                            .collect();
-                        st.settle(&ejected, &mut rng, &mut journal);
+                        allowed
+                    };
+                    let placed = random_slot(pool, &mut rng)
+                        .is_some_and(|to| st.insert_ejecting(m, to, &mut rng, &mut journal));
+                    if !placed {
+                        st.rollback(&mut journal, 0);
+                        continue;
                     }
+                    let ejected: Vec<u32> = journal[1..]
+                        .iter()
+                        .filter_map(|op| match *op {
+                            Op::Removed(e, _) => Some(e),
+                            Op::Placed(_) => None,
+                        })
+                        .collect();
+                    st.settle(&ejected, &mut rng, &mut journal);
+                    let delta = st.cost(phase, weight) - before;
+                    if !accept(delta, temp, &mut rng) {
+                        st.rollback(&mut journal, 0);
+                        continue;
+                    }
+                } else if meet.len > 1 {
+                    // max_value's second phase: a block moves to a free start only.
+                    st.j_remove(m, &mut journal);
+                    let mut starts = st.free_starts(m) & !(1u128 << from);
+                    let mut open = 0;
+                    while starts != 0 {
+                        let s = starts.trailing_zeros();
+                        starts &= starts - 1;
+                        if st.table_room(m, s) {
+                            open |= 1u128 << s;
+                        }
+                    }
+                    let Some(to) = random_slot(open, &mut rng) else {
+                        st.rollback(&mut journal, 0);
+                        continue;
+                    };
+                    st.j_assign(m, to, &mut journal);
                     let delta = st.cost(phase, weight) - before;
                     if !accept(delta, temp, &mut rng) {
                         st.rollback(&mut journal, 0);
                         continue;
                     }
                 } else {
-                    let allowed = meet.allowed & !(1u128 << from);
                     // Compacting: half the time, next to the day of the one who waits more.
-                    let p = if st.span_p[meet.a] >= st.span_p[meet.b] {
-                        meet.a
-                    } else {
-                        meet.b
-                    };
-                    let near = (st.busy[p] << 1 | st.busy[p] >> 1) & !st.busy[p] & allowed;
                     let pool = if phase == Phase::Secondary && near != 0 && rng.gen_bool(0.5) {
                         near
                     } else {
