@@ -614,6 +614,8 @@ pub(crate) struct Params {
     pub time_limit_ms: u64,
     /// Stop as soon as this key is reached (the bound).
     pub target: Option<(i64, f64)>,
+    /// Stop once a whole round found nothing better.
+    pub stop_when_stale: bool,
 }
 
 /// Greedy start: min_idle places the most constrained meetings first; max_value places the
@@ -798,8 +800,13 @@ pub(crate) fn anneal(st: &mut State, params: &Params) -> Outcome {
         };
     }
     let mut journal: Vec<Op> = Vec::new();
+    let mut round_start_key = best_key;
     'rounds: for round in 0..params.rounds {
         if round > 0 {
+            if params.stop_when_stale && !better(best_key, round_start_key) {
+                break;
+            }
+            round_start_key = best_key;
             restore(st, &best);
         }
         let n = params.iters_per_round.max(1);

@@ -86,6 +86,7 @@ pub(crate) fn solve_instance(
             start,
             time_limit_ms: first_limit,
             target: Some(if flip { (0, second_bound) } else { target }),
+            stop_when_stale: false,
         };
         let out = anneal(&mut st, &params);
         restore(&mut st, &out.slot_of);
@@ -104,6 +105,7 @@ pub(crate) fn solve_instance(
                 start,
                 time_limit_ms: limit,
                 target: Some(second_target),
+                stop_when_stale: true,
             };
             let out = anneal(&mut st, &params);
             restore(&mut st, &out.slot_of);
