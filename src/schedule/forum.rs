@@ -511,9 +511,8 @@ fn escape(s: &str) -> String {
 
 /// How good the plan is, in the terms of its proven bound, in Indonesian (the printed grid's
 /// language): "Nilai jadwal paling banyak 1,3 % di bawah susunan terbaik."
-pub fn quality_id(schedule: &ForumSchedule) -> String {
-    let s = &schedule.stats;
-    match (schedule.status, s.objective) {
+pub fn quality_id(status: Status, s: &Stats) -> String {
+    match (status, s.objective) {
         (Status::Infeasible, _) => "Tidak ada jadwal yang memenuhi semua permintaan.".into(),
         (Status::Optimal, _) => {
             "Jadwal optimal: tidak ada susunan yang lebih baik untuk tujuan ini.".into()
@@ -565,7 +564,7 @@ pub fn grid_html(
     ));
     html.push_str(&format!(
         "<p class=\"quality\">{}</p>\n",
-        escape(&quality_id(schedule))
+        escape(&quality_id(schedule.status, &schedule.stats))
     ));
     let mut current_session: Option<(chrono::NaiveDate, String)> = None;
     for (slot, row) in grid_rows(event, schedule, card) {

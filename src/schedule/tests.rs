@@ -361,6 +361,30 @@ fn the_gap_says_how_far_from_best_the_value_can_be() {
 }
 
 #[test]
+fn the_printed_grid_says_how_good_the_plan_is() {
+    let mut req = request(&[3], 3, 3, &[(0, 1), (1, 2), (0, 2)]);
+    req.objective = Objective::MaxValue;
+    let res = solve_checked(&req);
+    let mut stats = res.stats.clone();
+    assert_eq!(
+        forum::quality_id(res.status, &stats),
+        "Jadwal optimal: tidak ada susunan yang lebih baik untuk tujuan ini."
+    );
+    stats.gap = 0.0128;
+    assert_eq!(
+        forum::quality_id(Status::Feasible, &stats),
+        "Nilai jadwal paling banyak 1,3 % di bawah susunan terbaik."
+    );
+    stats.objective = Objective::MinIdle;
+    stats.idle_slots = 5;
+    stats.bound = 2.0;
+    assert_eq!(
+        forum::quality_id(Status::Feasible, &stats),
+        "Paling banyak 3 slot kosong lebih banyak daripada susunan terbaik."
+    );
+}
+
+#[test]
 fn a_pair_meets_count_times_and_consecutive_meetings_stay_together() {
     // p0–p1: two delegates, two meetings; p2–p3: a talk of three slots.
     let mut req = request(&[4, 4], 2, 4, &[(0, 1), (2, 3), (0, 2)]);

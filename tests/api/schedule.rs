@@ -408,6 +408,16 @@ async fn the_grid_prints_every_meeting() {
     let html = html.text().await.unwrap();
     assert!(html.contains("size:A4 landscape"));
     assert_eq!(html.matches(" × ").count(), cells);
+    // The page says how good the plan is, in the terms of its bound.
+    if plan["status"] == "optimal" {
+        assert!(html.contains("Jadwal optimal"));
+    } else {
+        assert!(
+            html.contains("di bawah susunan terbaik"),
+            "{}",
+            plan["stats"]
+        );
+    }
 }
 
 #[actix_web::test]
