@@ -24,6 +24,7 @@
 use super::instance::{range_mask, Instance, Mask};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::time::Instant;
 
 /// The LP's value bound and its fractional solution.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub(crate) struct ValueBound {
     /// dual value met while pricing it).
     #[cfg_attr(not(test), allow(dead_code))]
     pub priced: bool,
+    /// The deadline stopped the flow: the bound is valid but may be above the LP's.
+    pub cut: bool,
 }
 
 /// Meeting capacity of each participant: its cap, and no more than the slots in which any of
@@ -58,7 +61,10 @@ pub(crate) fn capacities(inst: &Instance) -> Vec<usize> {
 }
 
 /// Upper bound on the total value of any timetable (see the module notes).
-pub(crate) fn value_bound(inst: &Instance) -> ValueBound {
+///
+/// `deadline` cuts the flow short on very large instances: the potentials it has then still
+/// give a valid (looser) bound, since any dual solution does.
+pub(crate) fn value_bound(inst: &Instance, deadline: Option<Instant>) -> ValueBound {
     let k = capacities(inst);
     let usable: Vec<bool> = inst
         .meets
@@ -68,7 +74,7 @@ pub(crate) fn value_bound(inst: &Instance) -> ValueBound {
     let tables = (inst.shared_capacity() * inst.n_slots) as f64;
 
     // Prices per slot of meeting: a pair's consecutive meetings are one unit of `len` slots.
-    let solve_at = |z: f64| -> (f64, Vec<f64>, f64) {
+    let solve_at = |z: f64| -> (f64, Vec<f64>, f64, bool) {
         let prices: Vec<f64> = inst
             .meets
             .iter()
@@ -84,7 +90,7 @@ pub(crate) fn value_bound(inst: &Instance) -> ValueBound {
                 }
             })
             .collect();
-        let flow = Flow::solve(inst, &k, &prices);
+        let flow = Flow::solve(inst, &k, &prices, deadline);
         let y = flow.duals(inst.parts.len());
         let mut dual = z * tables;
         for (p, &kp) in k.iter().enumerate() {
@@ -104,12 +110,12 @@ pub(crate) fn value_bound(inst: &Instance) -> ValueBound {
             .filter(|(m, _)| m.shared)
             .map(|(m, x)| m.len as f64 * x)
             .sum();
-        (dual, flow.x, used)
+        (dual, flow.x, used, flow.cut)
     };
 
-    let (mut bound, mut x, used) = solve_at(0.0);
+    let (mut bound, mut x, used, mut cut) = solve_at(0.0);
     let priced = used > tables + 1e-9;
-    if priced {
+    if priced && !cut {
         // The table row binds: the dual is convex in its price z; bisect on the sign of its
         // slope (tables − shared meetings at z), keeping the best bound met.
         let vmax = inst.meets.iter().map(|m| m.value).fold(0.0, f64::max);
@@ -118,7 +124,11 @@ pub(crate) fn value_bound(inst: &Instance) -> ValueBound {
         let steps = if inst.meets.len() > 5_000 { 5 } else { 12 };
         for _ in 0..steps {
             let z = 0.5 * (lo + hi);
-            let (d, xz, u) = solve_at(z);
+            let (d, xz, u, c) = solve_at(z);
+            if c {
+                cut = true;
+                break;
+            }
             if d < bound {
                 bound = d;
                 x = xz;
@@ -138,6 +148,7 @@ pub(crate) fn value_bound(inst: &Instance) -> ValueBound {
         x,
         primal,
         priced,
+        cut,
     }
 }
 
@@ -189,6 +200,8 @@ struct Flow {
     x: Vec<f64>,
     /// Node potentials at the end (reduced costs of residual arcs are ≥ 0).
     pi: Vec<f64>,
+    /// Stopped by the deadline before every unit was routed.
+    cut: bool,
 }
 
 struct Arc {
@@ -199,7 +212,7 @@ struct Arc {
 }
 
 impl Flow {
-    fn solve(inst: &Instance, k: &[usize], price: &[f64]) -> Flow {
+    fn solve(inst: &Instance, k: &[usize], price: &[f64], deadline: Option<Instant>) -> Flow {
         let n = inst.parts.len();
         let sink = 2 * n;
         let nodes = 2 * n + 1;
@@ -284,7 +297,13 @@ impl Flow {
         let mut settled: Vec<u32> = Vec::new();
         let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
         let mut epoch = 0u32;
+        let mut cut = false;
+
         for p in 0..n {
+            if p % 64 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                cut = true;
+                break;
+            }
             let mut supply = k[p] as u32;
             while supply > 0 {
                 epoch += 1;
@@ -363,7 +382,7 @@ impl Flow {
             let f2 = arcs[arcs[e2].rev as usize].cap;
             x[i] = (f1 + f2) as f64 / (2 * inst.meets[i].len) as f64;
         }
-        Flow { x, pi }
+        Flow { x, pi, cut }
     }
 
     /// Dual prices of the participants' rows, read off the potentials: the giving side's
@@ -577,7 +596,7 @@ mod tests {
     /// The flow's x is feasible for the LP and its value meets the dual bound: the LP is
     /// solved exactly, and the bound is its optimum.
     fn assert_exact(inst: &Instance) -> ValueBound {
-        let vb = value_bound(inst);
+        let vb = value_bound(inst, None);
         let k = capacities(inst);
         let mut used = vec![0.0; inst.parts.len()];
         for (m, &x) in inst.meets.iter().zip(&vb.x) {
@@ -651,6 +670,16 @@ mod tests {
     }
 
     #[test]
+    fn a_flow_cut_short_still_bounds() {
+        let req = generate::candidates(2, &ForumSpec::forum());
+        let inst = Instance::build(&req).unwrap();
+        let exact = value_bound(&inst, None);
+        let cut = value_bound(&inst, Some(Instant::now()));
+        assert!(cut.cut && !exact.cut);
+        assert!(cut.bound >= exact.bound - 1e-9, "{} < {}", cut.bound, exact.bound);
+    }
+
+    #[test]
     fn binding_tables_are_priced() {
         // 30 firms, 200 candidates, one table and 4 slots: at most 4 meetings.
         let mut spec = ForumSpec::forum();
@@ -660,7 +689,7 @@ mod tests {
         spec.sessions = vec![2, 2];
         let req = generate::candidates(3, &spec);
         let inst = Instance::build(&req).unwrap();
-        let vb = value_bound(&inst);
+        let vb = value_bound(&inst, None);
         let mut values: Vec<f64> = inst.meets.iter().map(|m| m.value).collect();
         values.sort_by(|a, b| b.total_cmp(a));
         let top4: f64 = values.iter().take(4).sum();

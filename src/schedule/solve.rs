@@ -8,7 +8,7 @@ use super::engine::{
 use super::instance::{Instance, Mask};
 use super::types::*;
 use crate::domain::FieldError;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Solves a scheduling request. Invalid requests yield every invalid field.
 pub fn solve(request: &ScheduleRequest) -> Result<ScheduleResponse, Vec<FieldError>> {
@@ -39,9 +39,14 @@ pub(crate) fn solve_instance(
     } else {
         (Gaps::Idle, Gaps::Span)
     };
+    let mut lp_cut = false;
     let (bound, lp, second_bound) = match obj {
         Objective::MaxValue => {
-            let vb = super::bound::value_bound(inst);
+            // The LP may take half the budget (0.3 s for 2 000 firms and 20 000 candidates);
+            // cut there, its bound is looser and guides less of the plan.
+            let deadline = start + Duration::from_millis(inst.time_limit_ms / 2);
+            let vb = super::bound::value_bound(inst, Some(deadline));
+            lp_cut = vb.cut;
             (vb.bound, vb.x, 0.0)
         }
         Objective::MinIdle => (
@@ -123,7 +128,7 @@ pub(crate) fn solve_instance(
     let base = inst.seed.wrapping_mul(2);
     let (r1, r2) = rayon::join(|| run(base, false), || run(base.wrapping_add(1), true));
     let iterations = r1.3 + r2.3;
-    let hit = r1.4 || r2.4;
+    let hit = r1.4 || r2.4 || lp_cut;
     let second_wins = better(r2.0, r1.0) || (!better(r1.0, r2.0) && better(r2.1, r1.1));
     let slot_of = if second_wins { r2.2 } else { r1.2 };
 
