@@ -676,7 +676,12 @@ mod tests {
         let exact = value_bound(&inst, None);
         let cut = value_bound(&inst, Some(Instant::now()));
         assert!(cut.cut && !exact.cut);
-        assert!(cut.bound >= exact.bound - 1e-9, "{} < {}", cut.bound, exact.bound);
+        assert!(
+            cut.bound >= exact.bound - 1e-9,
+            "{} < {}",
+            cut.bound,
+            exact.bound
+        );
     }
 
     #[test]

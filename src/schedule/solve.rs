@@ -95,11 +95,22 @@ pub(crate) fn solve_instance(
         };
         let out = anneal(&mut st, &params);
         restore(&mut st, &out.slot_of);
+        let (mut iterations, mut hit) = (out.iterations, out.time_limit_hit);
+        if obj == Objective::MinIdle && st.n_unassigned() > 0 && out.time_limit_hit {
+            // No complete plan yet: finding one gets the rest of the budget.
+            let params = Params {
+                seed: seed ^ 0xc0de,
+                time_limit_ms: limit,
+                ..params
+            };
+            let out = anneal(&mut st, &params);
+            restore(&mut st, &out.slot_of);
+            iterations += out.iterations;
+        }
         st.span_first = inst.span_first;
         if obj == Objective::MaxValue {
             fill_by_value(&mut st, &lp);
         }
-        let (mut iterations, mut hit) = (out.iterations, out.time_limit_hit);
         // Compact days: the same meetings, moved. `min_idle` only once every one is placed.
         if obj == Objective::MaxValue || st.n_unassigned() == 0 {
             let params = Params {
