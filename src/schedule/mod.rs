@@ -4,7 +4,8 @@
 //! - [`types`]: the request/response contract used by the HTTP layer.
 //! - [`instance`]: validation (every invalid field named) and the indexed problem.
 //! - `bound`: proven bounds (the value LP as a min-cost flow, forced gaps for idle).
-//! - `engine`: the search state and its moves (insert with ejection, Kempe chains).
+//! - `engine`: the search state and its moves (insert with ejection, Kempe chains), in two
+//!   phases: which meetings and where, then compact days with the same meetings.
 //! - [`solve()`]: bounds, infeasibility proofs, search, table assignment, response.
 //! - [`repair()`]: re-plan after a change, keeping untouched meetings where they are.
 //! - [`check()`]: an independent validator of a response against its request.
