@@ -1,5 +1,7 @@
-//! Forum-size scheduling: `min_idle` on a planted 60-firm instance and `max_value` on a
-//! 60-firm, 300-candidate list.
+//! Forum-size scheduling: `min_idle` on a planted 60-firm instance, `max_value` on a
+//! 60-firm, 300-candidate list, and `min_idle` on a B2B-shaped list (62 firms, 293 confirmed
+//! meetings, one-session participants and unavailable slots). Quality and the 2 000-firm
+//! forum: `cargo run --release --example schedule_scale -- big | b2b`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use mitra::schedule::generate::{self, ForumSpec};
@@ -13,6 +15,8 @@ fn forum(c: &mut Criterion) {
     let mut req = generate::candidates(1, &ForumSpec::forum());
     req.time_limit_ms = Some(10_000);
     g.bench_function("forum_max_value", |b| b.iter(|| solve(&req).unwrap()));
+    let req = generate::b2b(1);
+    g.bench_function("b2b_min_idle", |b| b.iter(|| solve(&req).unwrap()));
     g.finish();
 }
 

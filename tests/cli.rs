@@ -143,11 +143,23 @@ fn serve_generates_an_organizer_token_loads_demo_data_and_schedule_event_plans_i
     let plan = read_json(&plan);
     assert_eq!(plan["event_id"], "temu-uji");
     assert!(!plan["meetings"].as_array().unwrap().is_empty(), "{plan}");
+    let plan = dir.path().join("plan2.json");
     let (_, err) = mitra_ok(
         &data,
-        &["schedule", "--event", "temu-uji", "--time-limit-ms", "300"],
+        &[
+            "schedule",
+            "--event",
+            "temu-uji",
+            "--time-limit-ms",
+            "300",
+            "--span-first",
+            "--out",
+            plan.to_str().unwrap(),
+        ],
     );
     assert!(err.contains("version 2"), "{err}");
+    assert!(err.contains("slots waited on site"), "{err}");
+    assert_eq!(read_json(&plan)["request"]["span_first"], true);
 
     // The same rules as the API: options out of range are refused, naming the field.
     let bad = mitra(
@@ -218,6 +230,7 @@ fn schedule_solve_answers_a_problem_file() {
         &["schedule", "--solve", problem.to_str().unwrap()],
     );
     assert!(err.contains("status optimal, 2 meetings"), "{err}");
+    assert!(err.contains("(bound 3.00, gap 0.00 %)"), "{err}");
     let plan: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(plan["meetings"].as_array().unwrap().len(), 2);
     // No store is opened for a problem given whole.

@@ -70,3 +70,24 @@ fn every_schema_name_stands_for_one_type() {
         .collect();
     assert_eq!(documented, by_name.keys().collect::<Vec<_>>());
 }
+
+/// utoipa keys a schema by the type's name alone: the solver's session, participant and
+/// meeting share their Rust names with the forum's and must be published under their own.
+#[test]
+fn the_solver_request_documents_its_own_items() {
+    let doc = serde_json::to_value(mitra::api::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let request = &schemas["ScheduleRequest"]["properties"];
+    for (field, wanted) in [
+        ("sessions", "slots"),
+        ("participants", "unavailable_slots"),
+        ("meetings", "consecutive"),
+    ] {
+        let target = request[field]["items"]["$ref"].as_str().unwrap();
+        let name = target.rsplit('/').next().unwrap();
+        assert!(
+            schemas[name]["properties"].get(wanted).is_some(),
+            "ScheduleRequest.{field} points at {name}, which has no {wanted}"
+        );
+    }
+}

@@ -39,6 +39,10 @@ pub struct GenerateRequest {
     /// Language of the recommendations' reasons stored with the timetable (and printed on
     /// agendas): `en` (default) or `id`.
     pub lang: Option<Lang>,
+    /// Fewest slots waited on site (first to last meeting of a session, unavailable slots
+    /// included) before fewest idle slots; default false (idle first, then span). A repair
+    /// keeps the choice of the timetable it repairs.
+    pub span_first: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
@@ -174,7 +178,7 @@ fn forum_problem(
     app: &Mitra,
     forum: &ForumState,
     (per_firm, min_score, lang): (usize, f64, Lang),
-    objective: Objective,
+    (objective, span_first): (Objective, bool),
     time_limit_ms: Option<u64>,
     seed: Option<u64>,
 ) -> (ScheduleRequest, BTreeMap<String, forum::CandidateInfo>) {
@@ -185,7 +189,7 @@ fn forum_problem(
         min_score,
         lang,
     );
-    forum::forum_request(
+    let (mut request, candidates) = forum::forum_request(
         &forum.event,
         &forum.participants,
         &forum.requests,
@@ -193,7 +197,9 @@ fn forum_problem(
         objective,
         Some(time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS)),
         seed,
-    )
+    );
+    request.span_first = span_first;
+    (request, candidates)
 }
 
 /// Generates the forum's timetable from its participants, their requests and the matcher's
@@ -217,7 +223,10 @@ pub fn generate(
         app,
         &forum,
         (per_firm, min_score, options.lang.unwrap_or_default()),
-        options.objective.unwrap_or_default(),
+        (
+            options.objective.unwrap_or_default(),
+            options.span_first.unwrap_or(false),
+        ),
         options.time_limit_ms,
         options.seed,
     );
@@ -253,7 +262,7 @@ pub fn repair(
         app,
         &forum,
         (per_firm, min_score, options.lang.unwrap_or_default()),
-        previous.request.objective,
+        (previous.request.objective, previous.request.span_first),
         options.time_limit_ms,
         previous.request.seed,
     );

@@ -123,6 +123,9 @@ pub enum Command {
         recommendations_per_firm: usize,
         #[arg(long, default_value_t = 0.2)]
         min_score: f64,
+        /// Fewest slots waited on site before fewest idle slots.
+        #[arg(long)]
+        span_first: bool,
         /// Write the plan as JSON here.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -251,6 +254,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             recommendations_per_firm,
             min_score,
+            span_first,
             out,
         } => match (event, solve) {
             (_, Some(file)) => schedule::solve_file(&file, out.as_deref()),
@@ -270,6 +274,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     recommendations_per_firm: Some(recommendations_per_firm),
                     min_score: Some(min_score),
                     lang: None,
+                    span_first: Some(span_first),
                 },
                 out.as_deref(),
             ),

@@ -12,12 +12,14 @@ use std::path::Path;
 
 fn summary(status: &impl serde::Serialize, stats: &Stats) {
     eprintln!(
-        "status {}, {} meetings, value {:.2} (bound {:.2}), idle slots {}, {} of {} participants with a meeting, {} ms",
+        "status {}, {} meetings, value {:.2} (bound {:.2}, gap {:.2} %), idle slots {}, slots waited on site {}, {} of {} participants with a meeting, {} ms",
         serde_json::to_string(status).unwrap_or_default().trim_matches('"'),
         stats.scheduled,
         stats.value,
         stats.bound,
+        stats.gap * 100.0,
         stats.idle_slots,
+        stats.span_slots,
         stats.participants_with_meetings,
         stats.participants_with_meetings + stats.participants_without_meeting,
         stats.elapsed_ms

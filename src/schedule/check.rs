@@ -73,7 +73,7 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
         return v;
     }
 
-    let mut seen_pairs = HashSet::new();
+    let mut placed: HashMap<(String, String), Vec<(u32, u32)>> = HashMap::new();
     let mut busy: HashSet<(&str, u32)> = HashSet::new();
     let mut table_use: HashSet<(u32, u32)> = HashSet::new();
     let mut per_slot: HashMap<u32, usize> = HashMap::new();
@@ -93,9 +93,10 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
             v.push(format!("{what}: not a requested meeting"));
             continue;
         };
-        if !seen_pairs.insert(key(&m.a, &m.b)) {
-            v.push(format!("{what}: pair meets more than once"));
-        }
+        placed
+            .entry(key(&m.a, &m.b))
+            .or_default()
+            .push((m.slot, m.table));
         value += value_of(req);
         if m.slot >= total {
             v.push(format!("{what}: slot out of range 0..{total}"));
@@ -144,6 +145,38 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
             }
         }
     }
+    // A pair meets at most `count` times; consecutive meetings all at once, back to back in
+    // one session at one table.
+    for (k, list) in &placed {
+        let req = candidates[k];
+        let wanted = req.count.unwrap_or(1) as usize;
+        if list.len() > wanted {
+            v.push(format!(
+                "pair {}–{} meets {} times, more than its count {wanted}",
+                k.0,
+                k.1,
+                list.len()
+            ));
+        }
+        if req.consecutive && wanted > 1 {
+            let mut sorted = list.clone();
+            sorted.sort_unstable();
+            let together = sorted.len() == wanted
+                && sorted.windows(2).all(|w| {
+                    w[1].0 == w[0].0 + 1
+                        && w[1].1 == w[0].1
+                        && session_of_slot.get(w[0].0 as usize)
+                            == session_of_slot.get(w[1].0 as usize)
+                });
+            if !together {
+                v.push(format!(
+                    "pair {}–{}: its {wanted} consecutive meetings are not back to back at one \
+                     table in one session: {sorted:?}",
+                    k.0, k.1
+                ));
+            }
+        }
+    }
     for (s, k) in &per_slot {
         if *k > request.tables as usize {
             v.push(format!(
@@ -161,8 +194,10 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
         }
     }
 
-    // Idle slots: per participant and session, available free slots between first and last.
+    // Idle slots: per participant and session, available free slots between first and last;
+    // span: all free slots between them.
     let mut idle = 0u64;
+    let mut span = 0u64;
     for p in &request.participants {
         let Some(slots) = slots_of.get(p.id.as_str()) else {
             continue;
@@ -177,8 +212,11 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
                 continue;
             };
             for s in lo..=hi {
-                if !mine.contains(&s) && !p.unavailable_slots.contains(&s) {
-                    idle += 1;
+                if !mine.contains(&s) {
+                    span += 1;
+                    if !p.unavailable_slots.contains(&s) {
+                        idle += 1;
+                    }
                 }
             }
         }
@@ -201,6 +239,12 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
             st.idle_slots
         ));
     }
+    if st.span_slots != span {
+        v.push(format!(
+            "stats.span_slots {} but recomputed {span}",
+            st.span_slots
+        ));
+    }
     if (st.value - value).abs() > 1e-6 * (1.0 + value.abs()) {
         v.push(format!("stats.value {} but recomputed {value}", st.value));
     }
@@ -217,6 +261,7 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
             st.participants_with_meetings
         ));
     }
+    let measure = if request.span_first { span } else { idle } as f64;
     match request.objective {
         Objective::MaxValue => {
             if value > st.bound + 1e-6 * (1.0 + value.abs()) {
@@ -225,28 +270,49 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
                     st.bound
                 ));
             }
+            let gap = if st.bound > 0.0 && value < st.bound {
+                (st.bound - value) / st.bound
+            } else {
+                0.0
+            };
+            if (st.gap - gap).abs() > 1e-6 {
+                v.push(format!("stats.gap {} but recomputed {gap}", st.gap));
+            }
         }
         Objective::MinIdle => {
-            if (idle as f64) < st.bound - 1e-9 {
-                v.push(format!("idle {idle} below the claimed bound {}", st.bound));
-            }
-            if seen_pairs.len() != candidates.len() || response.meetings.len() != candidates.len() {
+            let what = if request.span_first { "span" } else { "idle" };
+            if measure < st.bound - 1e-9 {
                 v.push(format!(
-                    "min_idle must place all {} meetings, placed {}",
-                    candidates.len(),
-                    seen_pairs.len()
+                    "{what} {measure} below the claimed bound {}",
+                    st.bound
+                ));
+            }
+            let gap = if measure > st.bound {
+                (measure - st.bound) / measure
+            } else {
+                0.0
+            };
+            if (st.gap - gap).abs() > 1e-6 {
+                v.push(format!("stats.gap {} but recomputed {gap}", st.gap));
+            }
+            let wanted: usize = request
+                .meetings
+                .iter()
+                .map(|m| m.count.unwrap_or(1) as usize)
+                .sum();
+            if response.meetings.len() != wanted {
+                v.push(format!(
+                    "min_idle must place all {wanted} meetings, placed {}",
+                    response.meetings.len()
                 ));
             }
         }
     }
-    if response.status == Status::Optimal
-        && request.objective == Objective::MinIdle
-        && (idle as f64) > st.bound + 1e-9
-    {
-        v.push("status optimal but idle is above the bound".into());
+    if response.status == Status::Optimal && st.gap > 1e-9 {
+        v.push(format!("status optimal but the gap is {}", st.gap));
     }
-    // Every candidate is either scheduled or explained.
-    let mut explained = HashSet::new();
+    // Every requested meeting is either scheduled or explained.
+    let mut explained: HashMap<(String, String), usize> = HashMap::new();
     for u in &response.unscheduled {
         let k = key(&u.a, &u.b);
         if !candidates.contains_key(&k) {
@@ -255,18 +321,18 @@ pub fn check(request: &ScheduleRequest, response: &ScheduleResponse) -> Vec<Stri
                 u.a, u.b
             ));
         }
-        if seen_pairs.contains(&k) {
-            v.push(format!("unscheduled {}–{}: but it is scheduled", u.a, u.b));
-        }
         if u.reason.is_empty() {
             v.push(format!("unscheduled {}–{}: no reason", u.a, u.b));
         }
-        explained.insert(k);
+        *explained.entry(k).or_default() += u.count.unwrap_or(1) as usize;
     }
-    for k in candidates.keys() {
-        if !seen_pairs.contains(k) && !explained.contains(k) {
+    for (k, req) in &candidates {
+        let wanted = req.count.unwrap_or(1) as usize;
+        let here = placed.get(k).map_or(0, Vec::len);
+        let told = explained.get(k).copied().unwrap_or(0);
+        if here + told != wanted {
             v.push(format!(
-                "meeting {}–{} neither scheduled nor explained",
+                "meeting {}–{}: {here} scheduled and {told} explained, of {wanted}",
                 k.0, k.1
             ));
         }

@@ -189,6 +189,8 @@ pub fn forum_request(
             session: None,
             value: Some(info.value),
             kind: Some(info.kind),
+            count: None,
+            consecutive: false,
         })
         .collect();
     let request = ScheduleRequest {
@@ -199,6 +201,7 @@ pub fn forum_request(
         objective,
         time_limit_ms,
         seed,
+        span_first: false,
     };
     let infos = candidates
         .into_iter()
@@ -506,6 +509,25 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// How good the plan is, in the terms of its proven bound, in Indonesian (the printed grid's
+/// language): "Nilai jadwal paling banyak 1,3 % di bawah susunan terbaik."
+pub fn quality_id(status: Status, s: &Stats) -> String {
+    match (status, s.objective) {
+        (Status::Infeasible, _) => "Tidak ada jadwal yang memenuhi semua permintaan.".into(),
+        (Status::Optimal, _) => {
+            "Jadwal optimal: tidak ada susunan yang lebih baik untuk tujuan ini.".into()
+        }
+        (Status::Feasible, Objective::MaxValue) => format!(
+            "Nilai jadwal paling banyak {} % di bawah susunan terbaik.",
+            format!("{:.1}", (s.gap * 100.0).max(0.1)).replace('.', ",")
+        ),
+        (Status::Feasible, Objective::MinIdle) => format!(
+            "Paling banyak {} slot kosong lebih banyak daripada susunan terbaik.",
+            (s.idle_slots as f64 - s.bound).max(0.0).round()
+        ),
+    }
+}
+
 /// A printable page of the grid (A4 landscape), one table per session.
 pub fn grid_html(
     event: &Event,
@@ -539,6 +561,10 @@ pub fn grid_html(
         event.tables,
         schedule.meetings.len(),
         escape(&event.time_zone)
+    ));
+    html.push_str(&format!(
+        "<p class=\"quality\">{}</p>\n",
+        escape(&quality_id(schedule.status, &schedule.stats))
     ));
     let mut current_session: Option<(chrono::NaiveDate, String)> = None;
     for (slot, row) in grid_rows(event, schedule, card) {

@@ -167,6 +167,8 @@ pub fn planted_min_idle(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
                 .then(|| ss[si].name.clone()),
             value: None,
             kind: None,
+            count: None,
+            consecutive: false,
         })
         .collect();
     ScheduleRequest {
@@ -177,6 +179,7 @@ pub fn planted_min_idle(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
         objective: Objective::MinIdle,
         time_limit_ms: Some(1_000),
         seed: Some(seed),
+        span_first: false,
     }
 }
 
@@ -232,6 +235,8 @@ pub fn candidates(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
                 .then(|| ss[rng.gen_range(0..ss.len())].name.clone()),
             value: Some(value),
             kind: Some(kind),
+            count: None,
+            consecutive: false,
         });
     }
     ScheduleRequest {
@@ -242,5 +247,216 @@ pub fn candidates(seed: u64, spec: &ForumSpec) -> ScheduleRequest {
         objective: Objective::MaxValue,
         time_limit_ms: Some(10_000),
         seed: Some(seed),
+        span_first: false,
+    }
+}
+
+/// The 2 000-participant forum of the bound benchmark: 3 sessions × 16 slots, 400 tables,
+/// 20 000 candidate meetings worth 0.1–1, caps 4, 6 and 8 for most firms and 48 for one in
+/// twenty (large buyers, who also draw more candidates), 0–4 unavailable slots each.
+pub fn big_forum(seed: u64) -> ScheduleRequest {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n = 2_000;
+    let slots_per_session = 16u32;
+    let ss: Vec<Session> = (0..3)
+        .map(|i| Session {
+            name: format!("s{i}"),
+            slots: slots_per_session,
+        })
+        .collect();
+    let total = 3 * slots_per_session;
+    let mut weight = Vec::with_capacity(n);
+    let participants: Vec<Participant> = (0..n)
+        .map(|p| {
+            let big = rng.gen_bool(0.05);
+            let cap = if big {
+                48
+            } else {
+                [4, 6, 8][rng.gen_range(0..3)]
+            };
+            weight.push(if big { 8u32 } else { 1 });
+            let mut slots: Vec<u32> = (0..total).collect();
+            slots.shuffle(&mut rng);
+            slots.truncate(rng.gen_range(0..=4));
+            slots.sort_unstable();
+            Participant {
+                id: pid(p),
+                unavailable_slots: slots,
+                max_meetings: Some(cap),
+                host: false,
+                table: None,
+            }
+        })
+        .collect();
+    // Endpoints drawn by weight: a large buyer is asked for more often.
+    let mut urn: Vec<usize> = Vec::new();
+    for (p, &w) in weight.iter().enumerate() {
+        urn.extend(std::iter::repeat_n(p, w as usize));
+    }
+    let wanted = 20_000;
+    let mut seen = HashSet::new();
+    let mut meetings = Vec::with_capacity(wanted);
+    while meetings.len() < wanted {
+        let a = urn[rng.gen_range(0..urn.len())];
+        let b = urn[rng.gen_range(0..urn.len())];
+        if a == b || !seen.insert((a.min(b), a.max(b))) {
+            continue;
+        }
+        let value: f64 = rng.gen_range(0.1..=1.0);
+        meetings.push(MeetingRequest {
+            a: pid(a),
+            b: pid(b),
+            session: None,
+            value: Some((value * 1000.0).round() / 1000.0),
+            kind: None,
+            count: None,
+            consecutive: false,
+        });
+    }
+    ScheduleRequest {
+        sessions: ss,
+        tables: 400,
+        participants,
+        meetings,
+        objective: Objective::MaxValue,
+        time_limit_ms: Some(2_000),
+        seed: Some(seed),
+        span_first: false,
+    }
+}
+
+/// A confirmed meeting list shaped like the published B2B forum benchmarks (Bofill et al.,
+/// JAIR 2022): 50–80 participants, a morning and an afternoon session, 150–300 meetings, some
+/// participants present for one session only (their meetings restricted to it), some with
+/// unavailable slots. Feasible by construction (a hidden plan with gaps), 0 idle not promised.
+pub fn b2b(seed: u64) -> ScheduleRequest {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n = rng.gen_range(50..=80usize);
+    let morning = rng.gen_range(10..=14u32);
+    let afternoon = rng.gen_range(8..=12u32);
+    let total = morning + afternoon;
+    let ss = vec![
+        Session {
+            name: "morning".into(),
+            slots: morning,
+        },
+        Session {
+            name: "afternoon".into(),
+            slots: afternoon,
+        },
+    ];
+    let tables = (n as u32 / 3).max(8);
+    // 0: both sessions, 1: morning only, 2: afternoon only.
+    let presence: Vec<u8> = (0..n)
+        .map(|_| {
+            let r: f64 = rng.gen();
+            if r < 0.25 {
+                1
+            } else if r < 0.45 {
+                2
+            } else {
+                0
+            }
+        })
+        .collect();
+    let window = |p: usize| -> Vec<u32> {
+        match presence[p] {
+            1 => (0..morning).collect(),
+            2 => (morning..total).collect(),
+            _ => (0..total).collect(),
+        }
+    };
+    let unavailable: Vec<Vec<u32>> = (0..n)
+        .map(|p| {
+            if rng.gen_bool(0.4) {
+                let mut w = window(p);
+                w.shuffle(&mut rng);
+                w.truncate(rng.gen_range(1..=3));
+                w.sort_unstable();
+                w
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    // Popular participants are asked more often.
+    let weight: Vec<usize> = (0..n).map(|_| rng.gen_range(1..=4)).collect();
+    let mut urn = Vec::new();
+    for (p, &w) in weight.iter().enumerate() {
+        urn.extend(std::iter::repeat_n(p, w));
+    }
+    let wanted = rng.gen_range(150..=300usize);
+    let mut busy = vec![vec![false; total as usize]; n];
+    let mut load = vec![0u32; total as usize];
+    let mut seen = HashSet::new();
+    let mut meetings = Vec::with_capacity(wanted);
+    let mut attempts = 0;
+    while meetings.len() < wanted && attempts < 200 * wanted {
+        attempts += 1;
+        let a = urn[rng.gen_range(0..urn.len())];
+        let b = urn[rng.gen_range(0..urn.len())];
+        if a == b || seen.contains(&(a.min(b), a.max(b))) {
+            continue;
+        }
+        let (pa, pb) = (presence[a], presence[b]);
+        if pa != 0 && pb != 0 && pa != pb {
+            continue;
+        }
+        let session = match pa.max(pb) {
+            1 => Some(0usize),
+            2 => Some(1),
+            _ => rng.gen_bool(0.1).then(|| rng.gen_range(0..2)),
+        };
+        let (lo, hi) = match session {
+            Some(0) => (0, morning),
+            Some(_) => (morning, total),
+            None => (0, total),
+        };
+        let open: Vec<u32> = (lo..hi)
+            .filter(|&s| {
+                let su = s as usize;
+                !busy[a][su]
+                    && !busy[b][su]
+                    && load[su] < tables
+                    && !unavailable[a].contains(&s)
+                    && !unavailable[b].contains(&s)
+            })
+            .collect();
+        let Some(&s) = open.get(rng.gen_range(0..open.len().max(1))) else {
+            continue;
+        };
+        let su = s as usize;
+        busy[a][su] = true;
+        busy[b][su] = true;
+        load[su] += 1;
+        seen.insert((a.min(b), a.max(b)));
+        meetings.push(MeetingRequest {
+            a: pid(a),
+            b: pid(b),
+            session: session.map(|i| ss[i].name.clone()),
+            value: None,
+            kind: None,
+            count: None,
+            consecutive: false,
+        });
+    }
+    let participants = (0..n)
+        .map(|p| Participant {
+            id: pid(p),
+            unavailable_slots: unavailable[p].clone(),
+            max_meetings: None,
+            host: false,
+            table: None,
+        })
+        .collect();
+    ScheduleRequest {
+        sessions: ss,
+        tables,
+        participants,
+        meetings,
+        objective: Objective::MinIdle,
+        time_limit_ms: Some(1_000),
+        seed: Some(seed),
+        span_first: false,
     }
 }

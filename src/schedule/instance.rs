@@ -15,18 +15,50 @@ pub(crate) struct Part {
     pub host_table: Option<usize>,
 }
 
+/// One placeable unit: a meeting, or the consecutive meetings of a pair (a block of `len`
+/// slots at one table). A pair asked `count` times without `consecutive` gives `count` units.
 #[derive(Debug, Clone)]
 pub(crate) struct Meet {
     pub a: usize,
     pub b: usize,
-    /// Slots allowed by the session restriction and both participants' availability.
+    /// Index of the request's meeting this unit comes from.
+    pub req: usize,
+    /// Slots it takes from its start (1, or `count` when consecutive).
+    pub len: u32,
+    /// Start slots allowed by the session restriction and both participants' availability
+    /// (for a block, every slot it takes must be allowed and in the start's session).
     pub allowed: Mask,
+    /// Every slot some placement of it would take.
+    pub covers: Mask,
     /// Allowed by the session restriction alone (for reasons).
     pub session: Option<usize>,
     pub value: f64,
     /// Meetings without a host compete for the shared tables; a host's meeting sits at the
     /// host's own table.
     pub shared: bool,
+}
+
+impl Meet {
+    /// The slots it takes when it starts at `s`.
+    pub fn span_at(&self, s: u32) -> Mask {
+        range_mask(s as usize, s as usize + self.len as usize)
+    }
+}
+
+/// Start slots of a block of `len` consecutive slots of one session, every one in `ok`.
+pub(crate) fn block_starts(ok: Mask, len: u32, session_masks: &[Mask]) -> Mask {
+    let mut starts = 0;
+    for &sm in session_masks {
+        let x = ok & sm;
+        // Bit s survives when bits s, s + 1, …, s + len − 1 of x are all set.
+        starts |= (1..len.min(128)).fold(x, |run, i| run & (x >> i));
+    }
+    starts
+}
+
+/// The slots covered by blocks of `len` starting anywhere in `starts`.
+pub(crate) fn expand(starts: Mask, len: u32) -> Mask {
+    (0..len).fold(0, |acc, i| acc | (starts << i))
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +74,8 @@ pub(crate) struct Instance {
     pub objective: Objective,
     pub time_limit_ms: u64,
     pub seed: u64,
+    /// Span before idle (see [`ScheduleRequest::span_first`]).
+    pub span_first: bool,
 }
 
 pub(crate) fn range_mask(lo: usize, hi: usize) -> Mask {
@@ -206,7 +240,16 @@ impl Instance {
         }
         let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
         let mut meets = Vec::with_capacity(r.meetings.len());
+        let mut units = 0usize;
         for (i, m) in r.meetings.iter().enumerate() {
+            let count = m.count.unwrap_or(1);
+            if count == 0 || count > MAX_COUNT {
+                err(
+                    format!("meetings[{i}].count"),
+                    format!("{count} is out of range 1..={MAX_COUNT}"),
+                );
+            }
+            units += count.clamp(1, MAX_COUNT) as usize;
             let a = index.get(m.a.as_str()).copied();
             let b = index.get(m.b.as_str()).copied();
             if a.is_none() {
@@ -255,21 +298,42 @@ impl Instance {
                 err(
                     format!("meetings[{i}]"),
                     format!(
-                        "duplicate pair '{}'–'{}' (also meetings[{first}])",
+                        "duplicate pair '{}'–'{}' (also meetings[{first}]); list a pair once, \
+                         with count when it should meet more than once",
                         m.a, m.b
                     ),
                 );
                 continue;
             }
             let smask = session.map_or(all, |s| session_masks[s]);
-            meets.push(Meet {
-                a,
-                b,
-                allowed: parts[a].avail & parts[b].avail & smask,
-                session,
-                value,
-                shared: !(r.participants[a].host || r.participants[b].host),
-            });
+            let ok = parts[a].avail & parts[b].avail & smask;
+            let shared = !(r.participants[a].host || r.participants[b].host);
+            let count = count.clamp(1, MAX_COUNT);
+            let (len, copies) = if m.consecutive {
+                (count, 1)
+            } else {
+                (1, count)
+            };
+            let allowed = block_starts(ok, len, &session_masks);
+            for _ in 0..copies {
+                meets.push(Meet {
+                    a,
+                    b,
+                    req: i,
+                    len,
+                    allowed,
+                    covers: expand(allowed, len),
+                    session,
+                    value: value * len as f64,
+                    shared,
+                });
+            }
+        }
+        if units > MAX_MEETINGS && r.meetings.len() <= MAX_MEETINGS {
+            err(
+                "meetings".into(),
+                format!("{units} meetings with counts; at most {MAX_MEETINGS}"),
+            );
         }
         if !errs.is_empty() {
             return Err(errs);
@@ -309,6 +373,7 @@ impl Instance {
             objective: r.objective,
             time_limit_ms: r.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS),
             seed: r.seed.unwrap_or(0),
+            span_first: r.span_first,
         })
     }
 
@@ -317,11 +382,12 @@ impl Instance {
         self.shared_tables.len()
     }
 
-    /// Idle slots of one participant given the slots it meets in: per session, available
-    /// meeting-free slots between the first and the last meeting.
-    pub fn idle_of(&self, p: usize, busy: Mask) -> u32 {
+    /// Waiting of one participant given the slots it meets in: per session, the
+    /// meeting-free slots between the first and the last meeting, as (available ones: idle,
+    /// all of them: span).
+    pub fn gaps_of(&self, p: usize, busy: Mask) -> (u32, u32) {
         let avail = self.parts[p].avail;
-        let mut idle = 0;
+        let (mut idle, mut span) = (0, 0);
         for &sm in &self.session_masks {
             let m = busy & sm;
             if m == 0 {
@@ -329,9 +395,10 @@ impl Instance {
             }
             let lo = m.trailing_zeros() as usize;
             let hi = 127 - m.leading_zeros() as usize;
-            let span = range_mask(lo, hi + 1);
-            idle += (avail & span & !m).count_ones();
+            let gaps = range_mask(lo, hi + 1) & !m;
+            idle += (avail & gaps).count_ones();
+            span += gaps.count_ones();
         }
-        idle
+        (idle, span)
     }
 }

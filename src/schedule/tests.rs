@@ -24,6 +24,8 @@ fn meet(a: &str, b: &str) -> MeetingRequest {
         session: None,
         value: None,
         kind: None,
+        count: None,
+        consecutive: false,
     }
 }
 
@@ -46,6 +48,7 @@ fn request(slots: &[u32], tables: u32, n: usize, pairs: &[(usize, usize)]) -> Sc
         objective: Objective::MinIdle,
         time_limit_ms: Some(60_000),
         seed: Some(1),
+        span_first: false,
     }
 }
 
@@ -72,6 +75,14 @@ fn validation_names_each_field() {
     req.meetings.push(meet("p0", "p9"));
     req.meetings.push(meet("p2", "p2"));
     req.meetings.push(meet("p1", "p0"));
+    req.meetings.push(MeetingRequest {
+        count: Some(0),
+        ..meet("p0", "p2")
+    });
+    req.meetings.push(MeetingRequest {
+        count: Some(17),
+        ..meet("p1", "p2")
+    });
     req.time_limit_ms = Some(0);
     let errs = fields(&req);
     let has = |f: &str, m: &str| errs.iter().any(|(ef, em)| ef == f && em.contains(m));
@@ -89,8 +100,14 @@ fn validation_names_each_field() {
     assert!(has("meetings[2].b", "unknown participant 'p9'"), "{errs:?}");
     assert!(has("meetings[3].b", "cannot meet itself"), "{errs:?}");
     assert!(has("meetings[4]", "duplicate pair"), "{errs:?}");
+    assert!(has("meetings[4]", "with count"), "{errs:?}");
+    assert!(
+        has("meetings[5].count", "0 is out of range 1..=16"),
+        "{errs:?}"
+    );
+    assert!(has("meetings[6].count", "17 is out of range"), "{errs:?}");
     assert!(has("time_limit_ms", "out of range"), "{errs:?}");
-    assert_eq!(errs.len(), 6, "{errs:?}");
+    assert_eq!(errs.len(), 9, "{errs:?}");
 
     let mut req = request(&[], 0, 2, &[]);
     req.meetings.push(MeetingRequest {
@@ -151,7 +168,9 @@ fn known_zero_idle_instance_is_solved_with_zero_idle() {
 #[test]
 fn planted_forum_instances_reach_zero_idle() {
     for seed in 0..3 {
-        let req = generate::planted_min_idle(seed, &ForumSpec::forum());
+        let mut req = generate::planted_min_idle(seed, &ForumSpec::forum());
+        // The iteration budget, not the clock, ends the search (debug builds are slow).
+        req.time_limit_ms = Some(60_000);
         assert!(req.meetings.len() >= 100, "{}", req.meetings.len());
         let res = solve_checked(&req);
         assert_ne!(
@@ -260,7 +279,8 @@ fn hosts_keep_their_table() {
 
 #[test]
 fn same_seed_same_plan() {
-    let req = generate::planted_min_idle(7, &ForumSpec::forum());
+    let mut req = generate::planted_min_idle(7, &ForumSpec::forum());
+    req.time_limit_ms = Some(60_000);
     let a = solve(&req).unwrap();
     let b = solve(&req).unwrap();
     assert!(!a.stats.time_limit_hit);
@@ -272,10 +292,180 @@ fn same_seed_same_plan() {
     assert_eq!(a.meetings, b.meetings);
 }
 
+#[test]
+fn forced_idle_is_proven_optimal() {
+    // p0 meets p1, who can come only at slot 0, and p2, who can come only at slot 3: whatever
+    // the plan, p0 idles two slots. The bound says so, and the plan is optimal above 0.
+    let mut req = request(&[4], 2, 3, &[(0, 1), (0, 2)]);
+    req.participants[1].unavailable_slots = vec![1, 2, 3];
+    req.participants[2].unavailable_slots = vec![0, 1, 2];
+    let res = solve_checked(&req);
+    assert_eq!(res.stats.idle_slots, 2);
+    assert_eq!(res.stats.bound, 2.0);
+    assert_eq!(res.stats.gap, 0.0);
+    assert_eq!(res.status, Status::Optimal);
+}
+
+#[test]
+fn span_first_trades_idle_for_a_shorter_day() {
+    // p0, away in slots 1–3, meets p2, who comes only at slot 4, and p1, who comes at 0 or 6.
+    // Idle first: p1 at 0, no idle (the gap is p0's own absence) but three slots waiting on
+    // site; span first: p1 at 6, one idle slot and one slot of waiting.
+    let mut req = request(&[7], 2, 3, &[(0, 1), (0, 2)]);
+    req.participants[0].unavailable_slots = vec![1, 2, 3];
+    req.participants[1].unavailable_slots = vec![1, 2, 3, 4, 5];
+    req.participants[2].unavailable_slots = vec![0, 1, 2, 3, 5, 6];
+    let res = solve_checked(&req);
+    assert_eq!((res.stats.idle_slots, res.stats.span_slots), (0, 3));
+    assert_eq!(res.status, Status::Optimal);
+    req.span_first = true;
+    let res = solve_checked(&req);
+    assert_eq!((res.stats.span_slots, res.stats.idle_slots), (1, 1));
+    assert_eq!(res.stats.bound, 1.0);
+    assert_eq!(res.status, Status::Optimal);
+}
+
+#[test]
+fn compact_days_after_the_value() {
+    // One firm meets four others in a session of 8 slots with room for everyone: the plan's
+    // value is the most there is, and the four meetings are back to back.
+    let mut req = request(&[8], 4, 5, &[(0, 1), (0, 2), (0, 3), (0, 4)]);
+    req.objective = Objective::MaxValue;
+    let res = solve_checked(&req);
+    assert_eq!(res.status, Status::Optimal);
+    assert_eq!((res.stats.idle_slots, res.stats.span_slots), (0, 0));
+}
+
+#[test]
+fn the_gap_says_how_far_from_best_the_value_can_be() {
+    // Three firms who all want to meet, once each at most: one meeting happens (value 1)
+    // while the LP bound is 1.5, so the plan is at most a third below the best.
+    let mut req = request(&[3], 3, 3, &[(0, 1), (1, 2), (0, 2)]);
+    req.objective = Objective::MaxValue;
+    for p in &mut req.participants {
+        p.max_meetings = Some(1);
+    }
+    let res = solve_checked(&req);
+    assert_eq!(res.stats.value, 1.0);
+    assert!((res.stats.bound - 1.5).abs() < 1e-9, "{:?}", res.stats);
+    assert!((res.stats.gap - 1.0 / 3.0).abs() < 1e-9, "{:?}", res.stats);
+    assert_eq!(res.status, Status::Feasible);
+    // Without caps all three meet: the bound is reached.
+    for p in &mut req.participants {
+        p.max_meetings = None;
+    }
+    let res = solve_checked(&req);
+    assert_eq!(res.stats.value, 3.0);
+    assert_eq!(res.stats.gap, 0.0);
+    assert_eq!(res.status, Status::Optimal);
+}
+
+#[test]
+fn the_printed_grid_says_how_good_the_plan_is() {
+    let mut req = request(&[3], 3, 3, &[(0, 1), (1, 2), (0, 2)]);
+    req.objective = Objective::MaxValue;
+    let res = solve_checked(&req);
+    let mut stats = res.stats.clone();
+    assert_eq!(
+        forum::quality_id(res.status, &stats),
+        "Jadwal optimal: tidak ada susunan yang lebih baik untuk tujuan ini."
+    );
+    stats.gap = 0.0128;
+    assert_eq!(
+        forum::quality_id(Status::Feasible, &stats),
+        "Nilai jadwal paling banyak 1,3 % di bawah susunan terbaik."
+    );
+    stats.objective = Objective::MinIdle;
+    stats.idle_slots = 5;
+    stats.bound = 2.0;
+    assert_eq!(
+        forum::quality_id(Status::Feasible, &stats),
+        "Paling banyak 3 slot kosong lebih banyak daripada susunan terbaik."
+    );
+}
+
+#[test]
+fn a_pair_meets_count_times_and_consecutive_meetings_stay_together() {
+    // p0–p1: two delegates, two meetings; p2–p3: a talk of three slots.
+    let mut req = request(&[4, 4], 2, 4, &[(0, 1), (2, 3), (0, 2)]);
+    req.meetings[0].count = Some(2);
+    req.meetings[1].count = Some(3);
+    req.meetings[1].consecutive = true;
+    let res = solve_checked(&req);
+    assert_eq!(res.status, Status::Optimal, "{:?}", res.reasons);
+    let of = |res: &ScheduleResponse, a: &str, b: &str| -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = res
+            .meetings
+            .iter()
+            .filter(|m| (m.a == a && m.b == b) || (m.a == b && m.b == a))
+            .map(|m| (m.slot, m.table))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(of(&res, "p0", "p1").len(), 2);
+    let talk = of(&res, "p2", "p3");
+    assert_eq!(talk.len(), 3);
+    assert!(talk
+        .windows(2)
+        .all(|w| w[1].0 == w[0].0 + 1 && w[1].1 == w[0].1));
+    assert_eq!(res.stats.scheduled, 6);
+
+    // max_value: each meeting is worth its value.
+    req.objective = Objective::MaxValue;
+    req.meetings[0].value = Some(2.0);
+    let res = solve_checked(&req);
+    assert_eq!(res.stats.value, 2.0 * 2.0 + 3.0 + 1.0);
+    assert_eq!(res.status, Status::Optimal);
+
+    // Consecutive meetings that fit in no session: refused with the reason, or (max_value)
+    // left out as one entry that stands for all three.
+    let mut req = request(&[2, 2], 2, 2, &[(0, 1)]);
+    req.meetings[0].count = Some(3);
+    req.meetings[0].consecutive = true;
+    let res = solve_checked(&req);
+    assert_eq!(res.status, Status::Infeasible);
+    assert!(
+        res.reasons[0].contains("no 3 consecutive slots"),
+        "{:?}",
+        res.reasons
+    );
+    req.objective = Objective::MaxValue;
+    let res = solve_checked(&req);
+    assert_eq!(res.unscheduled.len(), 1);
+    assert_eq!(res.unscheduled[0].count, Some(3));
+    assert!(res.unscheduled[0].reason.contains("no 3 consecutive slots"));
+}
+
+#[test]
+fn repair_keeps_consecutive_meetings_together() {
+    let mut req = request(&[6], 3, 6, &[(0, 1), (2, 3), (4, 5), (0, 2)]);
+    req.meetings[0].count = Some(2);
+    req.meetings[0].consecutive = true;
+    let first = solve_checked(&req);
+    assert_eq!(first.meetings.len(), 5);
+    // p5 cancels: everything else stays where it was.
+    let mut changed = req.clone();
+    changed.meetings.retain(|m| m.b != "p5");
+    let out = repair(&RepairRequest {
+        request: changed.clone(),
+        previous: first.meetings.clone(),
+    })
+    .unwrap();
+    assert!(check(&changed, &out.plan).is_empty());
+    for m in first.meetings.iter().filter(|m| m.b != "p5") {
+        assert!(out.plan.meetings.contains(m), "{m:?} moved");
+    }
+    assert_eq!(out.kept.len(), 4);
+    assert_eq!(out.dropped.len(), 1);
+    assert!(out.moved.is_empty() && out.added.is_empty());
+}
+
 // ---- exhaustive search on tiny instances -------------------------------------------------
 
-/// Best (participants with meetings, value) for max_value, or least idle for min_idle
-/// (None when the list cannot be placed), by trying every slot for every meeting.
+/// Best (participants with meetings, value) for max_value, or least (idle, span) and
+/// (span, idle) for min_idle (None when the list cannot be placed), by trying every slot for
+/// every meeting.
 struct Brute<'a> {
     req: &'a ScheduleRequest,
     slots: u32,
@@ -285,7 +475,10 @@ struct Brute<'a> {
     count: Vec<u32>,
     assign: Vec<Option<u32>>,
     best_fair: Option<(usize, f64)>,
-    best_idle: Option<u64>,
+    /// Least (idle, span).
+    best_idle: Option<(u64, u64)>,
+    /// Least (span, idle).
+    best_span: Option<(u64, u64)>,
     ab: Vec<(usize, usize)>,
 }
 
@@ -309,6 +502,7 @@ impl<'a> Brute<'a> {
             assign: vec![None; req.meetings.len()],
             best_fair: None,
             best_idle: None,
+            best_span: None,
             ab: req
                 .meetings
                 .iter()
@@ -324,6 +518,7 @@ impl<'a> Brute<'a> {
         let n = self.req.participants.len();
         if !may_skip {
             let mut idle = 0u64;
+            let mut span = 0u64;
             for p in 0..n {
                 let unavailable = &self.req.participants[p].unavailable_slots;
                 for si in 0..self.req.sessions.len() {
@@ -339,11 +534,15 @@ impl<'a> Brute<'a> {
                         idle += (lo..=last)
                             .filter(|&s| !self.busy[p][s as usize] && !unavailable.contains(&s))
                             .count() as u64;
+                        span += (lo..=last).filter(|&s| !self.busy[p][s as usize]).count() as u64;
                     }
                 }
             }
-            if self.best_idle.is_none_or(|b| idle < b) {
-                self.best_idle = Some(idle);
+            if self.best_idle.is_none_or(|b| (idle, span) < b) {
+                self.best_idle = Some((idle, span));
+            }
+            if self.best_span.is_none_or(|b| (span, idle) < b) {
+                self.best_span = Some((span, idle));
             }
             return;
         }
@@ -461,6 +660,21 @@ fn max_value_matches_exhaustive_search() {
             "seed {seed}"
         );
         assert!(res.stats.bound >= value - 1e-9);
+        // Then its meetings are as compact as they can be: idle first, then span.
+        let mut chosen = req.clone();
+        chosen.objective = Objective::MinIdle;
+        chosen.meetings.retain(|m| {
+            res.meetings
+                .iter()
+                .any(|x| (x.a == m.a && x.b == m.b) || (x.a == m.b && x.b == m.a))
+        });
+        let mut brute = Brute::new(&chosen);
+        brute.go(0, false);
+        assert_eq!(
+            Some((res.stats.idle_slots, res.stats.span_slots)),
+            brute.best_idle,
+            "seed {seed}: compact days"
+        );
     }
 }
 
@@ -474,7 +688,7 @@ fn min_idle_matches_exhaustive_search() {
         brute.go(0, false);
         match brute.best_idle {
             None => assert_eq!(res.status, Status::Infeasible, "seed {seed}"),
-            Some(idle) => {
+            Some(best) => {
                 feasible += 1;
                 assert_ne!(
                     res.status,
@@ -482,7 +696,23 @@ fn min_idle_matches_exhaustive_search() {
                     "seed {seed}: {:?}",
                     res.reasons
                 );
-                assert_eq!(res.stats.idle_slots, idle, "seed {seed}");
+                // Idle first, then the span: both as low as they can be in that order.
+                assert_eq!(
+                    (res.stats.idle_slots, res.stats.span_slots),
+                    best,
+                    "seed {seed}"
+                );
+                assert!(res.stats.bound <= best.0 as f64);
+                // Span first, then idle.
+                let mut first = req.clone();
+                first.span_first = true;
+                let res = solve_checked(&first);
+                assert_eq!(
+                    (res.stats.span_slots, res.stats.idle_slots),
+                    brute.best_span.unwrap(),
+                    "seed {seed}, span first"
+                );
+                assert!(res.stats.bound <= brute.best_span.unwrap().0 as f64);
             }
         }
     }
@@ -493,7 +723,8 @@ fn min_idle_matches_exhaustive_search() {
 
 #[test]
 fn repair_keeps_untouched_meetings_in_place() {
-    let req = generate::planted_min_idle(3, &ForumSpec::forum());
+    let mut req = generate::planted_min_idle(3, &ForumSpec::forum());
+    req.time_limit_ms = Some(60_000);
     let first = solve_checked(&req);
     assert_ne!(first.status, Status::Infeasible);
 
@@ -600,7 +831,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     #[test]
     fn random_plans_pass_the_checker(seed in 0u64..10_000, min_idle in any::<bool>(),
-                                     hosts in 0usize..3, n in 6usize..20, m in 4usize..50) {
+                                     hosts in 0usize..3, n in 6usize..20, m in 4usize..50,
+                                     counts in any::<bool>(), span_first in any::<bool>()) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let spec = ForumSpec {
             participants: n,
@@ -620,6 +852,16 @@ proptest! {
         for p in req.participants.iter_mut().take(hosts) {
             p.host = true;
         }
+        if counts {
+            // Some pairs meet twice, some of them back to back.
+            for (i, x) in req.meetings.iter_mut().enumerate() {
+                if i % 4 == 0 {
+                    x.count = Some(2);
+                    x.consecutive = i % 8 == 0;
+                }
+            }
+        }
+        req.span_first = span_first;
         req.time_limit_ms = Some(60_000);
         let res = solve(&req).unwrap();
         let v = check(&req, &res);

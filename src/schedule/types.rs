@@ -14,11 +14,13 @@ pub const MAX_SLOTS: usize = 128;
 pub const MAX_PARTICIPANTS: usize = 20_000;
 pub const MAX_MEETINGS: usize = 200_000;
 pub const MAX_TABLES: u32 = 10_000;
+/// Most meetings one listed pair may ask for.
+pub const MAX_COUNT: u32 = 16;
 
 /// A block of consecutive slots (a morning, an afternoon). Slots are numbered from 0 across
 /// sessions in the order given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"name": "morning", "slots": 13}))]
+#[schema(as = SolverSession, example = json!({"name": "morning", "slots": 13}))]
 pub struct Session {
     pub name: String,
     pub slots: u32,
@@ -26,7 +28,7 @@ pub struct Session {
 
 /// One firm taking part in the forum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"id": "p1", "unavailable_slots": [16], "max_meetings": 8}))]
+#[schema(as = SolverParticipant, example = json!({"id": "p1", "unavailable_slots": [16], "max_meetings": 8}))]
 pub struct Participant {
     pub id: String,
     /// Slots in which the participant cannot meet (prayer, travel, own presentation).
@@ -68,7 +70,7 @@ impl MeetingKind {
 
 /// A candidate meeting (`max_value`) or a confirmed one that must be placed (`min_idle`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"a": "p1", "b": "p2", "session": "morning", "value": 1.0}))]
+#[schema(as = SolverMeeting, example = json!({"a": "p1", "b": "p2", "session": "morning", "value": 1.0}))]
 pub struct MeetingRequest {
     pub a: String,
     pub b: String,
@@ -80,6 +82,16 @@ pub struct MeetingRequest {
     pub value: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MeetingKind>,
+    /// How many times the pair meets (1–16, default 1): two delegates of one firm, or a
+    /// talk that needs two slots. Each meeting is worth `value` and counts towards both
+    /// participants' `max_meetings`; `max_value` may place fewer than `count` unless they are
+    /// `consecutive`. A pair is listed once: list it again and the request is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// The `count` meetings take consecutive slots of one session at one table, all of them
+    /// or none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub consecutive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -120,12 +132,19 @@ pub struct ScheduleRequest {
     /// Seed of the randomised search (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Count every slot a participant waits between its first and last meeting of a session
+    /// (`span_slots`, unavailable slots included) before idle slots: `min_idle` minimises
+    /// span first, then idle, and `max_value` compacts days in that order after the value.
+    /// By default idle comes first and span second.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub span_first: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Proven best: the objective meets its bound.
+    /// Proven best: the objective meets its bound (for `min_idle` the idle slots, or the
+    /// span with `span_first`; the measure that comes second may still be improvable).
     Optimal,
     /// A valid plan, possibly not the best.
     Feasible,
@@ -150,6 +169,10 @@ pub struct Unscheduled {
     pub a: String,
     pub b: String,
     pub reason: String,
+    /// How many of the pair's meetings this entry stands for, when more than one (the
+    /// consecutive meetings of a pair are placed or left out together).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -160,10 +183,27 @@ pub struct Stats {
     /// Sum over participants and sessions of available, meeting-free slots between the
     /// participant's first and last meeting of the session. Unavailable slots are not idle.
     pub idle_slots: u64,
+    /// Sum over participants and sessions of every meeting-free slot between the
+    /// participant's first and last meeting of the session, unavailable slots included: the
+    /// time a participant waits on site. Never below `idle_slots`.
+    /// (Timetables stored before it was reported read it as 0.)
+    #[serde(default)]
+    #[schema(required = true)]
+    pub span_slots: u64,
     /// Sum of the values of the scheduled meetings.
     pub value: f64,
-    /// `max_value`: an upper bound on the value; `min_idle`: a lower bound on idle slots.
+    /// Proven bound on what any timetable of this request can reach: for `max_value` an upper
+    /// bound on the value (the LP relaxation: each participant's meetings ≤ its cap and the
+    /// slots it could meet in, meetings ≤ tables × slots, each meeting 0 to 1 times); for
+    /// `min_idle` a lower bound on the idle slots (`span_slots` with `span_first`): the gaps
+    /// each participant's own meetings force, whatever the others do.
     pub bound: f64,
+    /// How far the plan can be from the best: `max_value` (bound − value) / bound, `min_idle`
+    /// (idle − bound) / idle (span with `span_first`); 0 when the plan meets its bound (then
+    /// `status` is `optimal`).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub gap: f64,
     pub participants_with_meetings: usize,
     /// Participants left without any meeting.
     pub participants_without_meeting: usize,
@@ -185,7 +225,7 @@ pub struct Stats {
     "meetings": [{"a": "p1", "b": "p2", "slot": 0, "table": 0}],
     "unscheduled": [],
     "reasons": [],
-    "stats": {"objective": "min_idle", "scheduled": 1, "idle_slots": 0, "value": 1.0, "bound": 0.0,
+    "stats": {"objective": "min_idle", "scheduled": 1, "idle_slots": 0, "span_slots": 0, "value": 1.0, "bound": 0.0, "gap": 0.0,
               "participants_with_meetings": 2, "participants_without_meeting": 0, "table_changes": 0,
               "iterations": 0, "time_limit_hit": false, "infeasibility_proven": false, "elapsed_ms": 0}
 }))]

@@ -43,6 +43,16 @@ async fn bad_problems_name_the_field() {
             "participants[0].unavailable_slots[0]",
         ),
         ("/tables", json!(0), "tables"),
+        (
+            "/meetings/0",
+            json!({"a": "p1", "b": "p2", "count": 0}),
+            "meetings[0].count",
+        ),
+        (
+            "/meetings",
+            json!([{"a": "p1", "b": "p2"}, {"a": "p2", "b": "p1"}]),
+            "meetings[1]",
+        ),
     ];
     for (pointer, value, field) in cases {
         let mut body = base.clone();
@@ -72,6 +82,44 @@ async fn bad_problems_name_the_field() {
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "objective");
+}
+
+#[actix_web::test]
+async fn a_pair_meets_twice_back_to_back_and_the_answer_says_how_good_the_plan_is() {
+    let app = spawn_app().await;
+    let request = json!({
+        "sessions": [{"name": "morning", "slots": 6}],
+        "tables": 2,
+        "participants": [{"id": "p1", "unavailable_slots": [2]}, {"id": "p2"}, {"id": "p3"}],
+        "meetings": [{"a": "p1", "b": "p2", "count": 2, "consecutive": true}, {"a": "p1", "b": "p3"}],
+        "objective": "min_idle"
+    });
+    let answer: Value = app
+        .call(Method::POST, "/v1/schedule/solve", Some(&request))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["status"], "optimal", "{answer}");
+    let twice: Vec<&Value> = answer["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["b"] == "p2")
+        .collect();
+    assert_eq!(twice.len(), 2);
+    assert_eq!(twice[0]["table"], twice[1]["table"]);
+    assert_eq!(
+        twice[1]["slot"].as_u64().unwrap(),
+        twice[0]["slot"].as_u64().unwrap() + 1
+    );
+    // Three meetings around p1's absence in slot 2: the day is compact, nobody waits.
+    assert_eq!(answer["stats"]["idle_slots"], 0);
+    assert_eq!(answer["stats"]["span_slots"], 0);
+    assert_eq!(answer["stats"]["gap"], 0.0);
+    let parsed_request: mitra::schedule::ScheduleRequest = serde_json::from_value(request).unwrap();
+    let parsed_answer: mitra::schedule::ScheduleResponse = serde_json::from_value(answer).unwrap();
+    assert!(mitra::schedule::check(&parsed_request, &parsed_answer).is_empty());
 }
 
 /// A forum with 24 demo firms registered, two requests (one accepted).
@@ -360,6 +408,16 @@ async fn the_grid_prints_every_meeting() {
     let html = html.text().await.unwrap();
     assert!(html.contains("size:A4 landscape"));
     assert_eq!(html.matches(" × ").count(), cells);
+    // The page says how good the plan is, in the terms of its bound.
+    if plan["status"] == "optimal" {
+        assert!(html.contains("Jadwal optimal"));
+    } else {
+        assert!(
+            html.contains("di bawah susunan terbaik"),
+            "{}",
+            plan["stats"]
+        );
+    }
 }
 
 #[actix_web::test]
@@ -370,12 +428,13 @@ async fn a_repair_after_a_withdrawal_keeps_every_untouched_meeting() {
         .call(
             Method::POST,
             "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 500})),
+            Some(&json!({"time_limit_ms": 500, "span_first": true})),
         )
         .await
         .json()
         .await
         .unwrap();
+    assert_eq!(before["request"]["span_first"], true, "{before}");
     // Repair takes the options generate takes, and refuses the same values (it used to
     // clamp them silently).
     let problem = assert_problem(
@@ -411,6 +470,8 @@ async fn a_repair_after_a_withdrawal_keeps_every_untouched_meeting() {
     let after = &result["schedule"];
     check_plan(after);
     assert_eq!(after["version"], 2);
+    // The repaired day is measured as the organizer chose when generating it.
+    assert_eq!(after["request"]["span_first"], true);
     let placed = |plan: &Value| -> Vec<(String, u64, u64)> {
         plan["meetings"]
             .as_array()

@@ -4,7 +4,7 @@ import { download, get, post, seg } from '../../api.js';
 import {
   busy, button, errorBox, field, fill, h, input, select, showErrors, table, toast,
 } from '../../dom.js';
-import { clock, dateLong, dateShort, instant, lang, num, t, zoneName } from '../../i18n.js';
+import { clock, dateLong, dateShort, instant, lang, num, percent, t, zoneName } from '../../i18n.js';
 import { forumDates } from '../forums.js';
 import { provinceBadge } from '../firms.js';
 import {
@@ -68,8 +68,9 @@ export async function timetableTab(panel, forum, reload, flash) {
     h('p', { class: 'j-status' }, h('strong', {}, t(`j.status.${plan.status}`))),
     h('p', {}, t('j.stats', {
       scheduled: num(s.scheduled), with: num(s.participants_with_meetings), without: num(s.participants_without_meeting),
-      idle: num(s.idle_slots), changes: num(s.table_changes),
+      idle: num(s.idle_slots), span: num(s.span_slots ?? s.idle_slots), changes: num(s.table_changes),
     })),
+    gapLine(plan),
     h('p', { class: 'muted' }, t('j.made', { version: num(plan.version), when: instant(plan.generated_at, forum.time_zone) })),
     plan.reasons?.length ? h('ul', {}, plan.reasons.map((r) => h('li', {}, r))) : null,
     h('p', { class: 'hint no-print', id: 'j-repair-hint' }, t('j.repair.hint')),
@@ -87,6 +88,16 @@ export async function timetableTab(panel, forum, reload, flash) {
     h('h3', { class: 'no-print' }, t('j.grid')),
     h('div', { class: 'grid-wrap' }, gridTable(forum, plan)),
     firmAgenda(forum, participants));
+}
+
+/** How far from the best the plan can be, in the terms of its proven bound (none when optimal). */
+function gapLine(plan) {
+  const s = plan.stats;
+  if (plan.status !== 'feasible' || s.gap == null || s.gap <= 0) return null;
+  const text = s.objective === 'min_idle'
+    ? t('j.gap.idle', { n: num(Math.max(0, Math.round(s.idle_slots - s.bound))) })
+    : t('j.gap.value', { gap: percent(Math.max(s.gap, 0.001), 1), bound: num(s.bound, 1) });
+  return h('p', { id: 'j-gap' }, text);
 }
 
 /** The timetable as slots (rows) × tables (columns), each cell the meeting there. */
