@@ -43,7 +43,7 @@ async fn an_organizers_timetable_goes_through_while_firms_hammer_the_heavy_endpo
     let problem = big_problem(3000);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut hammers = Vec::new();
-    for token in firm_tokens.iter().cloned() {
+    for token in firm_tokens {
         let (client, url, problem, stop) = (
             app.anonymous.clone(),
             app.address.clone(),
@@ -522,27 +522,27 @@ async fn control_characters_are_refused_in_every_forum_text_and_message() {
     let ids = forum_with_participants(&app).await;
     let mut base = crate::helpers::forum();
     base["id"] = json!("temu-lain");
-    let cases: [(&str, Box<dyn Fn(&mut Value)>); 4] = [
-        (
-            "name",
-            Box::new(|f: &mut Value| f["name"] = json!("Temu\r\nX-EVIL:1")),
-        ),
+    let changed = |change: &dyn Fn(&mut Value)| {
+        let mut body = base.clone();
+        change(&mut body);
+        body
+    };
+    let cases = [
+        ("name", changed(&|f| f["name"] = json!("Temu\r\nX-EVIL:1"))),
         (
             "venue",
-            Box::new(|f: &mut Value| f["venue"] = json!("Mataram\nATTENDEE:mailto:a@b")),
+            changed(&|f| f["venue"] = json!("Mataram\nATTENDEE:mailto:a@b")),
         ),
         (
             "days[0].sessions[0].name",
-            Box::new(|f: &mut Value| f["days"][0]["sessions"][0]["name"] = json!("pagi\rX")),
+            changed(&|f| f["days"][0]["sessions"][0]["name"] = json!("pagi\rX")),
         ),
         (
             "table_names[1]",
-            Box::new(|f: &mut Value| f["table_names"] = json!(["Meja 1", "Meja\t2", "Meja 3"])),
+            changed(&|f| f["table_names"] = json!(["Meja 1", "Meja\t2", "Meja 3"])),
         ),
     ];
-    for (field, change) in cases {
-        let mut body = base.clone();
-        change(&mut body);
+    for (field, body) in cases {
         let problem = assert_problem(
             app.call(Method::POST, "/v1/events", Some(&body)).await,
             422,
