@@ -17,7 +17,7 @@ firms="${LOAD_FIRMS:-3000}"
 mix="${LOAD_MIX:-all}"
 # Loading 200 000 demo firms takes minutes: how long to wait for the server to listen.
 start_seconds="${LOAD_START_SECONDS:-600}"
-token="load-organizer-$RANDOM$RANDOM"
+token="load-organizer-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")"
 
 cargo build --release --bin mitra --example load >&2
 bin="$target/release/mitra"

@@ -24,7 +24,7 @@ seed="${ST_SEED:-5235}"
 workers="${ST_WORKERS:-1}"
 profile="${ST_PROFILE:-debug}"
 requirement="${ST_VERSION:-schemathesis>=4,<5}"
-token="schemathesis-organizer-$RANDOM$RANDOM"
+token="schemathesis-organizer-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")"
 
 if [[ ! -x "$venv/bin/st" ]]; then
     echo "installing $requirement into $venv" >&2

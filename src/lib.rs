@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod console;
+pub mod csv_out;
 pub mod demo;
 pub mod domain;
 pub mod gen;

@@ -233,8 +233,8 @@ pub fn rupiah(value: u64) -> String {
 }
 
 pub fn report_csv(report: &ForumReport) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::csv_out::CsvOut::new();
+    w.row([
         "section",
         "key",
         "label",
@@ -254,9 +254,9 @@ pub fn report_csv(report: &ForumReport) -> Result<Vec<u8>, csv::Error> {
         ("firms_with_deal", report.firms_with_deal),
     ];
     for (key, count) in summary {
-        w.write_record(["summary", key, "", &count.to_string(), "", "", "", ""])?;
+        w.row(["summary", key, "", &count.to_string(), "", "", "", ""])?;
     }
-    w.write_record([
+    w.row([
         "summary",
         "no_show_rate",
         "",
@@ -266,7 +266,7 @@ pub fn report_csv(report: &ForumReport) -> Result<Vec<u8>, csv::Error> {
         "",
         &format!("{:.4}", report.no_show_rate),
     ])?;
-    w.write_record([
+    w.row([
         "summary",
         "trade",
         "",
@@ -282,7 +282,7 @@ pub fn report_csv(report: &ForumReport) -> Result<Vec<u8>, csv::Error> {
         ("regency", &report.by_regency),
     ] {
         for t in list {
-            w.write_record([
+            w.row([
                 section,
                 &t.key,
                 &t.label,
@@ -295,7 +295,7 @@ pub fn report_csv(report: &ForumReport) -> Result<Vec<u8>, csv::Error> {
         }
     }
     for b in &report.by_score_band {
-        w.write_record([
+        w.row([
             "score_band",
             &b.band,
             "",
@@ -306,7 +306,7 @@ pub fn report_csv(report: &ForumReport) -> Result<Vec<u8>, csv::Error> {
             &format!("{:.4}", b.deal_rate),
         ])?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    w.finish()
 }
 
 fn escape(s: &str) -> String {

@@ -23,6 +23,9 @@ pub struct Settings {
     pub public_directory: bool,
     /// Serve `GET /metrics` to callers without a token.
     pub public_metrics: bool,
+    /// Slow down the answers to an address that keeps sending unknown tokens (always on in
+    /// `mitra serve`; tests that try many bad tokens on purpose turn it off).
+    pub slow_failed_tokens: bool,
 }
 
 pub struct Application {
@@ -47,6 +50,7 @@ impl Application {
         if settings.organizer_tokens.is_empty() {
             anyhow::bail!("no organizer token configured: nobody could manage the forum");
         }
+        crate::app::tokens::check_organizer_tokens(&settings.organizer_tokens)?;
         let (server, app) = api::server::server(
             listener,
             HttpSettings {
@@ -55,6 +59,7 @@ impl Application {
                 organizer_tokens: settings.organizer_tokens.clone(),
                 public_directory: settings.public_directory,
                 public_metrics: settings.public_metrics,
+                slow_failed_tokens: settings.slow_failed_tokens,
             },
             store.clone(),
         )?;

@@ -184,16 +184,23 @@ fn serve_generates_an_organizer_token_loads_demo_data_and_schedule_event_plans_i
 fn serve_takes_organizer_tokens_from_the_environment_or_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tokens");
-    std::fs::write(&file, "# rotation\nfile-token\n").unwrap();
+    std::fs::write(&file, "# rotation\nfile-token-3c5e7a9b1d2f4a6c8e0b2d4f\n").unwrap();
     let server = Server::start(
         &dir.path().join("data"),
         &[],
         &[
-            ("MITRA_ORGANIZER_TOKENS", "env-a,env-b"),
+            (
+                "MITRA_ORGANIZER_TOKENS",
+                "env-a-1f3b5d7e9a2c4e6b8d0f1a3c5e7a,env-b-2e4a6c8b0d1f3a5c7e9b2d4f6a8c",
+            ),
             ("MITRA_ORGANIZER_TOKENS_FILE", file.to_str().unwrap()),
         ],
     );
-    for token in ["env-a", "env-b", "file-token"] {
+    for token in [
+        "env-a-1f3b5d7e9a2c4e6b8d0f1a3c5e7a",
+        "env-b-2e4a6c8b0d1f3a5c7e9b2d4f6a8c",
+        "file-token-3c5e7a9b1d2f4a6c8e0b2d4f",
+    ] {
         let status = client(token)
             .get(format!("{}/v1/me", server.base))
             .send()
@@ -210,6 +217,39 @@ fn serve_takes_organizer_tokens_from_the_environment_or_a_file() {
         401
     );
     assert!(!dir.path().join("data/organizer-token").exists());
+}
+
+#[test]
+fn serve_refuses_short_organizer_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env(
+            "MITRA_ORGANIZER_TOKENS",
+            "long-enough-token-0123456789abcdef,tiny9",
+        )
+        .env_remove("MITRA_ORGANIZER_TOKENS_FILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the server started with a 5-character organizer token");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("at least 32 characters"), "{err}");
+    assert!(!err.contains("tiny9"), "a token is never printed: {err}");
 }
 
 #[test]

@@ -25,7 +25,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-const ORGANIZER: &str = "crash-organizer-token";
+const ORGANIZER: &str = "crash-organizer-token-5d1e7a3c9b2f4e6a";
 const WRITERS: usize = 4;
 
 /// The real server as a child process.
@@ -580,6 +580,8 @@ fn a_full_or_read_only_disk_gives_a_clear_503_and_loses_nothing() {
     }
     let refused = refused.expect("some write must fail on a full disk");
     assert_storage_unavailable("write on a full disk", refused);
+    // Readiness is cached about a second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(server.ready_status(), 503, "readyz on a full disk");
 
     // Space freed: the server works again (after a restart if the store gave up).
@@ -593,6 +595,8 @@ fn a_full_or_read_only_disk_gives_a_clear_503_and_loses_nothing() {
         assert_eq!(post_firm(&server, "after-full").0, 201);
         server
     };
+    // Readiness is cached about a second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(server.ready_status(), 200, "readyz after space is freed");
 
     // Read-only file system. Linux refuses to make a mount read-only while files on it are

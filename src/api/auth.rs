@@ -33,6 +33,64 @@ impl OrganizerTokens {
     }
 }
 
+/// Failed bearer tokens per client address, to slow down guessing: from the
+/// [`FailedTokens::FREE`]-th failure within [`FailedTokens::WINDOW`], each further 401 to
+/// that address waits longer (doubling, at most [`FailedTokens::MAX_DELAY`]). Valid tokens
+/// from the same address (a forum venue's shared connection) are never slowed.
+#[derive(Debug, Default)]
+pub struct FailedTokens {
+    enabled: bool,
+    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
+}
+
+impl FailedTokens {
+    pub fn new(enabled: bool) -> FailedTokens {
+        FailedTokens {
+            enabled,
+            seen: Default::default(),
+        }
+    }
+
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+    pub const FREE: u32 = 5;
+    pub const MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
+    /// Addresses remembered at most; the oldest are forgotten first.
+    const CAPACITY: usize = 10_000;
+
+    /// Counts a failure from `addr`; returns how long its answer waits.
+    pub fn fail(&self, addr: std::net::IpAddr) -> std::time::Duration {
+        if !self.enabled {
+            return std::time::Duration::ZERO;
+        }
+        let now = std::time::Instant::now();
+        let mut map = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= Self::CAPACITY {
+            map.retain(|_, (_, since)| now.duration_since(*since) < Self::WINDOW);
+            if map.len() >= Self::CAPACITY {
+                map.clear();
+            }
+        }
+        let entry = map.entry(addr).or_insert((0, now));
+        if now.duration_since(entry.1) >= Self::WINDOW {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+        Self::delay(entry.0)
+    }
+
+    /// The wait of the `n`-th failure in a window.
+    pub fn delay(n: u32) -> std::time::Duration {
+        if n <= Self::FREE {
+            return std::time::Duration::ZERO;
+        }
+        let steps = (n - Self::FREE - 1).min(10);
+        (std::time::Duration::from_millis(100) * 2u32.pow(steps)).min(Self::MAX_DELAY)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     Organizer,
@@ -123,26 +181,67 @@ pub async fn resolve(req: &HttpRequest) -> Result<Caller, ApiError> {
         return Ok(Caller::Anonymous);
     };
     let value = value.to_str().unwrap_or("");
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthorized)?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
-    let hash = hash_token(token);
-    if state.organizer_tokens.contains(&hash) {
-        return Ok(Caller::Organizer);
-    }
-    if !token.starts_with(FIRM_TOKEN_PREFIX) {
-        return Err(ApiError::Unauthorized);
-    }
-    let store = state.store.clone();
-    match web::block(move || store.firm_of_token(&hash)).await?? {
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let found = match token {
+        None => None,
+        Some(token) => {
+            let hash = hash_token(token);
+            if state.organizer_tokens.contains(&hash) {
+                return Ok(Caller::Organizer);
+            }
+            if token.starts_with(FIRM_TOKEN_PREFIX) {
+                let store = state.store.clone();
+                web::block(move || store.firm_of_token(&hash)).await??
+            } else {
+                None
+            }
+        }
+    };
+    match found {
         Some(id) => Ok(Caller::Firm(id)),
-        None => Err(ApiError::Unauthorized),
+        None => {
+            if let Some(addr) = req.peer_addr() {
+                let wait = state.failed_tokens.fail(addr.ip());
+                if !wait.is_zero() {
+                    actix_web::rt::time::sleep(wait).await;
+                }
+            }
+            Err(ApiError::Unauthorized)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_beyond_the_free_ones_wait_longer_each_time_up_to_a_cap() {
+        assert!(FailedTokens::delay(FailedTokens::FREE).is_zero());
+        let waits: Vec<_> = (FailedTokens::FREE + 1..FailedTokens::FREE + 12)
+            .map(FailedTokens::delay)
+            .collect();
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(waits[0], std::time::Duration::from_millis(100));
+        assert_eq!(*waits.last().unwrap(), FailedTokens::MAX_DELAY);
+        assert!(FailedTokens::default()
+            .fail("10.0.0.1".parse().unwrap())
+            .is_zero());
+        let failed = FailedTokens::new(true);
+        let (a, b): (std::net::IpAddr, std::net::IpAddr) =
+            ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        for _ in 0..FailedTokens::FREE {
+            assert!(failed.fail(a).is_zero());
+        }
+        assert!(!failed.fail(a).is_zero());
+        assert!(failed.fail(b).is_zero(), "another address is not slowed");
     }
 }

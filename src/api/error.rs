@@ -114,7 +114,7 @@ pub fn problem_description(status: u16) -> &'static str {
         412 => "`precondition_failed`: stale `If-Match`",
         413 => "`payload_too_large`: the body is over this endpoint's limit",
         415 => "`unsupported_media_type`: the body is not in an accepted media type",
-        422 => "`validation_failed`: invalid fields, each named in `errors` with a stable `code`",
+        422 => "`validation_failed`: invalid fields, each named in `errors` with a stable `code`; in a write body, a field the operation does not document is `unknown_field` (with a near documented name as `params.hint`)",
         503 => "`unavailable` (busy or not ready) or `storage_unavailable` (the disk refused a write); retry after `Retry-After`",
         _ => "a problem",
     }

@@ -207,13 +207,24 @@ pub async fn add_participant(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: JsonBody<Registration>,
+    body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
+    // One registration or a list: each read strictly (an untagged enum would drop an
+    // unknown field unseen).
+    let body = super::extract::parse_write::<Registration>(body.0.to_string().as_bytes())
+        .and_then(|_| match &body.0 {
+            serde_json::Value::Array(_) => {
+                super::extract::parse_write::<Vec<ParticipantInput>>(body.0.to_string().as_bytes())
+                    .map(Registration::Many)
+            }
+            _ => super::extract::parse_write::<ParticipantInput>(body.0.to_string().as_bytes())
+                .map(|one| Registration::One(Box::new(one))),
+        })?;
     caller.require_signed_in()?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let now = chrono::Utc::now();
-    let (inputs, single) = match body.0 {
+    let (inputs, single) = match body {
         Registration::One(input) => (vec![*input], true),
         Registration::Many(list) => (list, false),
     };
@@ -239,6 +250,12 @@ pub async fn add_participant(
     if let Some(p) = participants.first().filter(|_| single) {
         caller.require_firm(&p.firm_id)?;
     }
+    // A host keeps a table for the whole forum: the organizers decide who does.
+    if participants.iter().any(|p| p.host) {
+        caller
+            .require_organizer()
+            .map_err(|_| ApiError::Forbidden("only organizers may make a firm a host".into()))?;
+    }
     let store = state.store.clone();
     let stored = web::block(move || store.put_participants(&id, participants)).await??;
     let answer = match (single, stored) {
@@ -248,14 +265,14 @@ pub async fn add_participant(
     Ok(HttpResponse::Created().json(answer))
 }
 
-/// The forum's participants.
+/// The forum's participants (its organizers, or a firm registered for it).
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = Vec<Participant>),
-        Problems<401, 404>,
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/events/{id}/participants")]
@@ -267,6 +284,7 @@ pub async fn list_participants(
     caller.require_signed_in()?;
     let id = event_id(&id)?;
     load_event(&state, &id).await?;
+    require_forum_member(&state, &caller, &id).await?;
     let store = state.store.clone();
     let participants = web::block(move || store.participants(&id)).await??;
     Ok(HttpResponse::Ok().json(participants))
@@ -369,7 +387,8 @@ pub enum Answer {
 }
 
 /// Accept or decline a request (organizers, or the firm it was sent to). An accepted
-/// request is a mutual wish to meet and is scheduled first.
+/// request is a mutual wish to meet and is scheduled first. A request is answered once,
+/// while pending; a second answer is 409.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
@@ -380,7 +399,7 @@ pub enum Answer {
     ),
     responses(
         (status = 200, body = MeetingRequest),
-        Problems<401, 403, 404>,
+        Problems<401, 403, 404, 409>,
     )
 )]
 #[post("/events/{id}/requests/{request_id}/{answer}")]
@@ -420,4 +439,31 @@ pub async fn answer_request(
     let answered =
         web::block(move || store.answer_request(&id, &request_id, status, now)).await??;
     Ok(HttpResponse::Ok().json(answered))
+}
+
+/// Forum data that is not public (its participants, its timetable) is for its organizers
+/// and for the firms registered for it; any other firm is refused (403).
+pub async fn require_forum_member(
+    state: &AppState,
+    caller: &Caller,
+    event: &EventId,
+) -> Result<(), ApiError> {
+    match caller {
+        Caller::Organizer => Ok(()),
+        Caller::Anonymous => Err(ApiError::Unauthorized),
+        Caller::Firm(own) => {
+            let store = state.store.clone();
+            let (key, firm) = (event.clone(), own.clone());
+            if web::block(move || store.participant(&key, &firm))
+                .await??
+                .is_some()
+            {
+                Ok(())
+            } else {
+                Err(ApiError::Forbidden(
+                    "only the forum's organizers and participants may see this".into(),
+                ))
+            }
+        }
+    }
 }

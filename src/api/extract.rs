@@ -7,7 +7,7 @@ use crate::domain::FieldError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut};
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -75,6 +75,213 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Parses the JSON body of a write: like [`parse_json`], and every field that `T` does not
+/// know is a 422 naming it (`products[0].hs`), with a near known name as `hint`
+/// (`hs_code`), so a client's typo never loses data silently. Reads stay lenient.
+pub fn parse_write<T: DeserializeOwned + utoipa::ToSchema>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut unknown: Vec<Vec<Segment>> = Vec::new();
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(de, &mut track);
+    let parsed: Result<T, _> =
+        serde_ignored::deserialize(tracked, |path| unknown.push(segments(&path)));
+    let value = match parsed {
+        Ok(value) => value,
+        Err(inner) => {
+            let path = track.path().to_string();
+            return Err(match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let field = if path == "." { String::new() } else { path };
+                    ApiError::invalid(field, strip_position(&inner.to_string()))
+                }
+                _ => ApiError::MalformedJson(inner.to_string()),
+            });
+        }
+    };
+    if unknown.is_empty() {
+        return Ok(value);
+    }
+    let schema = SchemaMap::of::<T>();
+    Err(ApiError::from_fields(
+        unknown
+            .iter()
+            .map(|path| {
+                let field = field_name(path);
+                let (parent, name) = match path.split_last() {
+                    Some((Segment::Key(name), parent)) => (parent, name.as_str()),
+                    _ => (&path[..], ""),
+                };
+                let known = schema.properties_at(parent);
+                match nearest(name, &known) {
+                    Some(hint) => FieldError::coded(
+                        field,
+                        "unknown_field",
+                        format!("is not a field of this request; did you mean '{hint}'?"),
+                    )
+                    .with("hint", hint),
+                    None => {
+                        FieldError::coded(field, "unknown_field", "is not a field of this request")
+                    }
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn segments(path: &serde_ignored::Path) -> Vec<Segment> {
+    use serde_ignored::Path;
+    let mut out = match path {
+        Path::Root => return Vec::new(),
+        Path::Seq { parent, .. }
+        | Path::Map { parent, .. }
+        | Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => segments(parent),
+    };
+    match path {
+        Path::Seq { index, .. } => out.push(Segment::Index(*index)),
+        Path::Map { key, .. } => out.push(Segment::Key(key.clone())),
+        _ => {}
+    }
+    out
+}
+
+/// `products[0].hs`, as the other field problems name fields.
+fn field_name(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+        }
+    }
+    out
+}
+
+/// The closest known name to a misspelt one: one that starts with it or it with one
+/// (`hs` → `hs_code`), or else the most similar above a threshold.
+fn nearest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    if lower.is_empty() {
+        return None;
+    }
+    if let Some(k) = known
+        .iter()
+        .filter(|k| {
+            k.starts_with(&lower)
+                || lower.starts_with(k.as_str())
+                || k.split('_').any(|part| part == lower)
+        })
+        .min_by_key(|k| k.len().abs_diff(lower.len()))
+    {
+        return Some(k);
+    }
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&lower, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
+}
+
+/// The published schema of a request body with the schemas it refers to, as JSON, to find
+/// the names a misspelt field was meant to be.
+struct SchemaMap {
+    root: serde_json::Value,
+    named: std::collections::HashMap<String, serde_json::Value>,
+}
+
+impl SchemaMap {
+    fn of<T: utoipa::ToSchema>() -> SchemaMap {
+        let mut refs = Vec::new();
+        T::schemas(&mut refs);
+        SchemaMap {
+            root: serde_json::to_value(T::schema()).unwrap_or_default(),
+            named: refs
+                .into_iter()
+                .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or_default()))
+                .collect(),
+        }
+    }
+
+    fn resolve<'a>(&'a self, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+        let mut schema = schema;
+        for _ in 0..16 {
+            match schema.get("$ref").and_then(|r| r.as_str()) {
+                Some(r) => match self.named.get(r.rsplit('/').next().unwrap_or(r)) {
+                    Some(next) => schema = next,
+                    None => break,
+                },
+                None => break,
+            }
+        }
+        schema
+    }
+
+    /// The schema and its alternatives (`oneOf`, `anyOf`, `allOf`), resolved.
+    fn variants<'a>(&'a self, schema: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+        let schema = self.resolve(schema);
+        out.push(schema);
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(list) = schema.get(key).and_then(|l| l.as_array()) {
+                for alternative in list {
+                    if out.len() < 64 {
+                        self.variants(alternative, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The property names of the object(s) at `path`.
+    fn properties_at(&self, path: &[Segment]) -> Vec<String> {
+        let mut current = vec![&self.root];
+        for segment in path {
+            let mut next = Vec::new();
+            for schema in current {
+                let mut variants = Vec::new();
+                self.variants(schema, &mut variants);
+                for v in variants {
+                    let child = match segment {
+                        Segment::Index(_) => v.get("items"),
+                        Segment::Key(k) => v
+                            .get("properties")
+                            .and_then(|p| p.get(k))
+                            .or_else(|| v.get("additionalProperties").filter(|a| a.is_object())),
+                    };
+                    next.extend(child);
+                }
+            }
+            current = next;
+        }
+        let mut names = Vec::new();
+        for schema in current {
+            let mut variants = Vec::new();
+            self.variants(schema, &mut variants);
+            for v in variants {
+                if let Some(props) = v.get("properties").and_then(|p| p.as_object()) {
+                    names.extend(props.keys().cloned());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
 /// serde_json appends " at line 1 column 42" to data errors; the field path says more.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -83,10 +290,11 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// A JSON request body of at most [`JSON_LIMIT`] bytes.
+/// A JSON request body of at most [`JSON_LIMIT`] bytes; an unknown field is a 422 (see
+/// [`parse_write`]).
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -104,7 +312,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 }
             }
             let bytes = read_body(&req, payload, JSON_LIMIT).await?;
-            parse_json(&bytes).map(JsonBody)
+            parse_write(&bytes).map(JsonBody)
         })
     }
 }
@@ -151,5 +359,116 @@ impl FormatQuery {
                 &offered.join(", "),
             )]))
         }
+    }
+}
+
+/// The JSON body of a heavy job (solve, timetable generation and repair, batch ranking,
+/// evaluation), with the heavy-job slot already held. Heavy work is for organizers; the
+/// role and the slot are checked before the body is read, so a caller cannot make the
+/// server read and parse megabytes only to be told the slot is busy (503, `Retry-After`).
+pub struct HeavyJson<T, const LIMIT: usize = JSON_LIMIT> {
+    pub body: T,
+    pub permit: crate::app::HeavyPermit,
+}
+
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static, const LIMIT: usize> FromRequest
+    for HeavyJson<T, LIMIT>
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let payload = payload.take();
+        Box::pin(async move {
+            let caller = req
+                .extensions()
+                .get::<super::auth::Caller>()
+                .cloned()
+                .unwrap_or(super::auth::Caller::Anonymous);
+            caller.require_organizer()?;
+            match media_type(&req) {
+                Some(m) if is_json(&m) => {}
+                other => {
+                    return Err(ApiError::UnsupportedMediaType {
+                        given: other.unwrap_or_else(|| "(none)".into()),
+                        expected: "application/json",
+                    })
+                }
+            }
+            let declared = req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok());
+            if declared.is_some_and(|n| n > LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: LIMIT });
+            }
+            let state = req
+                .app_data::<actix_web::web::Data<super::AppState>>()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+            let permit = state.app.executor.try_permit()?;
+            let bytes = read_body(&req, payload, LIMIT).await?;
+            let body = parse_write(&bytes)?;
+            Ok(HeavyJson { body, permit })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+    #[allow(dead_code)]
+    struct Product {
+        name: Option<String>,
+        hs_code: Option<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+    #[allow(dead_code)]
+    struct Profile {
+        name: Option<String>,
+        products: Option<Vec<Product>>,
+        employees: Option<i64>,
+    }
+
+    fn fields(e: ApiError) -> Vec<(String, String, Option<String>)> {
+        match e {
+            ApiError::Invalid(list) => list
+                .into_iter()
+                .map(|f| (f.field, f.code, f.params.get("hint").cloned()))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_unknown_field_is_named_with_a_near_name() {
+        let body = br#"{"name": "CV Kopi", "products": [{"name": "kopi", "hs": "0901.21"}], "employes": 4, "zzz": 1}"#;
+        let got = fields(parse_write::<Profile>(body).unwrap_err());
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "products[0].hs".into(),
+                    "unknown_field".into(),
+                    Some("hs_code".into())
+                ),
+                (
+                    "employes".into(),
+                    "unknown_field".into(),
+                    Some("employees".into())
+                ),
+                ("zzz".into(), "unknown_field".into(), None),
+            ]
+        );
+        let ok: Profile =
+            parse_write(br#"{"name": "CV Kopi", "products": [{"hs_code": "090121"}]}"#).unwrap();
+        assert_eq!(ok.products.unwrap()[0].hs_code.as_deref(), Some("090121"));
+        // Reads stay lenient.
+        assert!(parse_json::<Profile>(body).is_ok());
     }
 }

@@ -264,7 +264,7 @@ pub async fn patch_firm(
     // Without an explicit version, the patch applies to the version it was computed on.
     let explicit_version = patch.get("version").is_some();
     merge_patch(&mut doc, &patch);
-    let mut input: FirmInput = super::extract::parse_json(doc.to_string().as_bytes())?;
+    let mut input: FirmInput = super::extract::parse_write(doc.to_string().as_bytes())?;
     if !explicit_version {
         input.version = Some(current.version);
     }

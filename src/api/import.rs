@@ -2,7 +2,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::extract::{is_json, media_type, parse_json, read_body, QueryParams};
+use super::extract::{is_json, media_type, parse_write, read_body, QueryParams};
 use super::firms::FilterQuery;
 use super::AppState;
 use crate::app::csv_format;
@@ -86,7 +86,7 @@ pub async fn import_firms(
                 .map(ImportRow::from)
                 .collect()
         } else {
-            import::json_rows(parse_json(&body)?)
+            import::json_rows(parse_write::<Vec<crate::domain::FirmInput>>(&body)?)
         })
     })
     .await??;

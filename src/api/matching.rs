@@ -3,7 +3,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::extract::{parse_json, JsonBody, QueryParams};
+use super::extract::{parse_json, HeavyJson, JsonBody, QueryParams};
 use super::AppState;
 use crate::app::{self, AppError, Pool};
 use crate::domain::{FieldError, FirmId, FirmInput, FirmProfile};
@@ -280,10 +280,13 @@ pub struct BatchResult {
 pub async fn rank_batch(
     state: web::Data<AppState>,
     caller: Caller,
-    body: JsonBody<BatchRequest>,
+    body: HeavyJson<BatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let request = body.0;
+    let HeavyJson {
+        body: request,
+        permit,
+    } = body;
     let params = MatchParams {
         limit: request.limit,
         min_score: request.min_score,
@@ -294,8 +297,8 @@ pub async fn rank_batch(
     let (query, _) = params.query()?;
     let include = request.include_matches.unwrap_or(true);
     let ranked = state
-        .heavy(Pool::Ranking, move |app| {
-            Ok(app::matches::rank_all(app, &query, &|_| {}))
+        .heavy_with(permit, Pool::Ranking, move |app| {
+            app::matches::rank_all(app, &query, &|_| {})
         })
         .await?;
     Ok(HttpResponse::Ok().json(BatchResult {
@@ -408,10 +411,13 @@ pub struct EvaluateRequest {
 pub async fn evaluate(
     state: web::Data<AppState>,
     caller: Caller,
-    body: JsonBody<EvaluateRequest>,
+    body: HeavyJson<EvaluateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let request = body.0;
+    let HeavyJson {
+        body: request,
+        permit,
+    } = body;
     let mut errors: Vec<FieldError> = request
         .labels
         .iter()
@@ -437,7 +443,7 @@ pub async fn evaluate(
         .config
         .unwrap_or_else(|| state.matcher().config().clone());
     let report = state
-        .heavy(Pool::Ranking, move |app| {
+        .heavy_with(permit, Pool::Ranking, move |app| {
             let firms = app
                 .store
                 .all_firms()

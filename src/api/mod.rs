@@ -34,6 +34,8 @@ pub struct AppState {
     pub public_directory: bool,
     /// Metrics, start time and data folder, for `/metrics` and `/v1/status`.
     pub ops: ops::Operations,
+    /// Failed tokens per address, to slow down guessing.
+    pub failed_tokens: auth::FailedTokens,
 }
 
 impl std::ops::Deref for AppState {
@@ -63,7 +65,28 @@ impl AppState {
         let app = self.app.clone();
         Ok(self.app.executor.run(pool, move || work(&app)).await??)
     }
+
+    /// Runs a heavy use case under the slot its request took before its body was read
+    /// (see [`extract::HeavyJson`]).
+    pub async fn heavy_with<T: Send + 'static>(
+        &self,
+        permit: crate::app::HeavyPermit,
+        pool: Pool,
+        work: impl FnOnce(&Mitra) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let app = self.app.clone();
+        Ok(self
+            .app
+            .executor
+            .run_with(permit, pool, move || work(&app))
+            .await??)
+    }
 }
+
+/// The policy of the printed pages (grid, report): their own inline style, nothing else,
+/// so a name that slipped past escaping could still run nothing nor load anything.
+pub const PRINTED_PAGE_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Declares the bearer scheme the operations refer to.
 struct BearerScheme;
@@ -93,7 +116,7 @@ impl utoipa::Modify for BearerScheme {
         title = "mitra",
         // Pinned: the document changes with the API, not with the crate version.
         version = "1",
-        description = "Business matching for the trade forums of the industry offices of Nusa Tenggara Barat (NTB) and Jawa Timur (Jatim): IKM firm profiles, partner recommendations, forum timetables.\n\nErrors are RFC 9457 `application/problem+json` bodies with a stable `code` and, for invalid input, the list of fields and why.",
+        description = "Business matching for the trade forums of the industry offices of Nusa Tenggara Barat (NTB) and Jawa Timur (Jatim): IKM firm profiles, partner recommendations, forum timetables.\n\nErrors are RFC 9457 `application/problem+json` bodies with a stable `code` and, for invalid input, the list of fields and why.\n\nA write body (POST, PUT, PATCH) holds only the fields its operation documents: any other is refused (422), each named with code `unknown_field` and a near documented name as `params.hint` (`products[0].hs` → `hs_code`). Reads are lenient: unknown query parameters are ignored.\n\nHeavy work (`/v1/schedule/solve`, timetable generation and repair, `/v1/match/batch`, `/v1/scoring/evaluate`) is for organizers, one job at a time: while one runs, others are answered 503 with `Retry-After` before their body is read.",
         license(name = "MIT"),
     ),
     tags(
@@ -190,6 +213,7 @@ documented! {
         reference::hs,
         reference::regencies,
         ops::status,
+        ops::backup,
     ],
 }
 

@@ -21,6 +21,9 @@ pub struct Operations {
     pub data_dir: PathBuf,
     pub started_at: DateTime<Utc>,
     started: Instant,
+    /// The last readiness check and when it ran: `/readyz` is anonymous, so it answers
+    /// from this for about a second instead of touching the store on every call.
+    pub readiness: std::sync::Mutex<Option<(Instant, Result<(), String>)>>,
 }
 
 impl Operations {
@@ -31,6 +34,7 @@ impl Operations {
             data_dir: std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf()),
             started_at: Utc::now(),
             started: Instant::now(),
+            readiness: std::sync::Mutex::new(None),
         })
     }
 
@@ -198,4 +202,41 @@ pub async fn status(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             filesystem_available_bytes: gauges.filesystem_available_bytes,
         },
     }))
+}
+
+/// A backup of the whole store while the server runs (organizers): the JSON Lines file of
+/// `mitra export`, one consistent state (writes wait while it is taken), to restore with
+/// `mitra import` into an empty data folder. It holds contacts and token hashes: keep it
+/// private.
+#[utoipa::path(
+    tag = "operations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The backup, JSON Lines: a header line, then one record per line",
+         content((String = "application/x-ndjson"))),
+        Problems<401, 403>,
+    )
+)]
+#[get("/backup")]
+pub async fn backup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let store = state.store.clone();
+    let bytes = web::block(move || -> anyhow::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        crate::app::backup::export(&store, None, &mut out)?;
+        Ok(out)
+    })
+    .await??;
+    let name = format!(
+        "mitra-backup-{}.jsonl",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/x-ndjson")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
 }

@@ -54,7 +54,11 @@ async fn record(
 
 /// Record what a meeting led to (organizers, or either firm of the meeting): held,
 /// no-show (which side) or cancelled; each side's interest; deals and letters of intent
-/// with product, volume, value in rupiah and direction. Send `version` to replace safely.
+/// with product, volume, value in rupiah and direction. Send `version` to replace safely:
+/// a firm must (0 for a first record; 422 without it, 409 when another change came
+/// first). A firm records only its own side's interest (`interest_a` for the meeting's
+/// first firm); the other side's stays as stored. Organizers may set `locked`, after
+/// which the firms' writes are refused (409).
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
@@ -193,6 +197,8 @@ pub async fn forum_report(
             .body(report::report_csv(&result).map_err(anyhow::Error::from)?),
         "html" => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(report::report_html(&result, &event.name)),
         _ => HttpResponse::Ok().json(result),
     })

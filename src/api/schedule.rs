@@ -3,17 +3,15 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::events::{event_id, load_event};
-use super::extract::{
-    is_json, media_type, parse_json, read_body, FormatQuery, JsonBody, QueryParams,
-};
+use super::events::{event_id, load_event, require_forum_member};
+use super::extract::{FormatQuery, HeavyJson, QueryParams};
 use super::AppState;
 use crate::app::{self, Pool};
 use crate::domain::{EventId, FirmId};
 use crate::schedule::forum::{self, Agenda, FirmCard, ForumSchedule};
 use crate::schedule::{ScheduleRequest, ScheduleResponse};
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 
 /// Largest body of a stateless solve (a 20 000-meeting forum is about 1.5 MB).
 pub const SOLVE_LIMIT: usize = 16 * 1024 * 1024;
@@ -22,36 +20,33 @@ pub const SOLVE_LIMIT: usize = 16 * 1024 * 1024;
 /// participants, candidate or confirmed meetings, and the objective (`max_value` or
 /// `min_idle`). The answer reports `status`, the placed meetings, what could not be placed
 /// and why, and a bound that says how far from best the plan can be.
+///
+/// Organizers only: it shares the one heavy-job slot with timetable generation and batch
+/// ranking, so a firm could otherwise keep an organizer's forum from being planned. The
+/// slot is taken before the body is read; while it is held the answer is 503 with
+/// `Retry-After`.
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
     request_body(content = ScheduleRequest, content_type = "application/json"),
     responses(
         (status = 200, body = ScheduleResponse),
-        Problems<400, 401, 413, 415, 422, 503>,
+        Problems<400, 401, 403, 413, 415, 422, 503>,
     )
 )]
 #[post("/schedule/solve")]
 pub async fn solve(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
+    caller: Caller,
+    body: HeavyJson<ScheduleRequest, SOLVE_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
-    let media = media_type(&req).unwrap_or_default();
-    if !is_json(&media) {
-        return Err(ApiError::UnsupportedMediaType {
-            given: if media.is_empty() {
-                "(none)".into()
-            } else {
-                media
-            },
-            expected: "application/json",
-        });
-    }
-    let body = read_body(&req, payload.into_inner(), SOLVE_LIMIT).await?;
-    let request: ScheduleRequest = parse_json(&body)?;
+    caller.require_organizer()?;
+    let HeavyJson {
+        body: request,
+        permit,
+    } = body;
     let response = state
-        .heavy(Pool::Solver, move |app| {
+        .heavy_with(permit, Pool::Solver, move |app| {
             app::schedule::solve(app.observer(), &request)
         })
         .await?;
@@ -77,27 +72,31 @@ pub async fn generate(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: JsonBody<GenerateRequest>,
+    body: HeavyJson<GenerateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let options = body.0;
+    let HeavyJson {
+        body: options,
+        permit,
+    } = body;
     let id = event_id(&id)?;
     let schedule = state
-        .heavy(Pool::Solver, move |app| {
+        .heavy_with(permit, Pool::Solver, move |app| {
             app::schedule::generate(app, &id, &options)
         })
         .await?;
     Ok(HttpResponse::Ok().json(schedule))
 }
 
-/// The forum's timetable: all of it for organizers, its own meetings for a firm.
+/// The forum's timetable: all of it for organizers, its own meetings for a firm registered
+/// for the forum (any other firm: 403).
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
     responses(
         (status = 200, body = ForumSchedule),
-        Problems<401, 404>,
+        Problems<401, 403, 404>,
     )
 )]
 #[get("/events/{id}/schedule")]
@@ -110,6 +109,15 @@ pub async fn get_schedule(
     let id = event_id(&id)?;
     let mut plan = load_schedule(&state, &id).await?;
     if let Caller::Firm(own) = &caller {
+        // Its stats and its own meetings are still the forum's data: participants only
+        // (a firm withdrawn after planning keeps seeing the meetings it had).
+        if !plan
+            .meetings
+            .iter()
+            .any(|m| m.a == own.as_str() || m.b == own.as_str())
+        {
+            require_forum_member(&state, &caller, &id).await?;
+        }
         // Other firms' meetings and the candidate list are not a firm's business.
         plan.meetings
             .retain(|m| m.a == own.as_str() || m.b == own.as_str());
@@ -147,13 +155,16 @@ pub async fn repair(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: JsonBody<RepairOptions>,
+    body: HeavyJson<RepairOptions>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let options = body.0;
+    let HeavyJson {
+        body: options,
+        permit,
+    } = body;
     let id = event_id(&id)?;
     let result = state
-        .heavy(Pool::Solver, move |app| {
+        .heavy_with(permit, Pool::Solver, move |app| {
             app::schedule::repair(app, &id, &options)
         })
         .await?;
@@ -321,6 +332,8 @@ pub async fn grid(
     Ok(if format == "html" {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(forum::grid_html(&event, &plan, &card))
     } else {
         HttpResponse::Ok()

@@ -12,7 +12,7 @@ use actix_web::{web, App, HttpMessage, HttpServer};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -24,6 +24,7 @@ pub struct HttpSettings {
     pub organizer_tokens: Vec<String>,
     pub public_directory: bool,
     pub public_metrics: bool,
+    pub slow_failed_tokens: bool,
 }
 
 /// The server on `listener` over `store`, and the application it serves (to wait for at
@@ -42,6 +43,7 @@ pub fn server(
         ),
         public_directory: settings.public_directory,
         ops,
+        failed_tokens: super::auth::FailedTokens::new(settings.slow_failed_tokens),
     });
     let app = state.app.clone();
     let route_methods = std::sync::Arc::new(RouteMethods::of(&super::openapi()));
@@ -73,7 +75,7 @@ pub fn server(
             }))
             .wrap(actix_web::middleware::from_fn(super::metrics::track))
             .wrap(actix_web::middleware::from_fn(echo_request_id))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RedactedSpans>::new())
     })
     // A client gets 10 s to send its request head and 5 s to close after an answer;
     // idle keep-alive connections are dropped after 30 s. Heavy work is bounded by its
@@ -104,4 +106,72 @@ async fn echo_request_id(
         }
     }
     Ok(response)
+}
+
+/// The request span of the logs: like tracing-actix-web's default, but the target keeps only
+/// the names of query parameters, never their values (a `?token=` or a search for a
+/// person's name stays out of the logs).
+pub struct RedactedSpans;
+
+impl RootSpanBuilder for RedactedSpans {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let route = request.match_pattern().unwrap_or_default();
+        let info = request.connection_info().clone();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.flavor = ?request.version(),
+            http.host = %info.host(),
+            http.client_ip = %info.realip_remote_addr().unwrap_or(""),
+            http.target = %redacted_target(request.uri()),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+            request_id = %request_id,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
+
+/// `path?name=…&other=…`: the query's parameter names with their values left out.
+pub fn redacted_target(uri: &actix_web::http::Uri) -> String {
+    match uri.query() {
+        None | Some("") => uri.path().to_string(),
+        Some(query) => {
+            let names: Vec<String> = form_urlencoded::parse(query.as_bytes())
+                .map(|(name, _)| format!("{name}=…"))
+                .collect();
+            format!("{}?{}", uri.path(), names.join("&"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_targets_keep_no_query_value() {
+        let uri: actix_web::http::Uri = "/v1/firms?token=mitra_firm_abc123&q=Baiq%20Aini"
+            .parse()
+            .unwrap();
+        let target = redacted_target(&uri);
+        assert_eq!(target, "/v1/firms?token=…&q=…");
+        assert!(!target.contains("abc123") && !target.contains("Aini"));
+        let plain: actix_web::http::Uri = "/v1/events".parse().unwrap();
+        assert_eq!(redacted_target(&plain), "/v1/events");
+    }
 }

@@ -107,6 +107,8 @@ pub fn read_rows(body: &[u8]) -> Result<Vec<CsvRow>, String> {
                 .position(|c| *c == Some(name))
                 .and_then(|i| record.get(i))
                 .map(str::trim)
+                // What this service's own export neutralised (`'=…`) reads back as it was.
+                .map(crate::csv_out::restore)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
@@ -290,8 +292,8 @@ fn rate_text(rate: &Rate) -> String {
 
 /// Writes firms in the import's column layout.
 pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS)?;
+    let mut writer = crate::csv_out::CsvOut::new();
+    writer.row(COLUMNS)?;
     for firm in firms {
         let p = &firm.profile;
         let products = p
@@ -331,7 +333,7 @@ pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<
             .collect::<Vec<_>>()
             .join("; ");
         let contact = p.contact.as_ref();
-        writer.write_record([
+        writer.row([
             firm.id.as_str(),
             &p.name,
             p.province.as_str(),
@@ -351,7 +353,7 @@ pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<
             contact.and_then(|c| c.email.as_deref()).unwrap_or(""),
         ])?;
     }
-    writer.into_inner().map_err(|e| e.into_error().into())
+    writer.finish()
 }
 
 #[cfg(test)]

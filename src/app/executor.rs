@@ -15,6 +15,9 @@ pub enum Pool {
     Solver,
 }
 
+/// The heavy-job slot held by one request, from before its body is read until its job ends.
+pub struct HeavyPermit(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
 pub struct Executor {
     ranking: rayon::ThreadPool,
     solver: rayon::ThreadPool,
@@ -42,6 +45,20 @@ impl Executor {
         }
     }
 
+    /// The heavy-job slot, taken before anything costly (reading a large body, parsing it)
+    /// happens: while another job holds it, answers [`AppError::Busy`] at once.
+    pub fn try_permit(&self) -> Result<HeavyPermit, AppError> {
+        self.permits
+            .clone()
+            .try_acquire_owned()
+            .map(HeavyPermit)
+            .map_err(|_| {
+                AppError::Busy(
+                    "another heavy job (solve or ranking) is running; retry shortly".into(),
+                )
+            })
+    }
+
     /// Runs `work` in `pool` without holding up the caller's async worker, one heavy job at
     /// a time: while another runs, answers [`AppError::Busy`] at once.
     pub async fn run<T: Send + 'static>(
@@ -49,9 +66,18 @@ impl Executor {
         pool: Pool,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let permit = self.permits.clone().try_acquire_owned().map_err(|_| {
-            AppError::Busy("another heavy job (solve or ranking) is running; retry shortly".into())
-        })?;
+        let permit = self.try_permit()?;
+        self.run_with(permit, pool, work).await
+    }
+
+    /// Runs `work` in `pool` under a slot already taken with [`Executor::try_permit`]; the
+    /// slot is given back when the work ends (or panics).
+    pub async fn run_with<T: Send + 'static>(
+        &self,
+        permit: HeavyPermit,
+        pool: Pool,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.pool(pool).spawn(move || {
             let result = std::panic::catch_unwind(AssertUnwindSafe(work));
@@ -106,9 +132,18 @@ mod tests {
         }
         let second = executor.run(Pool::Ranking, || ()).await;
         assert!(matches!(second, Err(AppError::Busy(_))));
+        assert!(matches!(executor.try_permit(), Err(AppError::Busy(_))));
         release_tx.send(()).unwrap();
         assert!(first.await.unwrap().unwrap().starts_with("mitra-rank-"));
         // The permit is back.
+        executor.run(Pool::Ranking, || ()).await.unwrap();
+        // A slot taken ahead (before a body is read) keeps others out until its job ends.
+        let held = executor.try_permit().unwrap();
+        assert!(matches!(
+            executor.run(Pool::Ranking, || ()).await,
+            Err(AppError::Busy(_))
+        ));
+        executor.run_with(held, Pool::Ranking, || ()).await.unwrap();
         executor.run(Pool::Ranking, || ()).await.unwrap();
         assert!(matches!(
             executor.run(Pool::Ranking, || panic!("boom")).await,

@@ -119,14 +119,39 @@ pub struct Ranked {
     pub elapsed: std::time::Duration,
 }
 
-/// Ranks every firm with `progress` told of each finished firm.
-pub fn rank_all(app: &Mitra, query: &MatchQuery, progress: &(dyn Fn(usize) + Sync)) -> Ranked {
+/// Ranks every firm with `progress` told of each finished firm, on a snapshot of its own:
+/// the stored firms indexed afresh with the scoring config in force. The shared matcher is
+/// locked only to copy its config, so queries and firm writes never wait for a batch
+/// (which takes seconds); the price is the index built again (about 40 % of the ranking's
+/// time) and its memory for the batch's length.
+pub fn rank_all(
+    app: &Mitra,
+    query: &MatchQuery,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Ranked, AppError> {
     let started = std::time::Instant::now();
-    let matcher = app.matcher();
+    let config = app.matcher().config().clone();
+    let firms = app
+        .store
+        .all_firms()
+        .map(|f| f.map(std::sync::Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let snapshot = crate::matching::Matcher::build(config, firms);
+    Ok(rank_with(app, &snapshot, query, progress, started))
+}
+
+/// Ranks every firm of `matcher` (the command line ranks on its own, where nothing else
+/// runs); `started` is when the work began.
+pub fn rank_with(
+    app: &Mitra,
+    matcher: &crate::matching::Matcher,
+    query: &MatchQuery,
+    progress: &(dyn Fn(usize) + Sync),
+    started: std::time::Instant,
+) -> Ranked {
     let before = matcher.stats().pairs_scored;
     let ranked = matcher.rank_all_with_progress(query, progress);
     let pairs_scored = matcher.stats().pairs_scored - before;
-    drop(matcher);
     let elapsed = started.elapsed();
     app.observer().ranked("batch", elapsed);
     Ranked {
@@ -142,6 +167,68 @@ pub fn rank_all(app: &Mitra, query: &MatchQuery, progress: &(dyn Fn(usize) + Syn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_batch_stalls_neither_queries_nor_firm_writes() {
+        use std::sync::{mpsc, Arc, Mutex};
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        crate::app::demo::load(&store, dir.path(), 7, 40).unwrap();
+        let app = Arc::new(Mitra::open(store).unwrap());
+        let (started_tx, started_rx) = mpsc::channel::<()>();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let release_rx = Mutex::new(release_rx);
+        let held = std::sync::atomic::AtomicBool::new(false);
+        let batch = {
+            let app = app.clone();
+            std::thread::spawn(move || {
+                rank_all(&app, &MatchQuery::default(), &|_| {
+                    // The first firm done holds the batch until the test lets it go.
+                    if !held.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                        started_tx.send(()).unwrap();
+                        release_rx.lock().unwrap().recv().unwrap();
+                    }
+                })
+            })
+        };
+        started_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        let mut firm = app.store.all_firms().next().unwrap().unwrap();
+        let id = firm.id.clone();
+        firm.version += 1;
+        let (done_tx, done_rx) = mpsc::channel::<&'static str>();
+        let writer = {
+            let (app, done) = (app.clone(), done_tx.clone());
+            std::thread::spawn(move || {
+                app.firms_changed(&[firm]);
+                done.send("write").unwrap();
+            })
+        };
+        // A query that comes while the write waits (if it waited) answers too.
+        std::thread::sleep(Duration::from_millis(100));
+        let reader = {
+            let (app, done, id) = (app.clone(), done_tx.clone(), id.clone());
+            std::thread::spawn(move || {
+                of_firm(&app, &id, &MatchQuery::default(), Lang::En).unwrap();
+                done.send("query").unwrap();
+            })
+        };
+        let mut finished = vec![
+            done_rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("answered while the batch is held"),
+            done_rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("answered while the batch is held"),
+        ];
+        finished.sort();
+        assert_eq!(finished, ["query", "write"]);
+        release_tx.send(()).unwrap();
+        let ranked = batch.join().unwrap().unwrap();
+        assert_eq!(ranked.lists.len(), 40);
+        writer.join().unwrap();
+        reader.join().unwrap();
+    }
     use crate::matching::{Components, DirectedScore, Partner};
 
     fn m(supplies: f64, buys: f64) -> Match {

@@ -18,7 +18,7 @@ pub mod scoring;
 pub mod tokens;
 
 pub use error::AppError;
-pub use executor::{Executor, Pool};
+pub use executor::{Executor, HeavyPermit, Pool};
 
 use crate::domain::{Firm, FirmId, Reference};
 use crate::matching::Matcher;

@@ -5,10 +5,11 @@ use super::schedule::{current, event};
 use super::{AppError, Mitra};
 use crate::domain::event::Event;
 use crate::domain::outcome::{Outcome, OutcomeInput};
+use crate::domain::FieldError;
 use crate::domain::{EventId, Firm};
 use crate::report::{self, FirmFacts, ForumReport};
 use crate::schedule::forum::{ForumMeeting, ForumSchedule};
-use crate::store::Store;
+use crate::store::{OutcomeWriter, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
@@ -32,8 +33,12 @@ pub fn meeting(store: &Store, id: &EventId, meeting_id: &str) -> Result<ForumMee
         .ok_or_else(|| AppError::not_found("meeting", meeting_id))
 }
 
+/// Who records as an organizer (`by`).
+pub const ORGANIZER: &str = "organizer";
+
 /// Records (or replaces, with `version`) what a meeting led to, recorded `by` an organizer
-/// or one of its firms.
+/// or one of its firms. A firm must send `version` (0 for a first record), records only
+/// its own side's interest, and cannot change an outcome the organizers locked.
 pub fn record(
     app: &Mitra,
     id: &EventId,
@@ -41,10 +46,53 @@ pub fn record(
     by: &str,
     input: &OutcomeInput,
 ) -> Result<Outcome, AppError> {
-    meeting(&app.store, id, meeting_id)?;
-    let outcome = input.parse(meeting_id, by, chrono::Utc::now(), 0)?;
+    let m = meeting(&app.store, id, meeting_id)?;
+    let writer = if by == ORGANIZER {
+        OutcomeWriter::Organizer
+    } else if by == m.a {
+        OutcomeWriter::SideA
+    } else {
+        OutcomeWriter::SideB
+    };
+    let mut errors = Vec::new();
+    if writer != OutcomeWriter::Organizer {
+        if input.version.is_none() {
+            errors.push(FieldError::coded(
+                "version",
+                "required",
+                "is required from a firm: the version being replaced (0 for a first record)",
+            ));
+        }
+        let other = match writer {
+            OutcomeWriter::SideA => ("interest_b", &input.interest_b),
+            _ => ("interest_a", &input.interest_a),
+        };
+        if other.1.is_some() {
+            errors.push(FieldError::coded(
+                other.0,
+                "other_side",
+                "is the other firm's to record",
+            ));
+        }
+        if input.locked.is_some() {
+            errors.push(FieldError::coded(
+                "locked",
+                "organizers_only",
+                "only organizers lock or unlock an outcome",
+            ));
+        }
+    }
+    let mut outcome = match input.parse(meeting_id, by, chrono::Utc::now(), 0) {
+        Ok(outcome) if errors.is_empty() => outcome,
+        Ok(_) => return Err(errors.into()),
+        Err(more) => {
+            errors.extend(more);
+            return Err(errors.into());
+        }
+    };
+    outcome.locked = false;
     app.store
-        .put_outcome(id, outcome, input.version)
+        .put_outcome(id, outcome, input.version, writer, input.locked)
         .map_err(|e| match AppError::from(e) {
             AppError::VersionMismatch {
                 expected, current, ..
@@ -122,10 +170,10 @@ pub fn labels(store: &Store, id: &EventId) -> Result<Vec<LabelledPair>, AppError
 
 /// Labels as CSV `firm_a,firm_b,grade`.
 pub fn labels_csv(pairs: &[LabelledPair]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["firm_a", "firm_b", "grade"])?;
+    let mut w = crate::csv_out::CsvOut::new();
+    w.row(["firm_a", "firm_b", "grade"])?;
     for p in pairs {
-        w.write_record([p.a.as_str(), p.b.as_str(), &p.grade.to_string()])?;
+        w.row([p.a.as_str(), p.b.as_str(), &p.grade.to_string()])?;
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(w.finish()?)
 }

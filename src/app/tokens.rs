@@ -82,6 +82,29 @@ pub fn organizer_tokens(
     Ok(vec![token])
 }
 
+/// Shortest organizer token accepted: an organizer token opens everything, so it must not
+/// be guessable (a generated one has 58 characters).
+pub const MIN_ORGANIZER_TOKEN_LEN: usize = 32;
+
+/// Refuses (at start-up) organizer tokens shorter than [`MIN_ORGANIZER_TOKEN_LEN`],
+/// naming their position in the list, never the token.
+pub fn check_organizer_tokens(tokens: &[String]) -> anyhow::Result<()> {
+    let short: Vec<String> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.chars().count() < MIN_ORGANIZER_TOKEN_LEN)
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !short.is_empty() {
+        anyhow::bail!(
+            "organizer token(s) number {} are too short: each must have at least \
+             {MIN_ORGANIZER_TOKEN_LEN} characters (e.g. `openssl rand -hex 24`)",
+            short.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Writes a new file readable only by its owner (a file already there is an error).
 pub fn write_private(path: &Path, content: &str) -> anyhow::Result<PathBuf> {
     use std::io::Write;
@@ -104,6 +127,20 @@ pub fn write_private(path: &Path, content: &str) -> anyhow::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_organizer_tokens_are_refused_without_being_shown() {
+        let long = "x".repeat(MIN_ORGANIZER_TOKEN_LEN);
+        assert!(check_organizer_tokens(std::slice::from_ref(&long)).is_ok());
+        let err = check_organizer_tokens(&[long, "secret-but-short".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("number 2"), "{err}");
+        assert!(!err.contains("secret"), "{err}");
+        let generated =
+            organizer_tokens(vec![], None, tempfile::tempdir().unwrap().path()).unwrap();
+        assert!(check_organizer_tokens(&generated).is_ok());
+    }
 
     #[test]
     fn firm_tokens_are_random_prefixed_and_hashed() {

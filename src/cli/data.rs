@@ -27,8 +27,7 @@ pub fn export(data_dir: &Path, out: Option<&Path>) -> anyhow::Result<()> {
 }
 
 pub fn import(data_dir: &Path, file: &Path) -> anyhow::Result<()> {
-    let store = Store::open(data_dir)?;
-    let count = backup::restore(&store, file)?;
+    let count = backup::restore_into(data_dir, file)?;
     eprintln!("imported {count} records into {}", data_dir.display());
     Ok(())
 }

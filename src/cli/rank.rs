@@ -43,7 +43,13 @@ pub fn rank(
         .progress_chars("=> "),
     );
     let ranked = app.executor.install(Pool::Ranking, || {
-        matches::rank_all(&app, &query, &|n| bar.inc(n as u64))
+        matches::rank_with(
+            &app,
+            &app.matcher(),
+            &query,
+            &|n| bar.inc(n as u64),
+            std::time::Instant::now(),
+        )
     });
     bar.finish_and_clear();
     if let Some(path) = out {

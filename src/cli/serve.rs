@@ -36,6 +36,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         organizer_tokens,
         public_directory: options.public_directory,
         public_metrics: options.public_metrics,
+        slow_failed_tokens: true,
     };
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build_with_store(settings.clone(), store)?;

@@ -247,6 +247,10 @@ fn text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>) -> Op
             errors.push(FieldError::too_long(field, MAX_NAME_CHARS));
             None
         }
+        Some(v) if v.chars().any(char::is_control) => {
+            errors.push(FieldError::control_characters(field));
+            None
+        }
         Some(v) => Some(v.to_string()),
     }
 }
@@ -280,12 +284,18 @@ impl EventInput {
             None => None,
         };
         let name = text(&mut errors, "name", &self.name);
-        let venue = self
-            .venue
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
+        let venue = match self.venue.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) if v.chars().count() > MAX_NAME_CHARS => {
+                errors.push(FieldError::too_long("venue", MAX_NAME_CHARS));
+                None
+            }
+            Some(v) if v.chars().any(char::is_control) => {
+                errors.push(FieldError::control_characters("venue"));
+                None
+            }
+            Some(v) => Some(v.to_string()),
+        };
         let time_zone = match self.time_zone.as_deref() {
             None => {
                 errors.push(FieldError::required("time_zone"));
@@ -351,6 +361,14 @@ impl EventInput {
                 }
                 let trimmed: Vec<String> = names.iter().map(|n| n.trim().to_string()).collect();
                 for (i, n) in trimmed.iter().enumerate() {
+                    if n.chars().any(char::is_control) {
+                        errors.push(FieldError::control_characters(format!("table_names[{i}]")));
+                    } else if n.chars().count() > MAX_NAME_CHARS {
+                        errors.push(FieldError::too_long(
+                            format!("table_names[{i}]"),
+                            MAX_NAME_CHARS,
+                        ));
+                    }
                     if n.is_empty() || trimmed[..i].contains(n) {
                         errors.push(FieldError::new(
                             format!("table_names[{i}]"),

@@ -63,6 +63,16 @@ impl FieldError {
         FieldError::coded(field, "empty", "must not be empty")
     }
 
+    /// Text with a control character (CR, LF, tab, NUL…): refused everywhere, since such a
+    /// text would add lines to an agenda's `.ics` or cells to a CSV.
+    pub fn control_characters(field: impl Into<String>) -> Self {
+        FieldError::coded(
+            field,
+            "control_characters",
+            "must not contain control characters",
+        )
+    }
+
     pub fn too_long(field: impl Into<String>, max_chars: usize) -> Self {
         FieldError::coded(
             field,
@@ -139,11 +149,7 @@ impl FieldErrors {
             self.push(FieldError::too_long(field, MAX_NAME_CHARS));
             None
         } else if v.chars().any(|c| c.is_control()) {
-            self.push(FieldError::coded(
-                field,
-                "control_characters",
-                "must not contain control characters",
-            ));
+            self.push(FieldError::control_characters(field));
             None
         } else {
             Some(v.to_string())

@@ -88,6 +88,9 @@ pub struct Outcome {
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
     pub version: u64,
+    /// Set by an organizer: the firms can no longer change this outcome.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -120,8 +123,13 @@ pub struct OutcomeInput {
     pub interest_b: Option<String>,
     pub deals: Option<Vec<DealInput>>,
     pub notes: Option<String>,
-    /// The version being replaced (409 when another change came first).
+    /// The version being replaced (409 when another change came first); 0 for a first
+    /// record. Required from a firm, so one firm never overwrites the other's record
+    /// unseen.
     pub version: Option<u64>,
+    /// Organizers only: `true` locks the outcome against changes by the firms, `false`
+    /// unlocks it; absent keeps it as it is.
+    pub locked: Option<bool>,
 }
 
 fn pick<T: Copy>(
@@ -347,6 +355,7 @@ impl OutcomeInput {
                 recorded_by: recorded_by.to_string(),
                 recorded_at: now,
                 version,
+                locked: self.locked.unwrap_or(false),
             }),
             _ => Err(errors),
         }

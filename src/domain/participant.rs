@@ -221,6 +221,10 @@ impl MeetingRequestInput {
                 errors.push(FieldError::too_long("message", 1000));
                 None
             }
+            Some(m) if m.chars().any(char::is_control) => {
+                errors.push(FieldError::control_characters("message"));
+                None
+            }
             Some(m) if !m.is_empty() => Some(m.to_string()),
             _ => None,
         };

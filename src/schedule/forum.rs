@@ -378,8 +378,8 @@ pub fn agenda(
 }
 
 pub fn agenda_csv(agenda: &Agenda) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::csv_out::CsvOut::new();
+    w.row([
         "meeting_id",
         "start",
         "end",
@@ -393,7 +393,7 @@ pub fn agenda_csv(agenda: &Agenda) -> Result<Vec<u8>, csv::Error> {
         "reasons",
     ])?;
     for e in &agenda.meetings {
-        w.write_record([
+        w.row([
             e.meeting_id.as_str(),
             &e.start.format("%Y-%m-%d %H:%M").to_string(),
             &e.end.format("%H:%M").to_string(),
@@ -407,7 +407,7 @@ pub fn agenda_csv(agenda: &Agenda) -> Result<Vec<u8>, csv::Error> {
             &e.reasons.join(" | "),
         ])?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    w.finish()
 }
 
 fn kind_name(kind: MeetingKind) -> &'static str {
@@ -420,11 +420,14 @@ fn kind_name(kind: MeetingKind) -> &'static str {
 
 /// The agenda as an iCalendar file: one event per meeting, times in UTC converted from the
 /// forum's zone (so every calendar shows them right), the zone named for display.
+/// An agenda as iCalendar. Texts are refused with control characters on input; on output
+/// any that a record from before that rule still holds becomes a space, so no text can
+/// start a line (a property) of its own.
 pub fn agenda_ics(event: &Event, agenda: &Agenda) -> String {
     use icalendar::{Calendar, Component, EventLike};
     let tz = event.tz();
     let mut calendar = Calendar::new();
-    calendar.name(&format!("{} — {}", event.name, agenda.firm.name));
+    calendar.name(&one_line(&format!("{} — {}", event.name, agenda.firm.name)));
     calendar.timezone(event.time_zone.as_str());
     for e in &agenda.meetings {
         let utc = |local: NaiveDateTime| -> DateTime<Utc> {
@@ -434,19 +437,19 @@ pub fn agenda_ics(event: &Event, agenda: &Agenda) -> String {
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or_else(|| local.and_utc())
         };
-        let mut description = format!(
+        let mut description = one_line(&format!(
             "Mitra: {} ({}, {})",
             e.partner.name, e.partner.regency, e.partner.province
-        );
+        ));
         for reason in &e.reasons {
             description.push_str("\n- ");
-            description.push_str(reason);
+            description.push_str(&one_line(reason));
         }
         let mut item = icalendar::Event::new();
         item.uid(&format!("{}-{}@mitra", event.id, e.meeting_id))
-            .summary(&format!("Temu bisnis: {}", e.partner.name))
+            .summary(&one_line(&format!("Temu bisnis: {}", e.partner.name)))
             .description(&description)
-            .location(&format!(
+            .location(&one_line(&format!(
                 "{}{}",
                 e.table_name,
                 event
@@ -454,12 +457,19 @@ pub fn agenda_ics(event: &Event, agenda: &Agenda) -> String {
                     .as_deref()
                     .map(|v| format!(", {v}"))
                     .unwrap_or_default()
-            ))
+            )))
             .starts(utc(e.start))
             .ends(utc(e.end));
         calendar.push(item.done());
     }
     calendar.done().to_string()
+}
+
+/// `text` with every control character (CR, LF, tab…) replaced by a space.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The organizer's grid: one row per slot, one column per table, "A × B" in each cell.
@@ -468,10 +478,10 @@ pub fn grid_csv(
     schedule: &ForumSchedule,
     card: &dyn Fn(&str) -> FirmCard,
 ) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::csv_out::CsvOut::new();
     let mut header = vec!["slot".to_string(), "start".to_string(), "end".to_string()];
     header.extend((0..event.tables).map(|t| event.table_name(t)));
-    w.write_record(&header)?;
+    w.row(&header)?;
     for (slot, row) in grid_rows(event, schedule, card) {
         let mut record = vec![
             slot.index.to_string(),
@@ -479,9 +489,9 @@ pub fn grid_csv(
             slot.end.format("%H:%M").to_string(),
         ];
         record.extend(row);
-        w.write_record(&record)?;
+        w.row(&record)?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    w.finish()
 }
 
 fn grid_rows(
@@ -602,4 +612,70 @@ pub fn grid_html(
     }
     html.push_str("</body></html>\n");
     html
+}
+
+#[cfg(test)]
+mod ics_tests {
+    use super::*;
+    use crate::domain::event::EventInput;
+    use crate::domain::EventId;
+    use icalendar::Component;
+
+    #[test]
+    fn an_agenda_ics_parses_back_whatever_its_texts_hold() {
+        let input: EventInput = serde_json::from_value(serde_json::json!({
+            "id": "temu-ics", "name": "Temu", "time_zone": "WITA",
+            "days": [{"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "10:00"}]}],
+            "slot_minutes": 20, "break_minutes": 5, "tables": 2
+        }))
+        .unwrap();
+        let mut event = input
+            .parse()
+            .unwrap()
+            .into_event(EventId::parse("temu-ics").unwrap(), Utc::now());
+        // Records from before texts were checked on input.
+        event.name = "Temu\r\nX-EVIL:1".into();
+        event.venue = Some("Mataram\nATTENDEE:mailto:a@b".into());
+        let card = |name: &str| FirmCard {
+            id: "kopi".into(),
+            name: name.into(),
+            province: "NTB".into(),
+            regency: "Lombok Timur".into(),
+        };
+        let start = NaiveDateTime::parse_from_str("2026-12-10 08:30", "%Y-%m-%d %H:%M").unwrap();
+        let agenda = Agenda {
+            event_id: "temu-ics".into(),
+            event_name: event.name.clone(),
+            time_zone: event.time_zone.clone(),
+            firm: card("CV Kopi\rX-OWN:1"),
+            meetings: vec![AgendaEntry {
+                meeting_id: "m1".into(),
+                slot: 0,
+                start,
+                end: start + chrono::TimeDelta::minutes(20),
+                session: "pagi".into(),
+                table: 0,
+                table_name: "Meja 1\nX-TABLE:1".into(),
+                partner: card("=Mitra; \\ , \"kutip\"\nATTENDEE:mailto:x@y"),
+                kind: MeetingKind::Mutual,
+                reasons: vec!["pesan\r\nATTENDEE:mailto:z@y".into()],
+            }],
+        };
+        let text = agenda_ics(&event, &agenda);
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("ATTENDEE")
+                    && !line.starts_with("X-EVIL")
+                    && !line.starts_with("X-OWN")
+                    && !line.starts_with("X-TABLE"),
+                "{line:?} in\n{text}"
+            );
+        }
+        let calendar: icalendar::Calendar = text.parse().expect("the .ics parses back");
+        let events: Vec<&icalendar::Event> = calendar.events().collect();
+        assert_eq!(events.len(), 1);
+        let summary = events[0].get_summary().unwrap();
+        assert!(summary.contains("=Mitra;"), "{summary}");
+        assert!(events[0].property_value("ATTENDEE").is_none());
+    }
 }

@@ -19,6 +19,14 @@ fn abort<T>(e: StoreError) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(e))
 }
 
+/// Who writes an outcome: an organizer, or the firm on side `a` or `b` of the meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeWriter {
+    Organizer,
+    SideA,
+    SideB,
+}
+
 fn not_found(what: &'static str, id: impl ToString) -> StoreError {
     StoreError::NotFound {
         what,
@@ -28,6 +36,7 @@ fn not_found(what: &'static str, id: impl ToString) -> StoreError {
 
 impl Store {
     pub fn create_event(&self, event: Event) -> Result<Event, StoreError> {
+        let _gate = self.writing();
         let encoded = encode(&event);
         let inserted = self.events.compare_and_swap(
             event.id.as_str().as_bytes(),
@@ -57,6 +66,9 @@ impl Store {
 
     /// Deletes a forum with its participants, requests and schedule.
     pub fn delete_event(&self, id: &EventId) -> Result<(), StoreError> {
+        let _gate = self.writing();
+        // No participant, request or outcome can be added between the scan and the delete.
+        let _guard = self.forum_guard();
         let prefix = index_prefix(id.as_str());
         let participant_keys = self.keys_with_prefix(&self.participants, &prefix)?;
         let request_keys = self.keys_with_prefix(&self.requests, &prefix)?;
@@ -125,10 +137,12 @@ impl Store {
         event: &EventId,
         list: Vec<Participant>,
     ) -> Result<Vec<Participant>, StoreError> {
+        let _gate = self.writing();
         let encoded: Vec<(Vec<u8>, Vec<u8>)> = list
             .iter()
             .map(|p| (index_key(event.as_str(), p.firm_id.as_str()), encode(p)))
             .collect();
+        let _guard = self.forum_guard();
         (&self.events, &self.firms, &self.participants).transaction(
             |(events, firms, participants)| {
                 if events.get(event.as_str().as_bytes())?.is_none() {
@@ -168,6 +182,7 @@ impl Store {
         event: &EventId,
         firm: &FirmId,
     ) -> Result<Participant, StoreError> {
+        let _gate = self.writing();
         let removed = self
             .participants
             .remove(index_key(event.as_str(), firm.as_str()))?;
@@ -183,6 +198,9 @@ impl Store {
         event: &EventId,
         request: MeetingRequest,
     ) -> Result<MeetingRequest, StoreError> {
+        let _gate = self.writing();
+        // The scan for an open request of the same pair and the insert are one step.
+        let _guard = self.forum_guard();
         let existing: Vec<MeetingRequest> = self.requests(event)?;
         if existing.iter().any(|r| {
             r.from == request.from && r.to == request.to && r.status != RequestStatus::Declined
@@ -238,12 +256,25 @@ impl Store {
         status: RequestStatus,
         now: DateTime<Utc>,
     ) -> Result<MeetingRequest, StoreError> {
+        let _gate = self.writing();
         let key = index_key(event.as_str(), id.as_str());
         let answered = self.requests.transaction(|requests| {
             let Some(bytes) = requests.get(key.as_slice())? else {
                 return abort(not_found("request", id));
             };
             let mut request: MeetingRequest = decode(&bytes).or_else(abort)?;
+            // A request is answered once: an accepted meeting may already be planned, and
+            // the other firm has been told.
+            if request.status != RequestStatus::Pending {
+                return abort(StoreError::Refused(format!(
+                    "request '{id}' was already answered ({})",
+                    match request.status {
+                        RequestStatus::Accepted => "accepted",
+                        RequestStatus::Declined => "declined",
+                        RequestStatus::Pending => "pending",
+                    }
+                )));
+            }
             request.status = status;
             request.updated_at = now;
             requests.insert(key.as_slice(), encode(&request))?;
@@ -254,22 +285,28 @@ impl Store {
     }
 
     /// Records (or replaces) a meeting's outcome; with `expected_version`, only if the stored
-    /// one is at that version (0: none yet).
+    /// one is at that version (0: none yet). A firm (`writer` a side) cannot change a
+    /// locked outcome, and keeps the other side's interest and the lock as stored.
     pub fn put_outcome(
         &self,
         event: &EventId,
         outcome: Outcome,
         expected_version: Option<u64>,
+        writer: OutcomeWriter,
+        lock: Option<bool>,
     ) -> Result<Outcome, StoreError> {
+        let _gate = self.writing();
         let key = index_key(event.as_str(), &outcome.meeting_id);
+        let _guard = self.forum_guard();
         let stored = (&self.events, &self.outcomes).transaction(|(events, outcomes)| {
             if events.get(event.as_str().as_bytes())?.is_none() {
                 return abort(not_found("event", event));
             }
-            let current = match outcomes.get(key.as_slice())? {
-                Some(bytes) => decode::<Outcome>(&bytes).or_else(abort)?.version,
-                None => 0,
+            let stored = match outcomes.get(key.as_slice())? {
+                Some(bytes) => Some(decode::<Outcome>(&bytes).or_else(abort)?),
+                None => None,
             };
+            let current = stored.as_ref().map_or(0, |o| o.version);
             if let Some(expected) = expected_version.filter(|&e| e != current) {
                 return abort(StoreError::VersionMismatch {
                     id: outcome.meeting_id.clone(),
@@ -277,10 +314,26 @@ impl Store {
                     current,
                 });
             }
-            let next = Outcome {
+            let mut next = Outcome {
                 version: current + 1,
+                locked: lock.unwrap_or_else(|| stored.as_ref().is_some_and(|o| o.locked)),
                 ..outcome.clone()
             };
+            if writer != OutcomeWriter::Organizer {
+                if stored.as_ref().is_some_and(|o| o.locked) {
+                    return abort(StoreError::Refused(format!(
+                        "the outcome of meeting '{}' is locked by the organizers",
+                        outcome.meeting_id
+                    )));
+                }
+                let kept = stored.as_ref().map(|o| (o.interest_a, o.interest_b));
+                let (a, b) = kept.unwrap_or_default();
+                match writer {
+                    OutcomeWriter::SideA => next.interest_b = b,
+                    OutcomeWriter::SideB => next.interest_a = a,
+                    OutcomeWriter::Organizer => {}
+                }
+            }
             outcomes.insert(key.as_slice(), encode(&next))?;
             Ok(next)
         })?;
@@ -305,7 +358,9 @@ impl Store {
         event: &EventId,
         schedule: &T,
     ) -> Result<(), StoreError> {
+        let _gate = self.writing();
         let encoded = encode(schedule);
+        let _guard = self.forum_guard();
         (&self.events, &self.schedules).transaction(|(events, schedules)| {
             if events.get(event.as_str().as_bytes())?.is_none() {
                 return abort(not_found("event", event));

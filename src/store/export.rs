@@ -32,7 +32,15 @@ pub enum ExportRecord {
         key: String,
         value: serde_json::Value,
     },
+    /// A setting of the `meta` tree (the scoring configuration and its version).
+    Setting {
+        name: String,
+        value: serde_json::Value,
+    },
 }
+
+/// Keys of settings in the `meta` tree.
+const SETTING_PREFIX: &str = "setting/";
 
 /// Firms are restored in transactions of this many, to bound memory on large stores.
 const RESTORE_CHUNK: usize = 5_000;
@@ -44,6 +52,8 @@ impl Store {
         out: &mut impl Write,
         now: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<usize> {
+        // One consistent state, also while the server runs: writes wait meanwhile.
+        let _snapshot = self.snapshot();
         let header = ExportHeader {
             format: EXPORT_FORMAT.into(),
             schema_version: SCHEMA_VERSION,
@@ -62,6 +72,17 @@ impl Store {
             let record = ExportRecord::FirmToken {
                 firm_id,
                 sha256: hash.iter().map(|b| format!("{b:02x}")).collect(),
+            };
+            serde_json::to_writer(&mut *out, &record)?;
+            out.write_all(b"\n")?;
+            count += 1;
+        }
+        for entry in self.meta.scan_prefix(SETTING_PREFIX) {
+            let (key, value) = entry?;
+            let key = String::from_utf8(key.to_vec())?;
+            let record = ExportRecord::Setting {
+                name: key[SETTING_PREFIX.len()..].to_string(),
+                value: super::codec::decode(&value)?,
             };
             serde_json::to_writer(&mut *out, &record)?;
             out.write_all(b"\n")?;
@@ -150,6 +171,13 @@ impl Store {
                     target.insert(key.as_bytes(), super::codec::encode(&value))?;
                     count += 1;
                 }
+                ExportRecord::Setting { name, value } => {
+                    self.meta.insert(
+                        format!("{SETTING_PREFIX}{name}"),
+                        super::codec::encode(&value),
+                    )?;
+                    count += 1;
+                }
             }
             if chunk.len() == RESTORE_CHUNK {
                 count += chunk.len();
@@ -201,16 +229,25 @@ mod tests {
                 .create_firm(id, profile.clone(), [i; 32], now)
                 .unwrap();
         }
+        source
+            .update_setting("scoring", |_: Option<serde_json::Value>| {
+                Ok(serde_json::json!({"version": 3, "config": {"w": 1}}))
+            })
+            .unwrap();
         let mut buffer = Vec::new();
         let exported = source
             .export_jsonl(&mut buffer, chrono::Utc::now())
             .unwrap();
-        // Three firms and their three token hashes.
-        assert_eq!(exported, 6);
+        // Three firms, their three token hashes and the scoring setting.
+        assert_eq!(exported, 7);
 
         let target_dir = tempfile::tempdir().unwrap();
         let target = Store::open(target_dir.path()).unwrap();
-        assert_eq!(target.import_jsonl(buffer.as_slice()).unwrap(), 6);
+        assert_eq!(target.import_jsonl(buffer.as_slice()).unwrap(), 7);
+        assert_eq!(
+            target.setting::<serde_json::Value>("scoring").unwrap(),
+            Some(serde_json::json!({"version": 3, "config": {"w": 1}}))
+        );
         let owner = target.firm_of_token(&[2; 32]).unwrap().unwrap();
         assert_eq!(owner.as_str(), "firm-2");
         let a: Vec<Firm> = source.all_firms().collect::<Result<_, _>>().unwrap();

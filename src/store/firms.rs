@@ -207,6 +207,7 @@ impl Store {
 
     /// Replaces a firm's token: the old one stops working at once.
     pub fn reissue_token(&self, id: &FirmId, hash: TokenHash) -> Result<(), StoreError> {
+        let _gate = self.writing();
         self.firm_trees().transaction(|tx| {
             if tx.0.get(id.as_str().as_bytes())?.is_none() {
                 return abort(StoreError::NotFound {
@@ -253,6 +254,7 @@ impl Store {
         token: TokenHash,
         now: DateTime<Utc>,
     ) -> Result<Firm, StoreError> {
+        let _gate = self.writing();
         let firm = Firm {
             id,
             profile,
@@ -283,6 +285,7 @@ impl Store {
         expected_version: Option<u64>,
         now: DateTime<Utc>,
     ) -> Result<Firm, StoreError> {
+        let _gate = self.writing();
         let firm = self.firm_trees().transaction(|tx| {
             let Some(old) = tx_get(tx, id.as_str())? else {
                 return abort(StoreError::NotFound {
@@ -312,6 +315,7 @@ impl Store {
         id: &FirmId,
         expected_version: Option<u64>,
     ) -> Result<Firm, StoreError> {
+        let _gate = self.writing();
         let firm = self.firm_trees().transaction(|tx| {
             let Some(old) = tx_get(tx, id.as_str())? else {
                 return abort(StoreError::NotFound {
@@ -337,6 +341,7 @@ impl Store {
         firms: Vec<(Firm, Option<TokenHash>)>,
         mode: ImportMode,
     ) -> Result<ImportOutcome, StoreError> {
+        let _gate = self.writing();
         let outcome = self.firm_trees().transaction(|tx| {
             let mut outcome = ImportOutcome {
                 stored: Vec::with_capacity(firms.len()),

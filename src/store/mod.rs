@@ -7,6 +7,7 @@
 
 mod codec;
 mod events;
+pub use events::OutcomeWriter;
 mod export;
 mod firms;
 mod stats;
@@ -22,7 +23,6 @@ use std::path::Path;
 pub const SCHEMA_VERSION: u32 = 1;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
-const PROBE_KEY: &[u8] = b"ready_probe";
 
 /// One schema upgrade, run in place on an open store.
 type Upgrade = fn(&Store) -> Result<(), StoreError>;
@@ -75,6 +75,9 @@ impl<E: Into<StoreError>> From<sled::transaction::TransactionError<E>> for Store
     }
 }
 
+/// Below this much free space on the data folder's disk the server reports not ready.
+pub const MIN_FREE_BYTES: u64 = 1024 * 1024;
+
 /// The open database and its trees. Cheap to clone (sled handles are reference counted).
 #[derive(Clone)]
 pub struct Store {
@@ -98,12 +101,28 @@ pub struct Store {
     schedules: sled::Tree,
     /// `event\0meeting id` → what the meeting led to.
     outcomes: sled::Tree,
+    /// Held by every write whose guard reads more than a transaction can (a scan: the
+    /// open requests of a pair, a forum's records on delete), from the check to the commit,
+    /// and by the forum writes such a scan must not miss. sled transactions cannot scan,
+    /// and one process owns the folder, so this lock makes check and write one step.
+    forum_writes: std::sync::Arc<std::sync::Mutex<()>>,
+    /// Every write holds this shared, an export holds it alone: an export made while the
+    /// server runs is one consistent state (a firm never without its token, a request never
+    /// without its forum). Taken before [`Store::forum_writes`], never twice by one write.
+    snapshot_gate: std::sync::Arc<std::sync::RwLock<()>>,
 }
 
 impl Store {
     /// Opens (or creates) the store in `dir`, upgrading an older schema in place.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         let db = sled::Config::new().path(dir).open()?;
+        // Contacts and token hashes: the folder is its owner's alone.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| StoreError::Sled(sled::Error::Io(e)))?;
+        }
         let store = Store {
             meta: db.open_tree("meta")?,
             firms: db.open_tree("firms")?,
@@ -118,10 +137,34 @@ impl Store {
             requests: db.open_tree("requests")?,
             schedules: db.open_tree("schedules")?,
             outcomes: db.open_tree("outcomes")?,
+            forum_writes: std::sync::Arc::new(std::sync::Mutex::new(())),
+            snapshot_gate: std::sync::Arc::new(std::sync::RwLock::new(())),
             db,
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// See [`Store::forum_writes`]: a panic elsewhere leaves nothing half-checked, so a
+    /// poisoned lock is still usable.
+    fn forum_guard(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.forum_writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Held by every write (see [`Store::snapshot_gate`]).
+    fn writing(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        self.snapshot_gate
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Held by an export: no write runs meanwhile.
+    pub(crate) fn snapshot(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
+        self.snapshot_gate
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
@@ -157,11 +200,34 @@ impl Store {
         }
     }
 
-    /// Writes and flushes a probe value: proves the store is open and the disk accepts writes.
-    pub fn check_writable(&self) -> Result<(), StoreError> {
-        self.meta.insert(PROBE_KEY, &[1u8])?;
-        self.db.flush()?;
+    /// Readiness without writing: the store answers a read of its schema marker, and the
+    /// disk holding `dir` (the data folder) has room for writes.
+    pub fn check_ready(&self, dir: &Path) -> Result<(), String> {
+        self.schema_version()
+            .map_err(|e| format!("the store cannot be read: {e}"))?;
+        let available = fs2::available_space(dir)
+            .map_err(|e| format!("the data folder's disk cannot be queried: {e}"))?;
+        if available < MIN_FREE_BYTES {
+            return Err(format!(
+                "the data folder's disk has {available} bytes free (less than {MIN_FREE_BYTES})"
+            ));
+        }
         Ok(())
+    }
+
+    /// Whether the store holds no record (firms, forums or settings): a restore may go
+    /// only into such a store.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.firms.is_empty()
+            && self.events.is_empty()
+            && self.participants.is_empty()
+            && self.outcomes.is_empty()
+            && self
+                .meta
+                .scan_prefix("setting/")
+                .next()
+                .transpose()?
+                .is_none())
     }
 
     /// Flushes everything buffered; called before an answer is sent and at shutdown.
@@ -195,6 +261,7 @@ impl Store {
         F: Fn(Option<T>) -> Result<T, StoreError>,
     {
         let key = format!("setting/{name}");
+        let _gate = self.writing();
         let value = self.meta.transaction(|meta| {
             let current = match meta.get(key.as_bytes())? {
                 Some(bytes) => Some(
@@ -210,5 +277,30 @@ impl Store {
         })?;
         self.flush()?;
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod readiness_tests {
+    use super::*;
+
+    #[test]
+    fn the_readiness_check_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.flush().unwrap();
+        let before = store.db.checksum().unwrap();
+        let meta_before = store.meta.len();
+        for _ in 0..3 {
+            store.check_ready(dir.path()).unwrap();
+        }
+        assert_eq!(store.db.checksum().unwrap(), before);
+        assert_eq!(store.meta.len(), meta_before);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "the data folder is its owner's alone");
+        }
     }
 }

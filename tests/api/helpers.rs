@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// The organizer tokens every test server accepts.
-pub const ORGANIZER: &str = "test-organizer-token";
-pub const ROTATED_ORGANIZER: &str = "test-organizer-token-next";
+pub const ORGANIZER: &str = "test-organizer-token-4f2a9c7e1b3d5a8f";
+pub const ROTATED_ORGANIZER: &str = "test-organizer-token-next-8e6c0d2f4a1b";
 
 pub struct TestApp {
     pub address: String,
@@ -27,6 +27,15 @@ pub struct TestApp {
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut app = start(dir.path(), false, false).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// A server that slows down an address sending unknown tokens, as `mitra serve` does (the
+/// other test servers do not: their tests try many bad tokens on purpose).
+pub async fn spawn_guarded_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut app = start_with(dir.path(), false, false, true).await;
     app._dir = Some(dir);
     app
 }
@@ -53,6 +62,15 @@ pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
 }
 
 async fn start(data_dir: &Path, public_directory: bool, public_metrics: bool) -> TestApp {
+    start_with(data_dir, public_directory, public_metrics, false).await
+}
+
+async fn start_with(
+    data_dir: &Path,
+    public_directory: bool,
+    public_metrics: bool,
+    slow_failed_tokens: bool,
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         mitra::telemetry::init(false);
     }
@@ -63,6 +81,7 @@ async fn start(data_dir: &Path, public_directory: bool, public_metrics: bool) ->
         organizer_tokens: vec![ORGANIZER.into(), ROTATED_ORGANIZER.into()],
         public_directory,
         public_metrics,
+        slow_failed_tokens,
     })
     .expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());

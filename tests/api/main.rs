@@ -11,3 +11,4 @@ mod outcomes;
 mod reference;
 mod restart;
 mod schedule;
+mod trust;

@@ -202,7 +202,8 @@ async fn only_the_two_firms_or_an_organizer_record_and_bad_outcomes_are_refused(
         }
     };
     let (own, other) = (token_of(a).await, token_of(outsider).await);
-    let held = json!({"status": "held", "interest_a": "high"});
+    // A firm says which version it replaces: 0 for a first record.
+    let held = json!({"status": "held", "interest_a": "high", "version": 0});
     assert_problem(
         app.call_as(&other, Method::POST, &outcome_path(meeting), Some(&held))
             .await,

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub const ORGANIZER: &str = "console-organizer-token";
+pub const ORGANIZER: &str = "console-organizer-token-2b8d4f6a0c3e";
 
 pub struct Console {
     /// `http://127.0.0.1:port`
@@ -394,6 +394,7 @@ fn spawn_server(data_dir: &Path) -> (String, actix_web::dev::ServerHandle) {
                 organizer_tokens: vec![ORGANIZER.into()],
                 public_directory: false,
                 public_metrics: false,
+                slow_failed_tokens: false,
             })
             .expect("server builds");
             tx.send((format!("http://127.0.0.1:{}", app.port()), app.handle()))
