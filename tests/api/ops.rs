@@ -408,21 +408,30 @@ async fn the_grafana_dashboard_uses_the_metrics_the_server_exports() {
     }
     assert!(families.len() >= 10, "{families:?}");
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/grafana/mitra-dashboard.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/grafana/mitra-dashboard.json"
+    );
     let dashboard: Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).expect("dashboard JSON");
     let mut used = std::collections::BTreeSet::new();
     let mut ids = std::collections::BTreeSet::new();
     for panel in dashboard["panels"].as_array().expect("panels") {
         let title = panel["title"].as_str().expect("every panel has a title");
-        assert!(ids.insert(panel["id"].as_u64().expect("panel id")), "{title}");
+        assert!(
+            ids.insert(panel["id"].as_u64().expect("panel id")),
+            "{title}"
+        );
         assert_eq!(panel["datasource"]["uid"], "${datasource}", "{title}");
         let targets = panel["targets"].as_array().expect("targets");
         assert!(!targets.is_empty(), "{title} has no query");
         for target in targets {
             let expr = target["expr"].as_str().expect("expr");
             let names = metric_names(expr);
-            assert!(!names.is_empty(), "{title}: {expr} asks for no mitra metric");
+            assert!(
+                !names.is_empty(),
+                "{title}: {expr} asks for no mitra metric"
+            );
             for name in names {
                 assert!(
                     series.contains(&name),

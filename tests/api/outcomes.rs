@@ -161,6 +161,50 @@ async fn outcomes_add_up_in_the_report_and_give_labels() {
         .lines()
         .any(|l| l.starts_with("summary,trade,,,1,1,40000000")));
 
+    // Firms in meetings by kab/kota add up to the firms in meetings.
+    let by_regency_firms: u64 = report["firms_by_regency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["firms"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        by_regency_firms,
+        report["firms_in_meetings"].as_u64().unwrap()
+    );
+    // The map: alone as SVG, and inside the HTML report.
+    let response = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report?format=svg",
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "image/svg+xml; charset=utf-8"
+    );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let svg = response.text().await.unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(
+        svg.matches("</path>").count(),
+        48,
+        "one outline per kab/kota"
+    );
+    assert!(svg.contains("NTB → Jatim: Rp 36.000.000 (1 transaksi/LoI)"));
+    assert!(svg.contains("Jatim → NTB: Rp 4.000.000 (1 transaksi/LoI)"));
+    // A ring per kab/kota with firms in meetings, carrying the count.
+    for r in report["firms_by_regency"].as_array().unwrap() {
+        assert!(svg.contains(&format!(
+            "data-code=\"{}\" data-firms=\"{}\"",
+            r["key"].as_str().unwrap(),
+            r["firms"]
+        )));
+    }
+    assert!(html.contains("class=\"regency-map\"") && html.contains("Kota Surabaya"));
+
     let labels = app
         .call(Method::GET, "/v1/events/temu-bisnis-mataram/labels", None)
         .await

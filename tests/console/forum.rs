@@ -284,8 +284,35 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     assert!(c.text("#report-direction").contains("NTB"));
     assert_eq!(count(&c, "#chart-direction svg rect"), 1);
     assert!(count(&c, "#chart-bands svg title") == 1);
+    // The map arrives from the server as SVG and shows as an image with a text alternative.
+    c.wait_for(
+        "(() => { const m = document.querySelector('#report-map-img'); \
+         return m && m.complete && m.naturalWidth === 1000; })()",
+    );
+    assert!(c
+        .eval("document.querySelector('#report-map-img').alt")
+        .as_str()
+        .unwrap()
+        .contains("NTB → Jawa Timur (Rp"));
+    assert!(count(&c, "#report-regency-firms tbody tr") >= 1);
     c.assert_accessible("report");
     c.screenshot("report");
+    c.screenshot_of("#report-map", "report-map");
+    // The map as a file: every kab/kota of both provinces outlined and labelled.
+    c.click("#l-map-svg");
+    let svg = String::from_utf8(c.downloaded(&format!("peta-{FORUM}.svg"))).unwrap();
+    for shape in mitra::report_map::shapes() {
+        assert!(
+            svg.contains(&format!(
+                "data-code=\"{}\">{}</text>",
+                shape.code, shape.label
+            )),
+            "{} is not labelled",
+            shape.name
+        );
+    }
+    assert_eq!(mitra::report_map::shapes().len(), 48);
+    assert!(svg.contains("NTB → Jatim: Rp 36.000.000"), "{svg}");
     c.click("#l-csv");
     let csv = String::from_utf8(c.downloaded(&format!("laporan-{FORUM}.csv"))).unwrap();
     assert!(csv.contains("36000000"), "{csv}");

@@ -3,7 +3,7 @@
 export default {
     'forum.back': '← All forums', 'forum.facts': '{dates} · {zone} · {tables} tables · {slots} meeting slots',
     'forum.tabs': 'Forum sections', 'forum.notab': 'This forum section does not exist.',
-    'tab.peserta': 'Participants', 'tab.permintaan': 'Requests', 'tab.jadwal': 'Timetable', 'tab.hasil': 'Outcomes', 'tab.laporan': 'Report',
+    'tab.peserta': 'Participants', 'tab.permintaan': 'Requests', 'tab.jadwal': 'Timetable', 'tab.kirim': 'Send agendas', 'tab.hasil': 'Outcomes', 'tab.laporan': 'Report',
     'col.name': 'Name', 'col.province': 'Province', 'col.regency': 'Regency/city', 'col.kbli': 'KBLI',
     'col.max': 'Max. meetings', 'col.host': 'Hosts a table', 'col.actions': 'Actions',
     'p.add': 'Add participants', 'p.search': 'Search firms (name, product or need)', 'p.search.go': 'Search',
@@ -71,4 +71,11 @@ export default {
     'l.band': 'Match score', 'l.band.requested': 'on request', 'l.band.held': 'Held', 'l.band.deal': 'With a deal', 'l.band.rate': 'Rate',
     'l.rate.text': '{rate} ({deal} of {held})',
     'l.csv': 'Download report (CSV)', 'l.print': 'Print report', 'l.title': 'Business forum trade report',
+    'k.none': 'Agendas can be sent once the timetable exists.', 'k.send': 'Send via WhatsApp', 'k.send.to': 'Send the agenda of {name} via WhatsApp',
+    'k.nophone': 'No mobile number: reach through the organizers', 'k.nophone.short': 'no mobile number', 'k.meetings': '{n} meetings',
+    'k.summary': '{n} of {total} participants have a WhatsApp number. Each link opens WhatsApp with the agenda typed; check it, then press Send.',
+    'k.preview': 'Show message',
+    'l.map': 'Map by regency/city', 'l.map.svg': 'Download map (SVG)',
+    'l.map.alt': "Map of NTB and East Java by regency/city: shade by the suppliers' deal value, circles by firms in meetings, arrows by the value of NTB → East Java ({ntb}) and East Java → NTB ({jatim}). The tables give every figure.",
+    'l.byregency.firms': 'Firms in meetings by regency/city', 'l.count.firms': 'Firms', 'l.count.firms.deal': 'With a deal',
 };
