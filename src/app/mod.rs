@@ -12,6 +12,7 @@ pub mod executor;
 pub mod firms;
 pub mod import;
 pub mod matches;
+pub mod messages;
 pub mod outcomes;
 pub mod schedule;
 pub mod scoring;

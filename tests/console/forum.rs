@@ -196,6 +196,51 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     let ics = String::from_utf8(c.downloaded(&format!("agenda-{FORUM}-{}.ics", ntb[0].0))).unwrap();
     assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
     c.assert_accessible("timetable with a firm's agenda");
+    // Its WhatsApp link goes to the stored number, with the agenda typed.
+    let profile = c.api_json(Method::GET, &format!("/v1/firms/{}", ntb[0].0), None);
+    let link = c.eval("document.querySelector('#j-whatsapp').getAttribute('href')");
+    match profile["contact"]["phone"].as_str() {
+        Some(phone) => {
+            let href = link.as_str().expect("a link for a firm with a number");
+            let want = format!("https://wa.me/{}?text=Yth.%20", &phone[1..]);
+            assert!(href.starts_with(&want), "{href}");
+            assert_eq!(c.text("#j-whatsapp"), "Kirim via WhatsApp");
+        }
+        None => assert!(link.is_null() && c.text("#j-whatsapp").contains("Tanpa nomor")),
+    }
+
+    // Every participant's message on one page, for the organizer's phone.
+    c.click("#tab-kirim");
+    c.wait("#send-list li");
+    assert_eq!(count(&c, "#send-list li"), 14);
+    let links = c.eval(
+        "JSON.stringify([...document.querySelectorAll('#send-list a.whatsapp')].map(a => a.href))",
+    );
+    let links: Vec<String> = serde_json::from_str(links.as_str().unwrap()).unwrap();
+    let messages = c.api_json(
+        Method::GET,
+        &format!("/v1/events/{FORUM}/agenda-messages"),
+        None,
+    );
+    let with_phone: Vec<&str> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["whatsapp_url"].as_str())
+        .collect();
+    assert_eq!(links, with_phone);
+    assert!(!links.is_empty(), "no participant has a number");
+    for href in &links {
+        assert!(
+            href.starts_with("https://wa.me/62") && href.contains("?text=Yth.%20"),
+            "{href}"
+        );
+    }
+    assert!(c.text("#k-summary").contains("dari 14 peserta"));
+    c.assert_accessible("send agendas");
+    c.screenshot("send-agendas");
+    c.click("#tab-jadwal");
+    c.wait("#schedule-grid td.meeting");
 
     // A firm withdraws; the repair keeps the other meetings in their slots.
     // A firm with a meeting, but not one of the mutual pair.

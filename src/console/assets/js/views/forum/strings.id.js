@@ -77,7 +77,7 @@ export default {
     'l.rate.text': '{rate} ({deal} dari {held})',
     'l.csv': 'Unduh laporan (CSV)', 'l.print': 'Cetak laporan', 'l.title': 'Laporan hasil temu bisnis',
     // kirim
-    'k.none': 'Agenda bisa dikirim sesudah jadwal dibuat.', 'k.send': 'Kirim via WhatsApp', 'k.send.to': 'Kirim agenda {name} via WhatsApp',
+    'k.none': 'Agenda bisa dikirim sesudah jadwal dibuat.', 'k.send': 'Kirim via WhatsApp', 'k.send.to': 'Kirim via WhatsApp: agenda {name}',
     'k.nophone': 'Tanpa nomor HP: hubungi lewat panitia', 'k.nophone.short': 'tanpa nomor HP', 'k.meetings': '{n} pertemuan',
     'k.summary': '{n} dari {total} peserta punya nomor WhatsApp. Tiap tautan membuka WhatsApp dengan agenda sudah terketik; periksa lalu tekan Kirim.',
     'k.preview': 'Lihat pesan',
