@@ -17,6 +17,7 @@ pub mod outcomes;
 pub mod schedule;
 pub mod scoring;
 pub mod tokens;
+pub mod xlsx;
 
 pub use error::AppError;
 pub use executor::{Executor, Pool};
