@@ -366,8 +366,9 @@ pub async fn agenda_messages(
     Ok(HttpResponse::Ok().json(messages))
 }
 
-/// The organizer's grid of the timetable, slots × tables: CSV, or a printable HTML page
-/// (A4 landscape) with `format=html`.
+/// The organizer's grid of the timetable, slots × tables: CSV, a printable HTML page
+/// (A4 landscape) with `format=html`, or an .xlsx workbook with `format=xlsx` (one sheet per
+/// day, the forum's local times).
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
@@ -376,6 +377,7 @@ pub async fn agenda_messages(
         (status = 200, description = "The grid", content(
             (String = "text/csv"),
             (String = "text/html"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         Problems<401, 403, 404, 422>,
     )
@@ -388,13 +390,22 @@ pub async fn grid(
     format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("csv", &["csv", "html"])?;
+    let format = format.0.pick("csv", &["csv", "html", "xlsx"])?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
     let cards = cards(&state, &plan).await?;
     let card = |id: &str| card_of(&cards, id);
-    Ok(if format == "html" {
+    Ok(if format == "xlsx" {
+        let body = app::xlsx::write_grid(&event, &plan, &card)?;
+        HttpResponse::Ok()
+            .content_type(app::xlsx::MEDIA_TYPE)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"grid-{}.xlsx\"", event.id),
+            ))
+            .body(body)
+    } else if format == "html" {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(forum::grid_html(&event, &plan, &card))

@@ -195,6 +195,63 @@ pub fn write_firms<'a>(
     Ok(book.save_to_buffer()?)
 }
 
+/// A forum's timetable grid as a workbook: one sheet per day (named by its date), a row
+/// per slot with its session and local times, a column per table, "A × B" in each cell.
+pub fn write_grid(
+    event: &crate::domain::event::Event,
+    schedule: &crate::schedule::forum::ForumSchedule,
+    card: &dyn Fn(&str) -> crate::schedule::forum::FirmCard,
+) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let zone = crate::schedule::message::zone_name(&event.time_zone);
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let mut day = None;
+    let mut row = 0u32;
+    let tables = event.tables as u16;
+    for (slot, cells) in crate::schedule::forum::grid_rows(event, schedule, card) {
+        if day != Some(slot.date) {
+            day = Some(slot.date);
+            row = 0;
+            let sheet = book.add_worksheet();
+            sheet.set_name(slot.date.format("%Y-%m-%d").to_string())?;
+            let start = format!("Mulai ({zone})");
+            let end = format!("Selesai ({zone})");
+            for (j, title) in ["Slot", "Sesi", start.as_str(), end.as_str()]
+                .into_iter()
+                .enumerate()
+            {
+                sheet.write_string_with_format(0, j as u16, title, &bold)?;
+            }
+            for t in 0..tables {
+                sheet.write_string_with_format(0, 4 + t, event.table_name(t.into()), &bold)?;
+                sheet.set_column_width(4 + t, 36)?;
+            }
+            sheet.set_column_width(2, 12)?;
+            sheet.set_column_width(3, 12)?;
+            sheet.set_freeze_panes(1, 4)?;
+        }
+        row += 1;
+        let sheet = book
+            .worksheets_mut()
+            .last_mut()
+            .expect("a sheet for the day");
+        sheet.write_number(row, 0, slot.index + 1)?;
+        sheet.write_string(row, 1, &slot.session)?;
+        sheet.write_string(row, 2, slot.start.format("%H:%M").to_string())?;
+        sheet.write_string(row, 3, slot.end.format("%H:%M").to_string())?;
+        for (t, cell) in cells.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(row, 4 + t as u16, cell)?;
+            }
+        }
+    }
+    if day.is_none() {
+        book.add_worksheet().set_name("Jadwal")?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -484,7 +484,8 @@ pub fn grid_csv(
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-fn grid_rows(
+/// The grid's rows: each slot with one cell per table ("A × B", or empty).
+pub fn grid_rows(
     event: &Event,
     schedule: &ForumSchedule,
     card: &dyn Fn(&str) -> FirmCard,

@@ -408,6 +408,52 @@ async fn the_grid_prints_every_meeting() {
     let html = html.text().await.unwrap();
     assert!(html.contains("size:A4 landscape"));
     assert_eq!(html.matches(" × ").count(), cells);
+    // The workbook: a sheet per day, the forum's local times, every meeting once.
+    let xlsx = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/schedule/grid?format=xlsx",
+            None,
+        )
+        .await;
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let days = book.sheet_names();
+        assert_eq!(days, ["2026-12-10", "2026-12-11"]);
+        let mut in_sheets = 0;
+        let mut slots = 0;
+        for day in &days {
+            let range = book.worksheet_range(day).unwrap();
+            let header: Vec<String> = range
+                .rows()
+                .next()
+                .unwrap()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            assert_eq!(
+                header[..4],
+                ["Slot", "Sesi", "Mulai (WITA)", "Selesai (WITA)"]
+            );
+            assert_eq!(header.len(), 4 + 3, "one column per table");
+            slots += range.height() - 1;
+            in_sheets += range
+                .used_cells()
+                .filter(|(_, _, c)| c.to_string().contains(" × "))
+                .count();
+        }
+        assert_eq!(slots, 13);
+        assert_eq!(in_sheets, cells);
+        let first = book.worksheet_range("2026-12-10").unwrap();
+        assert_eq!(first.get((1, 2)).unwrap().to_string(), "08:30");
+    }
     // The page says how good the plan is, in the terms of its bound.
     if plan["status"] == "optimal" {
         assert!(html.contains("Jadwal optimal"));

@@ -188,6 +188,27 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
         .expect("page count of the PDF");
     assert_eq!(pages, 1, "the printed timetable takes {pages} pages");
 
+    // The grid as a workbook: it opens, a sheet per day, every meeting of the page.
+    c.click("#j-xlsx");
+    let bytes = c.downloaded(&format!("jadwal-{FORUM}.xlsx"));
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        let days = book.sheet_names();
+        assert!(!days.is_empty());
+        let mut meetings = 0;
+        for day in &days {
+            let range = book.worksheet_range(day).unwrap();
+            assert_eq!(range.get((0, 2)).unwrap().to_string(), "Mulai (WITA)");
+            meetings += range
+                .used_cells()
+                .filter(|(_, _, cell)| cell.to_string().contains(" × "))
+                .count();
+        }
+        assert_eq!(meetings as u64, count(&c, "#schedule-grid td.meeting"));
+    }
+
     // One firm's agenda and its calendar file.
     c.choose("#j-firm", &ntb[0].0);
     c.wait("#agenda-table tbody tr");

@@ -62,6 +62,10 @@ export async function timetableTab(panel, forum, reload, flash) {
       id: 'j-csv',
       onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/schedule/grid?format=csv`, `jadwal-${forum.id}.csv`)).catch((err) => toast(err.message, 'bad')),
     }),
+    button(t('j.xlsx'), {
+      id: 'j-xlsx',
+      onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/schedule/grid?format=xlsx`, `jadwal-${forum.id}.xlsx`)).catch((err) => toast(err.message, 'bad')),
+    }),
     repair);
 
   const s = plan.stats;
