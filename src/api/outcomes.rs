@@ -157,7 +157,8 @@ pub async fn list_outcomes(
 /// and trade value by direction, sector and kabupaten/kota, the share of firms with a deal,
 /// and the deal rate by match score. JSON, CSV, an HTML page with charts and the map, or the
 /// map alone as SVG (`format=svg`: kab/kota of NTB and Jatim shaded by deal value, circles for
-/// the firms in meetings, arrows for NTB → Jatim and Jatim → NTB).
+/// the firms in meetings, arrows for NTB → Jatim and Jatim → NTB), or an .xlsx workbook
+/// (`format=xlsx`: the numbers and a sheet per breakdown, amounts as rupiah).
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
@@ -168,6 +169,7 @@ pub async fn list_outcomes(
             (String = "text/csv"),
             (String = "text/html"),
             (String = "image/svg+xml"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         Problems<401, 403, 404, 422>,
     )
@@ -180,7 +182,9 @@ pub async fn forum_report(
     format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("json", &["json", "csv", "html", "svg"])?;
+    let format = format
+        .0
+        .pick("json", &["json", "csv", "html", "svg", "xlsx"])?;
     let id = event_id(&id)?;
     let key = id.clone();
     let (event, result) = state
@@ -197,6 +201,13 @@ pub async fn forum_report(
         "html" => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(report::report_html(&result, &event.name)),
+        "xlsx" => HttpResponse::Ok()
+            .content_type(crate::app::xlsx::MEDIA_TYPE)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"report-{id}.xlsx\""),
+            ))
+            .body(crate::app::xlsx::write_report(&result, &event.name)?),
         "svg" => HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

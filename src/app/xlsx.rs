@@ -252,6 +252,111 @@ pub fn write_grid(
     Ok(book.save_to_buffer()?)
 }
 
+/// The forum's trade report as a workbook: the key numbers, then a sheet per breakdown
+/// (direction, sector, kab/kota of the supplier, firms per kab/kota, score bands); amounts
+/// are numbers shown as rupiah ("Rp 36.000.000"), so they still add up in Excel.
+pub fn write_report(
+    report: &crate::report::ForumReport,
+    event_name: &str,
+) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bold = Format::new().set_bold();
+    let rupiah = Format::new().set_num_format("\"Rp\" #,##0");
+    let percent = Format::new().set_num_format("0.0%");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Ringkasan")?;
+    sheet.write_string_with_format(0, 0, "Laporan hasil temu bisnis", &bold)?;
+    sheet.write_string(0, 1, event_name)?;
+    let counts: [(&str, usize); 9] = [
+        ("Pertemuan dijadwalkan", report.meetings_planned),
+        ("Pertemuan terlaksana", report.meetings_held),
+        ("Tidak hadir", report.meetings_no_show),
+        ("Dibatalkan", report.meetings_cancelled),
+        ("Belum dicatat", report.meetings_unrecorded),
+        ("Transaksi", report.deals),
+        ("Surat minat (LoI)", report.letters_of_intent),
+        ("IKM dalam pertemuan", report.firms_in_meetings),
+        ("IKM dengan transaksi", report.firms_with_deal),
+    ];
+    let mut row = 2u32;
+    for (label, n) in counts {
+        sheet.write_string(row, 0, label)?;
+        sheet.write_number(row, 1, n as f64)?;
+        row += 1;
+    }
+    sheet.write_string(row, 0, "Nilai transaksi")?;
+    sheet.write_number_with_format(row, 1, report.trade_value_idr as f64, &rupiah)?;
+    sheet.write_string(row + 1, 0, "Tingkat tidak hadir")?;
+    sheet.write_number_with_format(row + 1, 1, report.no_show_rate, &percent)?;
+    sheet.write_string(row + 2, 0, "Bagian IKM dengan transaksi")?;
+    sheet.write_number_with_format(row + 2, 1, report.share_of_firms_with_deal, &percent)?;
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 22)?;
+
+    for (name, list) in [
+        ("Arah", &report.by_direction),
+        ("Sektor", &report.by_sector),
+        ("Kabupaten-kota", &report.by_regency),
+    ] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name)?;
+        for (j, title) in ["Kode", "Nama", "Transaksi", "LoI", "Nilai"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string_with_format(0, j as u16, *title, &bold)?;
+        }
+        for (i, t) in list.iter().enumerate() {
+            let r = i as u32 + 1;
+            sheet.write_string(r, 0, &t.key)?;
+            sheet.write_string(r, 1, &t.label)?;
+            sheet.write_number(r, 2, t.deals as f64)?;
+            sheet.write_number(r, 3, t.letters_of_intent as f64)?;
+            sheet.write_number_with_format(r, 4, t.value_idr as f64, &rupiah)?;
+        }
+        sheet.set_column_width(1, 40)?;
+        sheet.set_column_width(4, 20)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("IKM per kabupaten-kota")?;
+    for (j, title) in ["Kode", "Nama", "IKM", "Dengan transaksi"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(0, j as u16, *title, &bold)?;
+    }
+    for (i, r) in report.firms_by_regency.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &r.key)?;
+        sheet.write_string(row, 1, &r.label)?;
+        sheet.write_number(row, 2, r.firms as f64)?;
+        sheet.write_number(row, 3, r.firms_with_deal as f64)?;
+    }
+    sheet.set_column_width(1, 40)?;
+    let sheet = book.add_worksheet();
+    sheet.set_name("Skor kecocokan")?;
+    for (j, title) in [
+        "Kelompok skor",
+        "Berlangsung",
+        "Dengan transaksi",
+        "Tingkat",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string_with_format(0, j as u16, *title, &bold)?;
+    }
+    for (i, b) in report.by_score_band.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &b.band)?;
+        sheet.write_number(row, 1, b.meetings_held as f64)?;
+        sheet.write_number(row, 2, b.meetings_with_deal as f64)?;
+        sheet.write_number_with_format(row, 3, b.deal_rate, &percent)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

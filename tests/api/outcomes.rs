@@ -204,6 +204,50 @@ async fn outcomes_add_up_in_the_report_and_give_labels() {
         )));
     }
     assert!(html.contains("class=\"regency-map\"") && html.contains("Kota Surabaya"));
+    // The report as a workbook: the numbers, and amounts that are numbers shown as rupiah.
+    let xlsx = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report?format=xlsx",
+            None,
+        )
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    {
+        use calamine::{Data, DataType, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "Ringkasan",
+                "Arah",
+                "Sektor",
+                "Kabupaten-kota",
+                "IKM per kabupaten-kota",
+                "Skor kecocokan"
+            ]
+        );
+        let summary = book.worksheet_range("Ringkasan").unwrap();
+        let value_row = summary
+            .rows()
+            .find(|r| r[0] == Data::String("Nilai transaksi".into()))
+            .unwrap();
+        assert_eq!(value_row[1], Data::Float(40_000_000.0));
+        let directions = book.worksheet_range("Arah").unwrap();
+        let total: f64 = directions
+            .rows()
+            .skip(1)
+            .map(|r| r[4].get_float().unwrap())
+            .sum();
+        assert_eq!(total, 40_000_000.0);
+        let firms = book.worksheet_range("IKM per kabupaten-kota").unwrap();
+        assert_eq!(
+            firms.height() - 1,
+            report["firms_by_regency"].as_array().unwrap().len()
+        );
+    }
 
     let labels = app
         .call(Method::GET, "/v1/events/temu-bisnis-mataram/labels", None)

@@ -364,6 +364,19 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     c.assert_accessible("report");
     c.screenshot("report");
     c.screenshot_of("#report-map", "report-map");
+    // The report as a workbook that opens, with the deal's value as a number.
+    c.click("#l-xlsx");
+    let bytes = c.downloaded(&format!("laporan-{FORUM}.xlsx"));
+    {
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        let summary = book.worksheet_range("Ringkasan").unwrap();
+        assert!(summary
+            .rows()
+            .any(|r| r[0] == Data::String("Nilai transaksi".into())
+                && r[1] == Data::Float(36_000_000.0)));
+    }
     // The map as a file: every kab/kota of both provinces outlined and labelled.
     c.click("#l-map-svg");
     let svg = String::from_utf8(c.downloaded(&format!("peta-{FORUM}.svg"))).unwrap();

@@ -44,6 +44,10 @@ export async function reportTab(panel, forum) {
     id: 'l-csv',
     onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/report?format=csv`, `laporan-${forum.id}.csv`)).catch((err) => toast(err.message, 'bad')),
   });
+  const xlsx = button(t('l.xlsx'), {
+    id: 'l-xlsx',
+    onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/report?format=xlsx`, `laporan-${forum.id}.xlsx`)).catch((err) => toast(err.message, 'bad')),
+  });
   const anyDeal = report.deals + report.letters_of_intent > 0;
   const mapSvg = button(t('l.map.svg'), {
     id: 'l-map-svg',
@@ -74,7 +78,7 @@ export async function reportTab(panel, forum) {
       h('p', {}, forumDates(forum), forum.venue ? ` · ${forum.venue}` : ''),
       h('p', { class: 'muted' }, t('j.printed', { date: dateLong(new Date().toISOString().slice(0, 10)) }))),
     tabTitle('tab.laporan'),
-    h('div', { class: 'actions no-print' }, csv, mapSvg, button(t('l.print'), { id: 'l-print', onclick: () => window.print() })),
+    h('div', { class: 'actions no-print' }, csv, xlsx, mapSvg, button(t('l.print'), { id: 'l-print', onclick: () => window.print() })),
     numbers,
     anyDeal ? null : h('p', { class: 'notice' }, t('l.nodeals')),
     h('div', { class: 'report-charts' },

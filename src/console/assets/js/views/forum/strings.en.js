@@ -70,7 +70,7 @@ export default {
     'l.chart.band': 'Deal rate by match score', 'l.chart.band.desc': 'Share of held meetings that ended with a deal or letter of intent, per match-score band.',
     'l.band': 'Match score', 'l.band.requested': 'on request', 'l.band.held': 'Held', 'l.band.deal': 'With a deal', 'l.band.rate': 'Rate',
     'l.rate.text': '{rate} ({deal} of {held})',
-    'l.csv': 'Download report (CSV)', 'l.print': 'Print report', 'l.title': 'Business forum trade report',
+    'l.csv': 'Download report (CSV)', 'l.xlsx': 'Download report (Excel)', 'l.print': 'Print report', 'l.title': 'Business forum trade report',
     'k.none': 'Agendas can be sent once the timetable exists.', 'k.send': 'Send via WhatsApp', 'k.send.to': 'Send via WhatsApp: agenda of {name}',
     'k.nophone': 'No mobile number: reach through the organizers', 'k.nophone.short': 'no mobile number', 'k.meetings': '{n} meetings',
     'k.summary': '{n} of {total} participants have a WhatsApp number. Each link opens WhatsApp with the agenda typed; check it, then press Send.',

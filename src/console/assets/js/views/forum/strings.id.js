@@ -75,7 +75,7 @@ export default {
     'l.chart.band': 'Tingkat transaksi menurut skor kecocokan', 'l.chart.band.desc': 'Bagian pertemuan yang berlangsung dan berakhir dengan transaksi atau LoI, per kelompok skor kecocokan.',
     'l.band': 'Skor kecocokan', 'l.band.requested': 'atas permintaan', 'l.band.held': 'Berlangsung', 'l.band.deal': 'Dengan transaksi', 'l.band.rate': 'Tingkat',
     'l.rate.text': '{rate} ({deal} dari {held})',
-    'l.csv': 'Unduh laporan (CSV)', 'l.print': 'Cetak laporan', 'l.title': 'Laporan hasil temu bisnis',
+    'l.csv': 'Unduh laporan (CSV)', 'l.xlsx': 'Unduh laporan (Excel)', 'l.print': 'Cetak laporan', 'l.title': 'Laporan hasil temu bisnis',
     // kirim
     'k.none': 'Agenda bisa dikirim sesudah jadwal dibuat.', 'k.send': 'Kirim via WhatsApp', 'k.send.to': 'Kirim via WhatsApp: agenda {name}',
     'k.nophone': 'Tanpa nomor HP: hubungi lewat panitia', 'k.nophone.short': 'tanpa nomor HP', 'k.meetings': '{n} pertemuan',
