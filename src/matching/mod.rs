@@ -5,7 +5,8 @@
 //! KBLI crosswalk) are compiled in. Owns text normalisation and typo correction ([`text`]),
 //! reading names as HS-6 concepts ([`concept`]), IO sector links ([`sector`]), the scoring
 //! model ([`score`], parameters in [`config`]), the candidate index by concept
-//! ([`postings`]) and ranking ([`rank`], through [`Matcher`]). Benchmark firms come from
+//! ([`postings`]), the pruned top-k search over what it finds ([`topk`]) and ranking
+//! ([`rank`], through [`Matcher`]). Benchmark firms come from
 //! [`crate::gen`].
 
 use crate::domain;
@@ -17,6 +18,7 @@ pub mod rank;
 pub mod score;
 pub mod sector;
 pub mod text;
+pub mod topk;
 
 pub use config::{HsLevels, ScoringConfig, Weights};
 pub use rank::{recall, Direction, Match, MatchQuery, Matcher, MatcherStats, Partner, Scope};

@@ -12,14 +12,13 @@
 //! posting also carries what bounds the fit of an answer through it (the item's concept,
 //! rate, certifications and a sketch of its name's trigrams, inline so the walk reads memory
 //! in order), so a query bounds each answer by nearly the similarity it really has
-//! ([`TrigramSketch::cosine_bound`], [`super::score::met_similarity`],
-//! [`super::score::answer_bound`]), orders its candidates by bound and stops scoring once no
-//! remaining one can enter its top k.
+//! ([`TrigramSketch::cosine_bound`], [`AnswerBounds::bound`]); the search over those bounds
+//! is [`super::topk`].
 
 use super::concept::Concept;
 use super::config::ScoringConfig;
 use super::rank::Direction;
-use super::score::{answer_bound, met_similarity, AnswerSide, FirmFeatures, ItemFeatures};
+use super::score::{AnswerBounds, AnswerSide, FirmFeatures, ItemFeatures};
 use super::text::TrigramSketch;
 use crate::domain::Province;
 use std::collections::HashMap;
@@ -39,13 +38,16 @@ pub struct Levels {
     pub chapter: bool,
 }
 
-/// One item of a firm under one key, with the sketch of its name's trigrams.
+/// One item of a firm under one key, with the sketch of its name's trigrams: 64 bytes, one
+/// cache line, read in list order.
 #[derive(Debug, Clone, Copy)]
 struct Posting {
-    slot: Slot,
-    side: AnswerSide,
     name: TrigramSketch,
+    side: AnswerSide,
+    slot: Slot,
 }
+
+const _: () = assert!(std::mem::size_of::<Posting>() == 64);
 
 /// The keys of an item with the concept each comes from: every level when posting, the
 /// levels asked (with their similarity) when looking up.
@@ -101,17 +103,13 @@ fn post(
     for item in items {
         keys.clear();
         item_keys(item, None, &mut keys);
+        let name = TrigramSketch::of(&item.reading.grams);
         for &(key, concept, _) in &keys {
-            let side = AnswerSide {
-                concept,
-                rate: item.rate,
-                certs: certs.unwrap_or(item.required),
-            };
-            map.entry(key).or_default().push(Posting {
-                slot,
-                side,
-                name: TrigramSketch::of(&item.reading.grams),
-            });
+            let side =
+                AnswerSide::new(concept.as_ref(), &item.rate, certs.unwrap_or(item.required));
+            map.entry(key)
+                .or_default()
+                .push(Posting { name, side, slot });
         }
     }
 }
@@ -139,78 +137,15 @@ fn unpost(map: &mut HashMap<u64, Vec<Posting>>, items: &[ItemFeatures], slot: Sl
 pub const SUPPLIES: u8 = 1;
 pub const BUYS: u8 = 2;
 
-/// What a query has found of a slot this epoch: which lookups reached it, and the upper
-/// bounds of its fit in each direction.
-#[derive(Debug, Clone, Copy, Default)]
-struct Mark {
-    epoch: u32,
-    reached: u8,
-    supplies: f64,
-    buys: f64,
-}
-
-/// Marks of the slots a query has already proposed, by epoch so clearing is free.
-#[derive(Debug, Default)]
-pub struct Marks {
-    epoch: u32,
-    marks: Vec<Mark>,
-}
-
-impl Marks {
-    pub fn start(&mut self, slots: usize) {
-        if self.marks.len() < slots {
-            self.marks.resize(slots, Mark::default());
-        }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.marks.iter_mut().for_each(|m| *m = Mark::default());
-            self.epoch = 1;
-        }
-    }
-
-    /// Records that `how` reached a slot with an answer bounded by `bound`; true the first
-    /// time the slot is seen this epoch.
-    #[inline]
-    fn reach(&mut self, slot: Slot, how: u8, bound: f64) -> bool {
-        let m = &mut self.marks[slot as usize];
-        let first = m.epoch != self.epoch;
-        if first {
-            *m = Mark {
-                epoch: self.epoch,
-                ..Mark::default()
-            };
-        }
-        m.reached |= how;
-        let b = if how == SUPPLIES {
-            &mut m.supplies
-        } else {
-            &mut m.buys
-        };
-        *b = b.max(bound);
-        first
-    }
-
-    /// The lookups that reached a slot this epoch.
-    #[inline]
-    pub fn reached(&self, slot: Slot) -> u8 {
-        let m = self.marks[slot as usize];
-        if m.epoch == self.epoch {
-            m.reached
-        } else {
-            0
-        }
-    }
-
-    /// Upper bounds of how well a reached slot supplies the query and buys from it.
-    #[inline]
-    pub fn bounds(&self, slot: Slot) -> (f64, f64) {
-        let m = self.marks[slot as usize];
-        if m.epoch == self.epoch {
-            (m.supplies, m.buys)
-        } else {
-            (0.0, 0.0)
-        }
-    }
+/// One posting that answers the query: the firm, the lookup that reached it, and the upper
+/// bound of its fit through this answer. The walk writes these in list order (no per-firm
+/// table is touched), so it streams through memory; the ranking then marks only the
+/// answers whose bound could still enter the top k.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub bound: f64,
+    pub slot: Slot,
+    pub how: u8,
 }
 
 /// Posting lists per province.
@@ -241,35 +176,30 @@ impl Postings {
         unpost(&mut part.needs, &f.needs, slot);
     }
 
-    /// Appends to `out` every firm of the provinces `parts` that could score above 0 for a
-    /// query with features `q` in `direction`, each once; `marks` records which lookups
-    /// reached each (a direction not reached scores 0) and the bounds of its fit.
-    #[allow(clippy::too_many_arguments)]
-    pub fn candidates(
+    /// Appends to `out` every answer from a firm of the provinces `parts` to a query with
+    /// features `q` in `direction` whose bound is above 0, with that bound; a firm may
+    /// appear once per answer. A firm or direction without an answer here scores 0.
+    pub fn reaches(
         &self,
         q: &FirmFeatures,
         parts: &[usize],
         direction: Direction,
-        levels: Levels,
-        cfg: &ScoringConfig,
-        marks: &mut Marks,
-        out: &mut Vec<Slot>,
+        (levels, cfg): (Levels, &ScoringConfig),
+        out: &mut Vec<Reach>,
     ) {
+        let bounds = AnswerBounds::new(cfg);
         let mut keys = Vec::new();
         let mut look = |item: &ItemFeatures, how: u8| {
             let name = TrigramSketch::of(&item.reading.grams);
             keys.clear();
             item_keys(item, Some((levels, cfg)), &mut keys);
             for &(key, concept, level) in &keys {
-                let mine = AnswerSide {
-                    concept,
-                    rate: item.rate,
-                    certs: if how == SUPPLIES {
-                        item.required
-                    } else {
-                        q.certifications
-                    },
+                let certs = if how == SUPPLIES {
+                    item.required
+                } else {
+                    q.certifications
                 };
+                let mine = AnswerSide::new(concept.as_ref(), &item.rate, certs);
                 for &p in parts {
                     let part = &self.parts[p];
                     let lists = if how == SUPPLIES {
@@ -286,22 +216,16 @@ impl Postings {
                         } else {
                             (&posting.side, &mine)
                         };
-                        let names = name.cosine_bound(&posting.name);
-                        let sim = met_similarity(
-                            concept.as_ref(),
-                            posting.side.concept.as_ref(),
-                            level,
-                            names,
-                            cfg,
-                        );
-                        let bound = answer_bound(need, product, sim, cfg);
+                        let bound =
+                            bounds.bound(need, product, level, name.cosine_bound(&posting.name));
                         // An answer bounded by 0 is no answer: the slot need not be
                         // proposed for it (a direction reached only so scores 0).
-                        if bound <= 0.0 {
-                            continue;
-                        }
-                        if marks.reach(posting.slot, how, bound) {
-                            out.push(posting.slot);
+                        if bound > 0.0 {
+                            out.push(Reach {
+                                bound,
+                                slot: posting.slot,
+                                how,
+                            });
                         }
                     }
                 }

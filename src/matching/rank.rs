@@ -5,10 +5,11 @@
 
 use super::concept::{Reader, Reading};
 use super::config::ScoringConfig;
-use super::postings::{part_of, Levels, Marks, Postings, Slot, BUYS, SUPPLIES};
+use super::postings::{part_of, Levels, Postings, Slot, BUYS, SUPPLIES};
 use super::score::{
     combine, directed, explain_match, DirectedScore, FirmFeatures, Lang, PairScore,
 };
+use super::topk::{self, best_k, Scratch};
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -123,16 +124,6 @@ fn id_key(id: &FirmId) -> IdKey {
     let n = s.len().min(32);
     b[..n].copy_from_slice(&s[..n]);
     std::array::from_fn(|i| u64::from_be_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes")))
-}
-
-/// Per-query scratch: the marks of proposed partners and the candidate list, kept between
-/// queries (the marks are as long as the slot table).
-#[derive(Default)]
-struct Scratch {
-    marks: Marks,
-    candidates: Vec<Slot>,
-    /// The candidates with the upper bound of their score, strongest first.
-    bounded: Vec<(f64, Slot)>,
 }
 
 /// Firms, their features, the candidate index and the config. Keep one behind a lock and
@@ -383,36 +374,29 @@ impl Matcher {
         query: &MatchQuery,
         candidates: impl Iterator<Item = (Slot, u8, f64)>,
     ) -> Vec<Match> {
-        let mut best = Best::new(query.k);
-        let mut count = 0u64;
-        // Candidates come strongest bound first: once a bound (with a margin for rounding)
-        // falls below the floor or the k-th score, no later candidate can enter.
-        const MARGIN: f64 = 1e-9;
-        for (slot, reached, bound) in candidates {
-            if query.k == 0
-                || bound + MARGIN < query.min_score
-                || (best.items.len() == best.k && bound + MARGIN < best.items[best.worst].0)
-            {
-                break;
-            }
-            let Some(e) = self.entry(slot) else { continue };
-            if Some(slot) == me
-                || !Self::in_scope(profile.province, e.firm.profile.province, query.scope)
-            {
-                continue;
-            }
-            count += 1;
-            let s = self.rank_score(q, &e.features, query.direction, reached);
-            if s < query.min_score || s <= 0.0 {
-                continue;
-            }
-            best.offer(self, s, slot);
-        }
-        self.pairs_scored.fetch_add(count, AtomicOrdering::Relaxed);
-        self.finish(profile, q, query, best.items)
+        let scorer = QueryScorer {
+            matcher: self,
+            me,
+            province: profile.province,
+            q,
+            query,
+        };
+        let mut scored = 0u64;
+        let best = best_k(
+            candidates,
+            (query.k, query.min_score),
+            &mut |slot, reached| {
+                scored += 1;
+                topk::Scorer::score(&scorer, slot, reached)
+            },
+            &|a, b| self.rank_cmp(a, b),
+        );
+        self.pairs_scored.fetch_add(scored, AtomicOrdering::Relaxed);
+        self.finish(profile, q, query, best)
     }
 
-    /// Top-k through the index: every partner the query's concepts reach, scored exactly.
+    /// Top-k through the index: every partner the query's concepts reach that could enter
+    /// the top k, scored exactly ([`topk::search`]).
     fn top_k_indexed(
         &self,
         me: Option<Slot>,
@@ -421,35 +405,34 @@ impl Matcher {
         query: &MatchQuery,
         scratch: &mut Scratch,
     ) -> Vec<Match> {
-        scratch.marks.start(self.slots.len());
-        scratch.candidates.clear();
-        self.postings.candidates(
+        scratch.reaches.clear();
+        self.postings.reaches(
             q,
             &Self::parts(profile.province, query.scope),
             query.direction,
-            self.levels(),
+            (self.levels(), &self.config),
+            &mut scratch.reaches,
+        );
+        let scorer = QueryScorer {
+            matcher: self,
+            me,
+            province: profile.province,
+            q,
+            query,
+        };
+        let found = topk::search(
+            scratch,
+            self.slots.len(),
+            query.direction,
+            (query.k, query.min_score),
             &self.config,
-            &mut scratch.marks,
-            &mut scratch.candidates,
+            &scorer,
         );
         self.candidates
-            .fetch_add(scratch.candidates.len() as u64, AtomicOrdering::Relaxed);
-        let marks = &scratch.marks;
-        scratch.bounded.clear();
-        scratch
-            .bounded
-            .extend(scratch.candidates.iter().map(|&slot| {
-                let (supplies, buys) = marks.bounds(slot);
-                let bound = match query.direction {
-                    Direction::Supplies => supplies,
-                    Direction::Buys => buys,
-                    Direction::Both => combine(supplies, buys, &self.config),
-                };
-                (bound, slot)
-            }));
-        let candidates = StrongestFirst::new(&mut scratch.bounded)
-            .map(|(bound, slot)| (slot, marks.reached(slot), bound));
-        self.top_k(me, profile, q, query, candidates)
+            .fetch_add(found.candidates, AtomicOrdering::Relaxed);
+        self.pairs_scored
+            .fetch_add(found.scored, AtomicOrdering::Relaxed);
+        self.finish(profile, q, query, found.best)
     }
 
     fn rank_cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
@@ -599,84 +582,31 @@ impl Matcher {
     }
 }
 
-/// Candidates with their bounds, strongest first, sorted lazily in growing batches: the walk
-/// usually stops after a few dozen of several hundred, so most are never sorted.
-struct StrongestFirst<'a> {
-    rest: &'a mut [(f64, Slot)],
-    batch: usize,
-    next: usize,
-    sorted: usize,
+/// Scores one query's candidates for the top-k search.
+struct QueryScorer<'a> {
+    matcher: &'a Matcher,
+    me: Option<Slot>,
+    province: Province,
+    q: &'a FirmFeatures,
+    query: &'a MatchQuery,
 }
 
-impl<'a> StrongestFirst<'a> {
-    fn new(all: &'a mut [(f64, Slot)]) -> Self {
-        StrongestFirst {
-            rest: all,
-            batch: 32,
-            next: 0,
-            sorted: 0,
-        }
-    }
-
-    fn cmp(a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
-        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-    }
-}
-
-impl Iterator for StrongestFirst<'_> {
-    type Item = (f64, Slot);
-
-    fn next(&mut self) -> Option<(f64, Slot)> {
-        if self.next == self.sorted {
-            let unsorted = &mut self.rest[self.sorted..];
-            if unsorted.is_empty() {
-                return None;
-            }
-            let n = self.batch.min(unsorted.len());
-            if n < unsorted.len() {
-                unsorted.select_nth_unstable_by(n, Self::cmp);
-            }
-            unsorted[..n].sort_unstable_by(Self::cmp);
-            self.sorted += n;
-            self.batch *= 2;
-        }
-        let item = self.rest[self.next];
-        self.next += 1;
-        Some(item)
-    }
-}
-
-/// The best k so far, unordered; `worst` indexes the one ranked last, so most candidates
-/// lose against the k-th score without touching ids or sorting.
-struct Best {
-    k: usize,
-    items: Vec<(f64, Slot)>,
-    worst: usize,
-}
-
-impl Best {
-    fn new(k: usize) -> Best {
-        Best {
-            k,
-            items: Vec::with_capacity(k + 1),
-            worst: 0,
-        }
-    }
-
-    fn offer(&mut self, m: &Matcher, s: f64, slot: Slot) {
-        if self.items.len() < self.k {
-            self.items.push((s, slot));
-        } else if s >= self.items[self.worst].0
-            && m.rank_cmp(&(s, slot), &self.items[self.worst]) == Ordering::Less
+impl topk::Scorer for QueryScorer<'_> {
+    fn score(&self, slot: Slot, reached: u8) -> Option<f64> {
+        let e = self.matcher.entry(slot)?;
+        if Some(slot) == self.me
+            || !Matcher::in_scope(self.province, e.firm.profile.province, self.query.scope)
         {
-            self.items[self.worst] = (s, slot);
-        } else {
-            return;
+            return None;
         }
-        let items = &self.items;
-        self.worst = (0..items.len())
-            .max_by(|&i, &j| m.rank_cmp(&items[i], &items[j]))
-            .unwrap_or(0);
+        Some(
+            self.matcher
+                .rank_score(self.q, &e.features, self.query.direction, reached),
+        )
+    }
+
+    fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
+        self.matcher.rank_cmp(a, b)
     }
 }
 

@@ -299,12 +299,18 @@ pub fn trigram_cosine(a: &[u32], b: &[u32]) -> f64 {
 /// posting cost more than the rest of a query. A trigram shared by both sets sets the same
 /// bit in both; trigrams of one set that share a bit (`hidden`) can hide at most that many
 /// shared trigrams, so shared ≤ common bits + the smaller `hidden`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TrigramSketch {
     bits: [u64; 4],
-    grams: u32,
-    hidden: u32,
+    grams: u16,
+    hidden: u16,
+    /// 1 / √grams, so that bounding takes no root or division.
+    inv_root: f32,
 }
+
+/// The bound's margin for `inv_root` kept in f32: a millionth more is harmless, a last
+/// digit less could fall below the cosine.
+const SKETCH_SLACK: f64 = 1.0 + 1e-6;
 
 impl TrigramSketch {
     pub fn of(grams: &[u32]) -> TrigramSketch {
@@ -315,26 +321,29 @@ impl TrigramSketch {
             bits[bit / 64] |= 1 << (bit % 64);
         }
         let set: u32 = bits.iter().map(|b| b.count_ones()).sum();
+        // Names are short; a count past u16 only makes the bound looser (more hidden).
+        let n = grams.len().min(u16::MAX as usize) as u32;
         TrigramSketch {
             bits,
-            grams: grams.len() as u32,
-            hidden: grams.len() as u32 - set,
+            grams: n as u16,
+            hidden: n.saturating_sub(set) as u16,
+            inv_root: if n == 0 {
+                0.0
+            } else {
+                (1.0 / (n as f64).sqrt()) as f32
+            },
         }
     }
 
     /// At least [`trigram_cosine`] of the two sets the sketches were made of.
     #[inline]
     pub fn cosine_bound(&self, other: &TrigramSketch) -> f64 {
-        if self.grams == 0 || other.grams == 0 {
-            return 0.0;
-        }
         let common: u32 = (0..4)
             .map(|i| (self.bits[i] & other.bits[i]).count_ones())
             .sum();
-        let shared = (common + self.hidden.min(other.hidden)) as usize;
-        let (a, b) = (self.grams as usize, other.grams as usize);
-        // The same expression as the cosine itself, so the bound is never below it.
-        (shared as f64 / ((a * b) as f64).sqrt()).min(1.0)
+        let shared = common + self.hidden.min(other.hidden) as u32;
+        // Empty sketches have inv_root 0, so the bound is 0 as the cosine is.
+        (shared as f64 * self.inv_root as f64 * other.inv_root as f64 * SKETCH_SLACK).min(1.0)
     }
 }
 

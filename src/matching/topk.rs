@@ -1,0 +1,449 @@
+//! The pruned top-k search over what the candidate index found ([`super::postings`]).
+//!
+//! The index hands over every answer to a query with an upper bound of the fit through it
+//! ([`Reach`]); a firm may be reached by several answers. The search:
+//!
+//! 1. **cuts**: when there are many answers, it scores exactly the firms of the strongest
+//!    few until k of them have a score. The k-th of those scores is reached by k real
+//!    partners, so the final k-th score is at least as high: an answer whose bound (with
+//!    the best the other direction could add) is below it cannot lift its firm into the
+//!    top k, and is dropped before any per-firm table is touched. At 200 000 firms a
+//!    popular concept is answered by thousands of postings and this keeps a few dozen;
+//! 2. **marks** each remaining answer's firm once, keeping per direction the best bound;
+//! 3. **scores** the firms strongest bound first, and stops once no remaining bound can
+//!    enter the top k.
+//!
+//! Pure: scoring and tie-breaking come from the caller, so the same search serves every
+//! query of the [`super::rank::Matcher`] and its exhaustive reference.
+
+use super::postings::{Reach, Slot, BUYS, SUPPLIES};
+use super::rank::Direction;
+use super::score::combine;
+use super::ScoringConfig;
+use std::cmp::Ordering;
+
+/// Bounds and scores are compared with this margin for rounding.
+const MARGIN: f64 = 1e-9;
+
+/// Below this many answers the cut costs more than marking them all. The unit tests cut
+/// from a handful, so their small stores check the cut against the exhaustive scorer.
+#[cfg(not(test))]
+const CUT_FROM: usize = 256;
+#[cfg(test)]
+const CUT_FROM: usize = 8;
+
+/// How the search scores a firm: `None` when the firm is not a partner for this query (the
+/// querying firm itself, another scope), else its exact ranking score, computed for the
+/// directions in the given flags.
+pub trait Scorer {
+    fn score(&self, slot: Slot, reached: u8) -> Option<f64>;
+    /// The ranking order: higher score first, ties broken by the firm's id.
+    fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering;
+}
+
+/// What the search found: the best k (unordered), with its counters.
+pub struct Found {
+    pub best: Vec<(f64, Slot)>,
+    pub candidates: u64,
+    pub scored: u64,
+}
+
+/// Per-query scratch kept between queries (the marks are as long as the slot table).
+#[derive(Default)]
+pub struct Scratch {
+    pub reaches: Vec<Reach>,
+    marks: Marks,
+    candidates: Vec<Slot>,
+    /// The candidates with the upper bound of their score, strongest first.
+    bounded: Vec<(f64, Slot)>,
+    /// Exact scores the cut computed, reused when the same firm comes up again.
+    scored: Vec<(Slot, f64)>,
+    chosen: SlotSet,
+}
+
+/// The best k of the answers in `scratch.reaches` (filled by the index for this query).
+pub fn search(
+    scratch: &mut Scratch,
+    slots: usize,
+    direction: Direction,
+    (k, min_score): (usize, f64),
+    cfg: &ScoringConfig,
+    scorer: &impl Scorer,
+) -> Found {
+    scratch.scored.clear();
+    let mut scored = 0u64;
+    if k == 0 {
+        return Found {
+            best: Vec::new(),
+            candidates: 0,
+            scored,
+        };
+    }
+    let mut floor = min_score;
+    if scratch.reaches.len() >= CUT_FROM {
+        let (reached, n) = cut(&mut scratch.reaches, &mut scratch.scored, k, scorer);
+        scored += n;
+        floor = floor.max(reached);
+    }
+
+    // A firm reaches the floor only if one of its answers is bounded by at least `least`
+    // (in a two-way query the weaker direction adds at most as much as the stronger one
+    // gives): those answers choose the candidates. Then every other answer of a candidate
+    // is marked too, so its bounds and directions are exact.
+    let least = match direction {
+        Direction::Both => least_stronger_side(floor, cfg.two_way_bonus),
+        _ => floor,
+    };
+    let marks = &mut scratch.marks;
+    marks.start(slots);
+    scratch.candidates.clear();
+    let mut weaker = false;
+    for r in &scratch.reaches {
+        if r.bound + MARGIN < least {
+            weaker = true;
+        } else if marks.reach(r.slot, r.how, r.bound) {
+            scratch.candidates.push(r.slot);
+        }
+    }
+    if weaker && direction == Direction::Both {
+        let chosen = &mut scratch.chosen;
+        chosen.start(slots, &scratch.candidates);
+        for r in &scratch.reaches {
+            if r.bound + MARGIN < least && chosen.contains(r.slot) {
+                marks.reach(r.slot, r.how, r.bound);
+            }
+        }
+        chosen.clear(&scratch.candidates);
+    }
+
+    scratch.bounded.clear();
+    scratch
+        .bounded
+        .extend(scratch.candidates.iter().map(|&slot| {
+            let (supplies, buys) = marks.bounds(slot);
+            let bound = match direction {
+                Direction::Supplies => supplies,
+                Direction::Buys => buys,
+                Direction::Both => combine(supplies, buys, cfg),
+            };
+            (bound, slot)
+        }));
+    let cached = &scratch.scored;
+    let mut exact = |slot: Slot, reached: u8| match cached.iter().find(|(s, _)| *s == slot) {
+        Some(&(_, score)) => Some(score),
+        None => {
+            scored += 1;
+            scorer.score(slot, reached)
+        }
+    };
+    let marks = &scratch.marks;
+    let best = best_k(
+        StrongestFirst::new(&mut scratch.bounded)
+            .map(|(bound, slot)| (slot, marks.reached(slot), bound)),
+        (k, min_score),
+        &mut exact,
+        &|a, b| scorer.cmp(a, b),
+    );
+    Found {
+        best,
+        candidates: scratch.candidates.len() as u64,
+        scored,
+    }
+}
+
+/// A score that k partners reach (so the final k-th score is no lower), from the firms of
+/// the strongest answers; 0 when fewer than k are found among them. Their exact scores go
+/// to `scored` (computed for both directions: the cut must not underestimate).
+fn cut(
+    reaches: &mut [Reach],
+    scored: &mut Vec<(Slot, f64)>,
+    k: usize,
+    scorer: &impl Scorer,
+) -> (f64, u64) {
+    let strongest = |a: &Reach, b: &Reach| b.bound.total_cmp(&a.bound);
+    let m = (4 * k + 16).min(reaches.len());
+    if m < reaches.len() {
+        reaches.select_nth_unstable_by(m - 1, strongest);
+    }
+    let head = &mut reaches[..m];
+    head.sort_unstable_by(strongest);
+    let mut tried = 0u64;
+    let mut found: Vec<f64> = Vec::with_capacity(k);
+    for r in head.iter() {
+        if found.len() == k {
+            break;
+        }
+        if scored.iter().any(|(s, _)| *s == r.slot) {
+            continue;
+        }
+        tried += 1;
+        if let Some(score) = scorer.score(r.slot, SUPPLIES | BUYS) {
+            scored.push((r.slot, score));
+            if score > 0.0 {
+                found.push(score);
+            }
+        }
+    }
+    let floor = if found.len() == k {
+        found.iter().copied().fold(f64::INFINITY, f64::min)
+    } else {
+        0.0
+    };
+    (floor, tried)
+}
+
+/// The least bound h of the stronger direction with which a two-way score
+/// `combine(h, lo) = h + bonus·lo·(1 − h)`, `lo ≤ h`, can reach `floor`: the root of
+/// h + bonus·h·(1 − h) = floor in [0, 1] (that function grows there for bonus ≤ 1).
+fn least_stronger_side(floor: f64, bonus: f64) -> f64 {
+    if floor <= 0.0 {
+        return 0.0;
+    }
+    let h = if bonus <= 1e-12 {
+        floor
+    } else {
+        let b = 1.0 + bonus;
+        (b - (b * b - 4.0 * bonus * floor).max(0.0).sqrt()) / (2.0 * bonus)
+    };
+    // Rounding must never raise the cut: a little lower only marks a few more.
+    (h - 1e-9).max(0.0)
+}
+
+/// Scores `candidates` (slot, directions reached, upper bound), strongest bound first, and
+/// keeps the best k: once a bound falls below the floor or the k-th score, no later
+/// candidate can enter.
+pub fn best_k(
+    candidates: impl Iterator<Item = (Slot, u8, f64)>,
+    (k, min_score): (usize, f64),
+    score: &mut impl FnMut(Slot, u8) -> Option<f64>,
+    cmp: &impl Fn(&(f64, Slot), &(f64, Slot)) -> Ordering,
+) -> Vec<(f64, Slot)> {
+    let mut best = Best::new(k);
+    for (slot, reached, bound) in candidates {
+        if k == 0
+            || bound + MARGIN < min_score
+            || (best.items.len() == best.k && bound + MARGIN < best.items[best.worst].0)
+        {
+            break;
+        }
+        let Some(s) = score(slot, reached) else {
+            continue;
+        };
+        if s < min_score || s <= 0.0 {
+            continue;
+        }
+        best.offer(cmp, s, slot);
+    }
+    best.items
+}
+
+/// A set of slots as one bit each: small enough to stay in cache while the walk's answers
+/// stream past, cleared bit by bit after use.
+#[derive(Debug, Default)]
+struct SlotSet {
+    words: Vec<u64>,
+}
+
+impl SlotSet {
+    fn start(&mut self, slots: usize, members: &[Slot]) {
+        let words = slots.div_ceil(64);
+        if self.words.len() < words {
+            self.words.resize(words, 0);
+        }
+        for &s in members {
+            self.words[s as usize / 64] |= 1 << (s % 64);
+        }
+    }
+
+    #[inline]
+    fn contains(&self, s: Slot) -> bool {
+        self.words[s as usize / 64] & (1 << (s % 64)) != 0
+    }
+
+    fn clear(&mut self, members: &[Slot]) {
+        for &s in members {
+            self.words[s as usize / 64] = 0;
+        }
+    }
+}
+
+/// What a query has found of a slot this epoch: which lookups reached it, and the upper
+/// bounds of its fit in each direction.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    epoch: u32,
+    reached: u8,
+    supplies: f64,
+    buys: f64,
+}
+
+/// Marks of the slots a query has proposed, by epoch so clearing is free.
+#[derive(Debug, Default)]
+struct Marks {
+    epoch: u32,
+    marks: Vec<Mark>,
+}
+
+impl Marks {
+    fn start(&mut self, slots: usize) {
+        if self.marks.len() < slots {
+            self.marks.resize(slots, Mark::default());
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.marks.iter_mut().for_each(|m| *m = Mark::default());
+            self.epoch = 1;
+        }
+    }
+
+    /// Records that `how` reached a slot with an answer bounded by `bound`; true the first
+    /// time the slot is seen this epoch.
+    #[inline]
+    fn reach(&mut self, slot: Slot, how: u8, bound: f64) -> bool {
+        let m = &mut self.marks[slot as usize];
+        let first = m.epoch != self.epoch;
+        if first {
+            *m = Mark {
+                epoch: self.epoch,
+                ..Mark::default()
+            };
+        }
+        m.reached |= how;
+        let b = if how == SUPPLIES {
+            &mut m.supplies
+        } else {
+            &mut m.buys
+        };
+        *b = b.max(bound);
+        first
+    }
+
+    /// The lookups that reached a slot this epoch.
+    #[inline]
+    fn reached(&self, slot: Slot) -> u8 {
+        let m = self.marks[slot as usize];
+        if m.epoch == self.epoch {
+            m.reached
+        } else {
+            0
+        }
+    }
+
+    /// Upper bounds of how well a reached slot supplies the query and buys from it.
+    #[inline]
+    fn bounds(&self, slot: Slot) -> (f64, f64) {
+        let m = self.marks[slot as usize];
+        if m.epoch == self.epoch {
+            (m.supplies, m.buys)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+}
+
+/// Candidates with their bounds, strongest first, sorted lazily in growing batches: the walk
+/// usually stops after a few dozen of several hundred, so most are never sorted.
+struct StrongestFirst<'a> {
+    rest: &'a mut [(f64, Slot)],
+    batch: usize,
+    next: usize,
+    sorted: usize,
+}
+
+impl<'a> StrongestFirst<'a> {
+    fn new(all: &'a mut [(f64, Slot)]) -> Self {
+        StrongestFirst {
+            rest: all,
+            batch: 32,
+            next: 0,
+            sorted: 0,
+        }
+    }
+
+    fn cmp(a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+    }
+}
+
+impl Iterator for StrongestFirst<'_> {
+    type Item = (f64, Slot);
+
+    fn next(&mut self) -> Option<(f64, Slot)> {
+        if self.next == self.sorted {
+            let unsorted = &mut self.rest[self.sorted..];
+            if unsorted.is_empty() {
+                return None;
+            }
+            let n = self.batch.min(unsorted.len());
+            if n < unsorted.len() {
+                unsorted.select_nth_unstable_by(n, Self::cmp);
+            }
+            unsorted[..n].sort_unstable_by(Self::cmp);
+            self.sorted += n;
+            self.batch *= 2;
+        }
+        let item = self.rest[self.next];
+        self.next += 1;
+        Some(item)
+    }
+}
+
+/// The best k so far, unordered; `worst` indexes the one ranked last, so most candidates
+/// lose against the k-th score without touching ids or sorting.
+struct Best {
+    k: usize,
+    items: Vec<(f64, Slot)>,
+    worst: usize,
+}
+
+impl Best {
+    fn new(k: usize) -> Best {
+        Best {
+            k,
+            items: Vec::with_capacity(k + 1),
+            worst: 0,
+        }
+    }
+
+    fn offer(&mut self, cmp: &impl Fn(&(f64, Slot), &(f64, Slot)) -> Ordering, s: f64, slot: Slot) {
+        if self.items.len() < self.k {
+            self.items.push((s, slot));
+        } else if s >= self.items[self.worst].0
+            && cmp(&(s, slot), &self.items[self.worst]) == Ordering::Less
+        {
+            self.items[self.worst] = (s, slot);
+        } else {
+            return;
+        }
+        let items = &self.items;
+        self.worst = (0..items.len())
+            .max_by(|&i, &j| cmp(&items[i], &items[j]))
+            .unwrap_or(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_way_score_reaches_the_floor_below_the_least_stronger_side() {
+        let cfg = ScoringConfig::default();
+        for bonus in [0.0, 0.23, 0.5, 1.0] {
+            let cfg = ScoringConfig {
+                two_way_bonus: bonus,
+                ..cfg.clone()
+            };
+            for floor in [0.05, 0.3, 0.62, 0.9, 0.97, 1.0] {
+                let least = least_stronger_side(floor, bonus);
+                // At the least side, both directions equal: the floor is just reached.
+                assert!(combine(least + 2e-9, least + 2e-9, &cfg) >= floor - 1e-12);
+                // Any stronger side below it, with any weaker side, stays under the floor.
+                let hi = least - 1e-6;
+                for lo in [0.0, hi / 2.0, hi] {
+                    assert!(combine(hi, lo, &cfg) < floor, "{bonus} {floor} {hi} {lo}");
+                }
+            }
+        }
+    }
+}
