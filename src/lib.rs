@@ -14,6 +14,7 @@ pub mod gen;
 pub mod matching;
 pub mod planning;
 pub mod report;
+pub mod report_map;
 pub mod schedule;
 pub mod startup;
 pub mod store;

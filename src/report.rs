@@ -30,6 +30,17 @@ pub struct Tally {
     pub value_idr: u64,
 }
 
+/// Firms of one kabupaten/kota that had meetings in the timetable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RegencyFirms {
+    /// Kemendagri code ("52.04").
+    pub key: String,
+    pub label: String,
+    pub firms: usize,
+    /// Of those, firms in a held meeting that ended with a deal or letter of intent.
+    pub firms_with_deal: usize,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ScoreBand {
     /// "0.0–0.2" …, or "requested" for meetings the firms asked for without a score.
@@ -64,6 +75,8 @@ pub struct ForumReport {
     pub firms_with_deal: usize,
     pub share_of_firms_with_deal: f64,
     pub by_score_band: Vec<ScoreBand>,
+    /// Firms in meetings by their kabupaten/kota (the report map's circles), most first.
+    pub firms_by_regency: Vec<RegencyFirms>,
 }
 
 fn add(tally: &mut Tally, kind: DealKind, value: u64) {
@@ -198,6 +211,24 @@ pub fn forum_report(
     for band in &mut by_score_band {
         band.deal_rate = band.meetings_with_deal as f64 / band.meetings_held.max(1) as f64;
     }
+    let mut regencies: BTreeMap<&str, RegencyFirms> = BTreeMap::new();
+    for id in &in_meetings {
+        if let Some(f) = firms.get(*id) {
+            let entry = regencies
+                .entry(f.regency.as_str())
+                .or_insert_with(|| RegencyFirms {
+                    key: f.regency.clone(),
+                    label: f.regency_name.clone(),
+                    ..RegencyFirms::default()
+                });
+            entry.firms += 1;
+            if with_deal.contains(id) {
+                entry.firms_with_deal += 1;
+            }
+        }
+    }
+    let mut firms_by_regency: Vec<RegencyFirms> = regencies.into_values().collect();
+    firms_by_regency.sort_by(|a, b| b.firms.cmp(&a.firms).then(a.key.cmp(&b.key)));
     ForumReport {
         event_id: schedule.event_id.clone(),
         meetings_planned: schedule.meetings.len(),
@@ -216,6 +247,7 @@ pub fn forum_report(
         firms_with_deal: with_deal.len(),
         share_of_firms_with_deal: with_deal.len() as f64 / in_meetings.len().max(1) as f64,
         by_score_band,
+        firms_by_regency,
     }
 }
 
@@ -345,7 +377,7 @@ pub fn report_html(report: &ForumReport, event_name: &str) -> String {
     let mut html = format!(
         "<!doctype html>\n<html lang=\"id\"><head><meta charset=\"utf-8\"><title>Laporan — {name}</title>\n\
          <style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;color:#111}}table{{border-collapse:collapse;margin:.5rem 0}}\
-         th,td{{border:1px solid #999;padding:3px 8px;text-align:left}}td.n{{text-align:right}}figure{{margin:1rem 0}}figcaption{{font-weight:bold}}</style>\n\
+         th,td{{border:1px solid #999;padding:3px 8px;text-align:left}}td.n{{text-align:right}}figure{{margin:1rem 0}}figure.map svg{{width:100%;height:auto}}@media print{{figure.map{{break-inside:avoid}}}}figcaption{{font-weight:bold}}</style>\n\
          </head><body>\n<h1>Laporan hasil temu bisnis: {name}</h1>\n",
         name = escape(event_name)
     );
@@ -393,6 +425,21 @@ pub fn report_html(report: &ForumReport, event_name: &str) -> String {
         })
         .collect();
     html.push_str(&bars("Tingkat transaksi menurut skor kecocokan", &bands));
+    html.push_str(&format!(
+        "<h2>Peta</h2><figure class=\"map\">{}</figure>\n",
+        crate::report_map::map_svg(report)
+    ));
+    html.push_str("<h2>IKM dalam pertemuan menurut kabupaten/kota</h2><table><thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Nama</th><th scope=\"col\">IKM</th><th scope=\"col\">Dengan transaksi</th></tr></thead><tbody>");
+    for r in &report.firms_by_regency {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&r.key),
+            escape(&r.label),
+            r.firms,
+            r.firms_with_deal
+        ));
+    }
+    html.push_str("</tbody></table>\n");
     for (title, list) in [
         ("Menurut sektor (KBLI pemasok)", &report.by_sector),
         ("Menurut kabupaten/kota pemasok", &report.by_regency),

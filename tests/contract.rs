@@ -190,6 +190,7 @@ const SCENARIO: &[(&str, &str)] = &[
     ("get", "/v1/events/{id}/schedule"),
     ("post", "/v1/events/{id}/schedule/repair"),
     ("get", "/v1/events/{id}/agenda/{firm_id}"),
+    ("get", "/v1/events/{id}/agenda-messages"),
     ("get", "/v1/events/{id}/schedule/grid"),
     ("post", "/v1/events/{id}/meetings/{meeting_id}/outcome"),
     ("put", "/v1/events/{id}/meetings/{meeting_id}/outcome"),

@@ -139,6 +139,8 @@ pub enum ApiError {
     MalformedJson(String),
     #[error("the body is not valid CSV: {0}")]
     MalformedCsv(String),
+    #[error("the body is not a readable .xlsx workbook: {0}")]
+    MalformedXlsx(String),
     #[error("{} invalid field(s)", .0.len())]
     Invalid(Vec<ProblemField>),
     #[error("a valid bearer token is required (Authorization: Bearer <token>)")]
@@ -191,6 +193,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::MalformedCsv(_) => "malformed_csv",
+            ApiError::MalformedXlsx(_) => "malformed_xlsx",
             ApiError::Invalid(_) => "validation_failed",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
@@ -212,6 +215,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "The body is not valid JSON",
             ApiError::MalformedCsv(_) => "The body is not valid CSV",
+            ApiError::MalformedXlsx(_) => "The body is not a readable .xlsx workbook",
             ApiError::Invalid(_) => "The request has invalid fields",
             ApiError::Unauthorized => "Authentication required",
             ApiError::Forbidden(_) => "Forbidden",
@@ -249,7 +253,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::MalformedJson(_) | ApiError::MalformedCsv(_) => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson(_) | ApiError::MalformedCsv(_) | ApiError::MalformedXlsx(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -1,13 +1,14 @@
-//! Bulk import (JSON array or CSV, all or nothing) and export (CSV or JSON) of firms.
+//! Bulk import (JSON array, CSV or an .xlsx workbook, all or nothing) and export (CSV or
+//! JSON) of firms.
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
 use super::extract::{is_json, media_type, parse_write, read_body, QueryParams};
 use super::firms::FilterQuery;
 use super::AppState;
-use crate::app::csv_format;
 pub use crate::app::import::ImportReport;
 use crate::app::import::{self, ImportRow};
+use crate::app::{csv_format, xlsx};
 use crate::domain::{Firm, FirmInput};
 use crate::store::{ImportMode, StoreError, MAX_PAGE_SIZE};
 use actix_web::http::header;
@@ -25,21 +26,33 @@ pub struct ImportQuery {
     /// refusing the import.
     #[param(example = true)]
     pub upsert: Option<bool>,
+    /// For an .xlsx workbook: the sheet to read (by default the first).
+    pub sheet: Option<String>,
+}
+
+enum Sheet {
+    Json,
+    Csv,
+    Xlsx,
 }
 
 /// Import many firms at once. All or nothing: if any row is invalid, nothing is stored and
-/// the answer lists every bad row (`line`: CSV line, or 1-based position in the JSON array)
-/// with its field. See the `text/csv` columns in the README ("Importing a participant list").
-/// Organizers only.
+/// the answer lists every bad row (`line`: CSV line, the sheet's row number, or 1-based
+/// position in the JSON array) with its field. An .xlsx workbook (by its media type, or
+/// recognised by its content) is read from its first sheet or `?sheet=`, with the CSV's
+/// columns and headers; its errors also carry `params.sheet`, `params.column` (the letter)
+/// and `params.cell` ("D17"). See the `text/csv` columns in the README ("Importing a
+/// participant list"). Organizers only.
 #[utoipa::path(
     tag = "firms",
     security(("bearer" = [])),
     params(ImportQuery),
     request_body(
-        description = "A JSON array of firm profiles, or a CSV sheet (one firm per row).",
+        description = "A JSON array of firm profiles, a CSV sheet (one firm per row), or an .xlsx workbook whose sheet has the CSV's columns.",
         content(
             (Vec<FirmInput> = "application/json"),
             (String = "text/csv", example = "id,name,province,regency,kbli,size,employees,certifications,products,needs,contact_person,contact_phone,contact_email\nkopi-sembalun,CV Kopi Sembalun,NTB,Lombok Timur,10761,small,14,halal;pirt,Kopi arabika sangrai | 090121 | 300 kg/month,Standing pouch | 2000 pcs/month,Baiq Aini,0812-3456-7890,aini@kopisembalun.id\n"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     ),
     responses(
@@ -57,9 +70,15 @@ pub async fn import_firms(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let media = media_type(&req).unwrap_or_default();
-    let csv = match media.as_str() {
-        "text/csv" | "application/csv" => true,
-        m if is_json(m) => false,
+    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT).await?;
+    let kind = match media.as_str() {
+        "text/csv" | "application/csv" => Sheet::Csv,
+        xlsx::MEDIA_TYPE => Sheet::Xlsx,
+        // Browsers and scripts often send a workbook as plain bytes.
+        "application/octet-stream" | "application/zip" if xlsx::looks_like_xlsx(&body) => {
+            Sheet::Xlsx
+        }
+        m if is_json(m) => Sheet::Json,
         _ => {
             return Err(ApiError::UnsupportedMediaType {
                 given: if media.is_empty() {
@@ -67,43 +86,75 @@ pub async fn import_firms(
                 } else {
                     media
                 },
-                expected: "application/json or text/csv",
+                expected: "application/json, text/csv or an .xlsx workbook",
             })
         }
     };
-    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT).await?;
     let mode = if query.0.upsert.unwrap_or(false) {
         ImportMode::Upsert
     } else {
         ImportMode::CreateOnly
     };
+    let sheet = query.0.sheet;
     // Parsing a large sheet is work too: off the async workers, like the import itself.
-    let rows = web::block(move || -> Result<Vec<ImportRow>, ApiError> {
-        Ok(if csv {
-            csv_format::read_rows(&body)
-                .map_err(ApiError::MalformedCsv)?
-                .into_iter()
-                .map(ImportRow::from)
-                .collect()
-        } else {
-            import::json_rows(parse_write::<Vec<crate::domain::FirmInput>>(&body)?)
+    let (rows, workbook) = web::block(move || -> Result<_, ApiError> {
+        Ok(match kind {
+            Sheet::Csv => (
+                csv_format::read_rows(&body)
+                    .map_err(ApiError::MalformedCsv)?
+                    .into_iter()
+                    .map(ImportRow::from)
+                    .collect(),
+                None,
+            ),
+            Sheet::Xlsx => {
+                let mut read =
+                    xlsx::read_rows(&body, sheet.as_deref()).map_err(ApiError::MalformedXlsx)?;
+                let rows: Vec<ImportRow> = std::mem::take(&mut read.rows)
+                    .into_iter()
+                    .map(ImportRow::from)
+                    .collect();
+                (rows, Some(read))
+            }
+            Sheet::Json => (
+                import::json_rows(parse_write::<Vec<crate::domain::FirmInput>>(&body)?),
+                None,
+            ),
         })
     })
     .await??;
     let report = state
         .call(move |app| import::import(app, rows, mode))
-        .await?;
+        .await
+        .map_err(|e| match (e, &workbook) {
+            (ApiError::Invalid(mut fields), Some(book)) => {
+                // Say where in the workbook, as the spreadsheet shows it.
+                for f in &mut fields {
+                    f.params.insert("sheet".into(), book.sheet.clone());
+                    if let Some(column) = book.column_of_field(&f.field) {
+                        f.params.insert("column".into(), column.to_string());
+                        if let Some(line) = f.line {
+                            f.params.insert("cell".into(), format!("{column}{line}"));
+                        }
+                    }
+                }
+                ApiError::Invalid(fields)
+            }
+            (e, _) => e,
+        })?;
     Ok(HttpResponse::Ok().json(report))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `csv` (the import's columns) or `json`; by default from `Accept`, else JSON.
+    /// `csv` (the import's columns), `xlsx` (the same columns in a workbook, sheet
+    /// "Peserta") or `json`; by default from `Accept`, else JSON.
     pub format: Option<String>,
 }
 
-/// Export firms (all, or those matching the list filters) as CSV or a JSON array.
+/// Export firms (all, or those matching the list filters) as CSV, an .xlsx workbook or a
+/// JSON array.
 /// Organizers only.
 #[utoipa::path(
     tag = "firms",
@@ -113,6 +164,7 @@ pub struct ExportQuery {
         (status = 200, description = "The firms", content(
             (Vec<Firm> = "application/json"),
             (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         Problems<401, 403, 422>,
     )
@@ -131,16 +183,17 @@ pub async fn export_firms(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let csv = match format.0.format.as_deref() {
-        Some("csv") => true,
-        Some("json") => false,
+    let format = match format.0.format.as_deref() {
+        Some(f @ ("csv" | "json" | "xlsx")) => f.to_string(),
         Some(other) => {
             return Err(ApiError::invalid(
                 "format",
-                format!("'{other}' is not an export format; use csv or json"),
+                format!("'{other}' is not an export format; use csv, json or xlsx"),
             ))
         }
-        None => accept.contains("text/csv"),
+        None if accept.contains("text/csv") => "csv".into(),
+        None if accept.contains(xlsx::MEDIA_TYPE) => "xlsx".into(),
+        None => "json".into(),
     };
     let filter = query.0.filter(&state)?;
     let store = state.store.clone();
@@ -157,7 +210,17 @@ pub async fn export_firms(
         }
     })
     .await??;
-    if csv {
+    if format == "xlsx" {
+        let body = web::block(move || xlsx::write_firms(&firms)).await??;
+        return Ok(HttpResponse::Ok()
+            .content_type(xlsx::MEDIA_TYPE)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"firms.xlsx\"",
+            ))
+            .body(body));
+    }
+    if format == "csv" {
         let body = csv_format::write_firms(&firms).map_err(anyhow::Error::from)?;
         Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

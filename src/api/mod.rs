@@ -186,6 +186,7 @@ documented! {
         schedule::get_schedule,
         schedule::repair,
         schedule::agenda,
+        schedule::agenda_messages,
         schedule::grid,
         outcomes::record_outcome,
         outcomes::replace_outcome,

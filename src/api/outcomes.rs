@@ -159,7 +159,10 @@ pub async fn list_outcomes(
 
 /// The forum's trade result (organizers): meetings planned and held, no-show rate, deals
 /// and trade value by direction, sector and kabupaten/kota, the share of firms with a deal,
-/// and the deal rate by match score. JSON, CSV, or an HTML page with charts.
+/// and the deal rate by match score. JSON, CSV, an HTML page with charts and the map, or the
+/// map alone as SVG (`format=svg`: kab/kota of NTB and Jatim shaded by deal value, circles for
+/// the firms in meetings, arrows for NTB → Jatim and Jatim → NTB), or an .xlsx workbook
+/// (`format=xlsx`: the numbers and a sheet per breakdown, amounts as rupiah).
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
@@ -169,6 +172,8 @@ pub async fn list_outcomes(
             (ForumReport = "application/json"),
             (String = "text/csv"),
             (String = "text/html"),
+            (String = "image/svg+xml"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         Problems<401, 403, 404, 422>,
     )
@@ -181,7 +186,9 @@ pub async fn forum_report(
     format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("json", &["json", "csv", "html"])?;
+    let format = format
+        .0
+        .pick("json", &["json", "csv", "html", "svg", "xlsx"])?;
     let id = event_id(&id)?;
     let key = id.clone();
     let (event, result) = state
@@ -200,6 +207,17 @@ pub async fn forum_report(
             .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(report::report_html(&result, &event.name)),
+        "xlsx" => HttpResponse::Ok()
+            .content_type(crate::app::xlsx::MEDIA_TYPE)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"report-{id}.xlsx\""),
+            ))
+            .body(crate::app::xlsx::write_report(&result, &event.name)?),
+        "svg" => HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(crate::report_map::map_svg(&result)),
         _ => HttpResponse::Ok().json(result),
     })
 }

@@ -1,5 +1,6 @@
 //! Timetables: the stateless solver, a forum's schedule (generate, read, repair), and its
-//! exports (a firm's agenda as JSON/CSV/iCalendar, the organizer's grid as CSV/HTML).
+//! exports (a firm's agenda as JSON/CSV/iCalendar/text, the organizer's grid as CSV/HTML,
+//! every participant's agenda as a WhatsApp message).
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
@@ -9,9 +10,12 @@ use super::AppState;
 use crate::app::{self, Pool};
 use crate::domain::{EventId, FirmId};
 use crate::schedule::forum::{self, Agenda, FirmCard, ForumSchedule};
+use crate::schedule::message::{agenda_text, Language};
 use crate::schedule::{ScheduleRequest, ScheduleResponse};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Largest body of a stateless solve (a 20 000-meeting forum is about 1.5 MB).
 pub const SOLVE_LIMIT: usize = 16 * 1024 * 1024;
@@ -211,21 +215,43 @@ fn card_of(cards: &std::collections::HashMap<String, FirmCard>, id: &str) -> Fir
     })
 }
 
-/// A firm's agenda at the forum (organizers, or the firm itself): JSON, CSV, or an
-/// iCalendar file (`format=ics`) with partner, table and the reasons to meet.
+/// `?format=&lang=` of a firm's agenda.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgendaQuery {
+    /// `json` (default), `csv`, `ics` (iCalendar) or `txt` (a message ready for WhatsApp).
+    pub format: Option<String>,
+    /// Language of the `txt` message: `id` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+fn message_language(lang: Option<&str>) -> Result<Language, ApiError> {
+    let lang = lang.unwrap_or("id");
+    Language::parse(lang).ok_or_else(|| {
+        ApiError::from_fields(vec![crate::domain::FieldError::not_one_of(
+            "lang", lang, "id, en",
+        )])
+    })
+}
+
+/// A firm's agenda at the forum (organizers, or the firm itself): JSON, CSV, an
+/// iCalendar file (`format=ics`) with partner, table and the reasons to meet, or a plain
+/// text message for WhatsApp (`format=txt`: greeting, forum, each meeting with day, time
+/// and zone, table, partner and one reason; `lang=id` or `en`).
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
         ("firm_id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
-        FormatQuery,
+        AgendaQuery,
     ),
     responses(
         (status = 200, description = "The agenda", content(
             (Agenda = "application/json"),
             (String = "text/csv"),
             (String = "text/calendar"),
+            (String = "text/plain"),
         )),
         Problems<401, 403, 404, 422>,
     )
@@ -235,7 +261,7 @@ pub async fn agenda(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    format: QueryParams<FormatQuery>,
+    query: QueryParams<AgendaQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, firm) = path.into_inner();
     let firm = FirmId::parse(&firm).map_err(|_| ApiError::NotFound {
@@ -243,7 +269,11 @@ pub async fn agenda(
         id: firm.clone(),
     })?;
     caller.require_firm(&firm)?;
-    let format = format.0.pick("json", &["json", "csv", "ics"])?;
+    let format = FormatQuery {
+        format: query.0.format,
+    }
+    .pick("json", &["json", "csv", "ics", "txt"])?;
+    let language = message_language(query.0.lang.as_deref())?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
@@ -297,12 +327,59 @@ pub async fn agenda(
                 format!("attachment; filename=\"{file}.ics\""),
             ))
             .body(forum::agenda_ics(&event, &agenda)),
+        "txt" => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(agenda_text(&event, &agenda, language)),
         _ => HttpResponse::Ok().json(agenda),
     })
 }
 
-/// The organizer's grid of the timetable, slots × tables: CSV, or a printable HTML page
-/// (A4 landscape) with `format=html`.
+pub use crate::app::messages::AgendaMessage;
+
+/// `?lang=` of the messages.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessagesQuery {
+    /// `id` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// Every participant's agenda as a WhatsApp message (organizers): the text (as
+/// `agenda/{firm_id}?format=txt`), the stored +62 number and a `https://wa.me/…?text=…`
+/// link that opens WhatsApp with the message typed, for firms with a number. Ordered by
+/// firm name.
+#[utoipa::path(
+    tag = "schedule",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"),
+        MessagesQuery,
+    ),
+    responses(
+        (status = 200, body = Vec<AgendaMessage>),
+        Problems<401, 403, 404, 422>,
+    )
+)]
+#[get("/events/{id}/agenda-messages")]
+pub async fn agenda_messages(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: QueryParams<MessagesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let language = message_language(query.0.lang.as_deref())?;
+    let id = event_id(&id)?;
+    let messages = state
+        .call(move |app| app::messages::agenda_messages(app, &id, language))
+        .await?;
+    Ok(HttpResponse::Ok().json(messages))
+}
+
+/// The organizer's grid of the timetable, slots × tables: CSV, a printable HTML page
+/// (A4 landscape) with `format=html`, or an .xlsx workbook with `format=xlsx` (one sheet per
+/// day, the forum's local times).
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
@@ -311,6 +388,7 @@ pub async fn agenda(
         (status = 200, description = "The grid", content(
             (String = "text/csv"),
             (String = "text/html"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         Problems<401, 403, 404, 422>,
     )
@@ -323,13 +401,22 @@ pub async fn grid(
     format: QueryParams<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("csv", &["csv", "html"])?;
+    let format = format.0.pick("csv", &["csv", "html", "xlsx"])?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
     let cards = cards(&state, &plan).await?;
     let card = |id: &str| card_of(&cards, id);
-    Ok(if format == "html" {
+    Ok(if format == "xlsx" {
+        let body = app::xlsx::write_grid(&event, &plan, &card)?;
+        HttpResponse::Ok()
+            .content_type(app::xlsx::MEDIA_TYPE)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"grid-{}.xlsx\"", event.id),
+            ))
+            .body(body)
+    } else if format == "html" {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))

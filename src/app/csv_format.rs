@@ -37,7 +37,7 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// Maps a header cell to its column, accepting the Indonesian names.
-fn column_of(header: &str) -> Option<&'static str> {
+pub fn column_of(header: &str) -> Option<&'static str> {
     let key: String = header
         .trim()
         .to_lowercase()

@@ -12,10 +12,12 @@ pub mod executor;
 pub mod firms;
 pub mod import;
 pub mod matches;
+pub mod messages;
 pub mod outcomes;
 pub mod schedule;
 pub mod scoring;
 pub mod tokens;
+pub mod xlsx;
 
 pub use error::AppError;
 pub use executor::{Executor, HeavyPermit, Pool};

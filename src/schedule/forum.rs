@@ -494,7 +494,8 @@ pub fn grid_csv(
     w.finish()
 }
 
-fn grid_rows(
+/// The grid's rows: each slot with one cell per table ("A × B", or empty).
+pub fn grid_rows(
     event: &Event,
     schedule: &ForumSchedule,
     card: &dyn Fn(&str) -> FirmCard,

@@ -17,6 +17,7 @@ mod engine;
 pub mod forum;
 pub mod generate;
 pub mod instance;
+pub mod message;
 pub mod repair;
 pub mod solve;
 pub mod types;

@@ -219,6 +219,11 @@ async fn a_firm_token_reaches_its_own_profile_and_nothing_private_of_others() {
             Some(json!([packaging_maker()])),
         ),
         (Method::GET, "/v1/firms/export".into(), None),
+        (
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/agenda-messages".into(),
+            None,
+        ),
     ] {
         assert_eq!(
             status(&app, method.clone(), &path, &body, t).await,

@@ -181,3 +181,203 @@ async fn csv_export_imports_back_into_the_same_profiles() {
     assert_eq!(ntb.len(), 2);
     assert_problem(target.export("format=xml").await, 422, "validation_failed").await;
 }
+
+/// The demo sheet as a workbook: `sheets` before the participants' sheet, which holds
+/// every CSV cell (employees as a number, as a spreadsheet stores it); `edit` changes a
+/// cell (sheet row, column name) first.
+fn workbook(csv: &str, sheets: &[&str], edit: Option<(u32, &str, &str)>) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for name in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).unwrap();
+        sheet
+            .write_string(0, 0, "Daftar peserta ada di sheet berikut")
+            .unwrap();
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("Peserta").unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    for (j, header) in headers.iter().enumerate() {
+        sheet.write_string(0, j as u16, header).unwrap();
+    }
+    for (i, record) in reader.records().enumerate() {
+        let row = i as u32 + 1;
+        for (j, cell) in record.unwrap().iter().enumerate() {
+            let cell = match edit {
+                Some((r, column, value)) if r == row + 1 && headers[j] == column => value,
+                _ => cell,
+            };
+            match (headers[j].as_str(), cell.parse::<f64>()) {
+                ("employees", Ok(n)) => sheet.write_number(row, j as u16, n).unwrap(),
+                _ => sheet.write_string(row, j as u16, cell).unwrap(),
+            };
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[actix_web::test]
+async fn an_xlsx_sheet_imports_like_its_csv_and_errors_name_sheet_row_and_column() {
+    // The demo sheet, as CSV.
+    let source = spawn_app().await;
+    let demo: Vec<Value> = mitra::demo::generate(7, 30)
+        .into_iter()
+        .map(|f| serde_json::to_value(f).unwrap())
+        .collect();
+    let imported = source
+        .import("application/json", Value::Array(demo).to_string(), "")
+        .await;
+    assert_eq!(imported.status(), 200);
+    let csv = source.export("format=csv").await.text().await.unwrap();
+
+    let from_csv = spawn_app().await;
+    assert_eq!(
+        from_csv.import("text/csv", csv.clone(), "").await.status(),
+        200
+    );
+    let from_xlsx = spawn_app().await;
+    let report = from_xlsx.import(XLSX, workbook(&csv, &[], None), "").await;
+    assert_eq!(report.status(), 200, "{}", report.text().await.unwrap());
+    let report: Value = report.json().await.unwrap();
+    assert_eq!(report["created"], 30);
+    // Same firms, cell for cell.
+    let a = from_csv.export("format=csv").await.text().await.unwrap();
+    let b = from_xlsx.export("format=csv").await.text().await.unwrap();
+    assert_eq!(a, b);
+
+    // A bad regency on row 17: nothing stored, the error names sheet, row and column.
+    let target = spawn_app().await;
+    let broken = workbook(&csv, &[], Some((17, "regency", "Denpasar")));
+    let problem = assert_problem(
+        target.import(XLSX, broken, "").await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["line"], 17);
+    assert_eq!(errors[0]["field"], "regency");
+    assert_eq!(errors[0]["code"], "unknown_regency");
+    assert_eq!(errors[0]["params"]["sheet"], "Peserta");
+    assert_eq!(errors[0]["params"]["column"], "D");
+    assert_eq!(errors[0]["params"]["cell"], "D17");
+    let firms: Value = target.get("/v1/firms").await.json().await.unwrap();
+    assert_eq!(firms["firms"].as_array().unwrap().len(), 0);
+
+    // A named sheet; a workbook sent as plain bytes is recognised by its content.
+    let notes_first = workbook(&csv, &["Catatan"], None);
+    let problem = assert_problem(
+        target.import(XLSX, notes_first.clone(), "").await,
+        400,
+        "malformed_xlsx",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("sheet 'Catatan'"),
+        "{problem}"
+    );
+    let problem = assert_problem(
+        target
+            .import(XLSX, notes_first.clone(), "sheet=Daftar")
+            .await,
+        400,
+        "malformed_xlsx",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Catatan, Peserta"),
+        "{problem}"
+    );
+    let named = target
+        .import("application/octet-stream", notes_first, "sheet=Peserta")
+        .await;
+    assert_eq!(named.status(), 200);
+    assert_eq!(target.export("format=csv").await.text().await.unwrap(), a);
+
+    // Not a workbook at all.
+    assert_problem(
+        target.import(XLSX, "PK\u{3}\u{4} not a zip", "").await,
+        400,
+        "malformed_xlsx",
+    )
+    .await;
+    assert_problem(
+        target
+            .import("application/octet-stream", "name\nx\n", "")
+            .await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn the_xlsx_export_imports_back_unchanged_and_keeps_formulas_as_text() {
+    use calamine::{Data, Reader};
+    let source = spawn_app().await;
+    source.import("text/csv", SHEET, "").await;
+    let mut hostile = coffee_roaster();
+    hostile["name"] = json!("=HYPERLINK(\"http://contoh.invalid\",\"klik\")");
+    hostile["contact"] = json!({"person": "@SUM(A1:A9)", "phone": "0812-3456-7890"});
+    assert_eq!(source.post_firm(&hostile).await.status(), 201);
+    let export = source.export("format=xlsx").await;
+    assert_eq!(export.status(), 200);
+    assert_eq!(
+        export.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = export.bytes().await.unwrap().to_vec();
+
+    // The workbook opens, with the import's header and the formula-looking name as text.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(book.sheet_names(), ["Peserta"]);
+    let range = book.worksheet_range("Peserta").unwrap();
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header, mitra::app::csv_format::COLUMNS);
+    let formulas = book.worksheet_formula("Peserta").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula cell"
+    );
+    let cells: Vec<&Data> = range.used_cells().map(|(_, _, c)| c).collect();
+    assert!(cells.contains(&&Data::String(
+        "=HYPERLINK(\"http://contoh.invalid\",\"klik\")".into()
+    )));
+    assert!(cells.contains(&&Data::String("@SUM(A1:A9)".into())));
+
+    // Export → import: the same profiles.
+    let target = spawn_app().await;
+    let imported = target.import("application/octet-stream", bytes, "").await;
+    assert_eq!(imported.status(), 200, "{}", imported.text().await.unwrap());
+    let profile = |mut firm: Value| {
+        let object = firm.as_object_mut().unwrap();
+        for server_field in ["created_at", "updated_at"] {
+            object.remove(server_field);
+        }
+        firm
+    };
+    let a: Vec<Value> = source.export("format=json").await.json().await.unwrap();
+    let b: Vec<Value> = target.export("format=json").await.json().await.unwrap();
+    assert_eq!(a.len(), 4);
+    assert_eq!(
+        a.into_iter().map(profile).collect::<Vec<_>>(),
+        b.into_iter().map(profile).collect::<Vec<_>>()
+    );
+}

@@ -329,3 +329,125 @@ async fn status_reports_the_stored_counts_the_data_folder_and_disk_use() {
     )
     .await;
 }
+
+/// Every series name a PromQL expression mentions (`mitra_…`), in order of appearance.
+fn metric_names(expr: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = expr;
+    while let Some(start) = rest.find("mitra_") {
+        let preceded_by_word = rest[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let tail = &rest[start..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        if !preceded_by_word {
+            names.push(tail[..len].to_string());
+        }
+        rest = &tail[len..];
+    }
+    names
+}
+
+#[test]
+fn metric_names_are_read_from_promql() {
+    assert_eq!(
+        metric_names(
+            "histogram_quantile(0.95, sum by (le) (rate(mitra_http_request_duration_seconds_bucket[5m]))) / xmitra_no"
+        ),
+        ["mitra_http_request_duration_seconds_bucket"]
+    );
+    assert_eq!(
+        metric_names("mitra_a{x=\"y\"} / mitra_b"),
+        ["mitra_a", "mitra_b"]
+    );
+}
+
+/// The Grafana dashboard of the deployment kit asks only for series a running server
+/// exports, and shows every metric family it exports.
+#[actix_web::test]
+async fn the_grafana_dashboard_uses_the_metrics_the_server_exports() {
+    let app = spawn_app().await;
+    // Runs that make the labelled families appear: a solve, one firm's list and a batch.
+    let coffee = app.create_firm(&coffee_roaster()).await;
+    app.create_firm(&packaging_maker()).await;
+    let solve = json!({
+        "sessions": [{"name": "pagi", "slots": 2}], "tables": 1,
+        "participants": [{"id": "p1"}, {"id": "p2"}],
+        "meetings": [{"a": "p1", "b": "p2"}], "time_limit_ms": 200
+    });
+    let solved = app
+        .call(Method::POST, "/v1/schedule/solve", Some(&solve))
+        .await;
+    assert_eq!(solved.status(), 200);
+    let matches = format!("/v1/firms/{}/matches", coffee["id"].as_str().unwrap());
+    assert_eq!(app.get(&matches).await.status(), 200);
+    let batch = json!({"include_matches": false});
+    let batch = app
+        .call(Method::POST, "/v1/match/batch", Some(&batch))
+        .await;
+    assert_eq!(batch.status(), 200);
+    let text = app.metrics().await;
+
+    // Exported series names: each family, and a histogram's _bucket, _sum and _count.
+    let mut families = std::collections::BTreeSet::new();
+    let mut series = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').expect("# TYPE name kind");
+            families.insert(name.to_string());
+            series.insert(name.to_string());
+            if kind == "histogram" {
+                for suffix in ["_bucket", "_sum", "_count"] {
+                    series.insert(format!("{name}{suffix}"));
+                }
+            }
+        }
+    }
+    assert!(families.len() >= 10, "{families:?}");
+
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/grafana/mitra-dashboard.json"
+    );
+    let dashboard: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).expect("dashboard JSON");
+    let mut used = std::collections::BTreeSet::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for panel in dashboard["panels"].as_array().expect("panels") {
+        let title = panel["title"].as_str().expect("every panel has a title");
+        assert!(
+            ids.insert(panel["id"].as_u64().expect("panel id")),
+            "{title}"
+        );
+        assert_eq!(panel["datasource"]["uid"], "${datasource}", "{title}");
+        let targets = panel["targets"].as_array().expect("targets");
+        assert!(!targets.is_empty(), "{title} has no query");
+        for target in targets {
+            let expr = target["expr"].as_str().expect("expr");
+            let names = metric_names(expr);
+            assert!(
+                !names.is_empty(),
+                "{title}: {expr} asks for no mitra metric"
+            );
+            for name in names {
+                assert!(
+                    series.contains(&name),
+                    "panel {title:?} asks for {name}, which the server does not export: {series:?}"
+                );
+                let family = ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .find_map(|s| name.strip_suffix(s).filter(|f| families.contains(*f)))
+                    .unwrap_or(&name);
+                used.insert(family.to_string());
+            }
+        }
+    }
+    let unshown: Vec<_> = families.difference(&used).collect();
+    assert!(
+        unshown.is_empty(),
+        "exported but on no panel of the dashboard: {unshown:?}"
+    );
+}

@@ -161,6 +161,94 @@ async fn outcomes_add_up_in_the_report_and_give_labels() {
         .lines()
         .any(|l| l.starts_with("summary,trade,,,1,1,40000000")));
 
+    // Firms in meetings by kab/kota add up to the firms in meetings.
+    let by_regency_firms: u64 = report["firms_by_regency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["firms"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        by_regency_firms,
+        report["firms_in_meetings"].as_u64().unwrap()
+    );
+    // The map: alone as SVG, and inside the HTML report.
+    let response = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report?format=svg",
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "image/svg+xml; charset=utf-8"
+    );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let svg = response.text().await.unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(
+        svg.matches("</path>").count(),
+        48,
+        "one outline per kab/kota"
+    );
+    assert!(svg.contains("NTB → Jatim: Rp 36.000.000 (1 transaksi/LoI)"));
+    assert!(svg.contains("Jatim → NTB: Rp 4.000.000 (1 transaksi/LoI)"));
+    // A ring per kab/kota with firms in meetings, carrying the count.
+    for r in report["firms_by_regency"].as_array().unwrap() {
+        assert!(svg.contains(&format!(
+            "data-code=\"{}\" data-firms=\"{}\"",
+            r["key"].as_str().unwrap(),
+            r["firms"]
+        )));
+    }
+    assert!(html.contains("class=\"regency-map\"") && html.contains("Kota Surabaya"));
+    // The report as a workbook: the numbers, and amounts that are numbers shown as rupiah.
+    let xlsx = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/report?format=xlsx",
+            None,
+        )
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    {
+        use calamine::{Data, DataType, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "Ringkasan",
+                "Arah",
+                "Sektor",
+                "Kabupaten-kota",
+                "IKM per kabupaten-kota",
+                "Skor kecocokan"
+            ]
+        );
+        let summary = book.worksheet_range("Ringkasan").unwrap();
+        let value_row = summary
+            .rows()
+            .find(|r| r[0] == Data::String("Nilai transaksi".into()))
+            .unwrap();
+        assert_eq!(value_row[1], Data::Float(40_000_000.0));
+        let directions = book.worksheet_range("Arah").unwrap();
+        let total: f64 = directions
+            .rows()
+            .skip(1)
+            .map(|r| r[4].get_float().unwrap())
+            .sum();
+        assert_eq!(total, 40_000_000.0);
+        let firms = book.worksheet_range("IKM per kabupaten-kota").unwrap();
+        assert_eq!(
+            firms.height() - 1,
+            report["firms_by_regency"].as_array().unwrap().len()
+        );
+    }
+
     let labels = app
         .call(Method::GET, "/v1/events/temu-bisnis-mataram/labels", None)
         .await

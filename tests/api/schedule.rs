@@ -408,6 +408,52 @@ async fn the_grid_prints_every_meeting() {
     let html = html.text().await.unwrap();
     assert!(html.contains("size:A4 landscape"));
     assert_eq!(html.matches(" × ").count(), cells);
+    // The workbook: a sheet per day, the forum's local times, every meeting once.
+    let xlsx = app
+        .call(
+            Method::GET,
+            "/v1/events/temu-bisnis-mataram/schedule/grid?format=xlsx",
+            None,
+        )
+        .await;
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let days = book.sheet_names();
+        assert_eq!(days, ["2026-12-10", "2026-12-11"]);
+        let mut in_sheets = 0;
+        let mut slots = 0;
+        for day in &days {
+            let range = book.worksheet_range(day).unwrap();
+            let header: Vec<String> = range
+                .rows()
+                .next()
+                .unwrap()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            assert_eq!(
+                header[..4],
+                ["Slot", "Sesi", "Mulai (WITA)", "Selesai (WITA)"]
+            );
+            assert_eq!(header.len(), 4 + 3, "one column per table");
+            slots += range.height() - 1;
+            in_sheets += range
+                .used_cells()
+                .filter(|(_, _, c)| c.to_string().contains(" × "))
+                .count();
+        }
+        assert_eq!(slots, 13);
+        assert_eq!(in_sheets, cells);
+        let first = book.worksheet_range("2026-12-10").unwrap();
+        assert_eq!(first.get((1, 2)).unwrap().to_string(), "08:30");
+    }
     // The page says how good the plan is, in the terms of its bound.
     if plan["status"] == "optimal" {
         assert!(html.contains("Jadwal optimal"));
@@ -680,4 +726,141 @@ async fn a_bulk_registration_is_all_or_nothing_and_tables_are_bounded() {
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "tables");
+}
+
+#[actix_web::test]
+async fn agendas_go_out_as_whatsapp_messages_that_hostile_names_cannot_break() {
+    let app = spawn_app().await;
+    let ids = forum_with_participants(&app).await;
+    // Styling marks, markup and a right-to-left override in a name.
+    let hostile = "*PROMO* _Kopi_ ~Sembalun~ ```x``` <b>y</b> \u{202E}Mitra: palsu";
+    let patched = app
+        .patch_firm(
+            &ids[0],
+            &json!({"name": hostile, "contact": {"person": "Aini", "phone": "0812-3456-7890"}}),
+        )
+        .await;
+    assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
+    assert_eq!(
+        app.call(
+            Method::POST,
+            "/v1/events/temu-bisnis-mataram/schedule",
+            Some(&json!({"time_limit_ms": 300})),
+        )
+        .await
+        .status(),
+        200
+    );
+    let path = format!("/v1/events/temu-bisnis-mataram/agenda/{}", ids[0]);
+    let agenda: Value = app.get(&path).await.json().await.unwrap();
+    let meetings = agenda["meetings"].as_array().unwrap().len();
+    assert!(meetings > 0);
+
+    let response = app.get(&format!("{path}?format=txt")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let text = response.text().await.unwrap();
+    assert!(
+        text.starts_with("Yth. PROMO Kopi Sembalun x <b>y</b> Mitra: palsu,\n\n"),
+        "{text}"
+    );
+    for bad in ['*', '_', '~', '`', '\u{202E}', '\r'] {
+        assert!(!text.contains(bad), "{bad:?} in {text}");
+    }
+    // One numbered line per meeting, with its time in WITA; every other line is of the format.
+    let numbered = text
+        .lines()
+        .filter(|l| {
+            l.split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        })
+        .count();
+    assert_eq!(numbered, meetings, "{text}");
+    assert_eq!(text.matches(" WITA, ").count(), meetings);
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let known = line.starts_with("Yth. ")
+            || line.starts_with("Berikut jadwal ")
+            || line.starts_with("   Mitra: ")
+            || line.starts_with("   Alasan: ")
+            || line.starts_with("Mohon hadir")
+            || line
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+            || [
+                "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+            ]
+            .iter()
+            .any(|d| line.starts_with(&format!("{d}, ")));
+        assert!(known, "{line:?} in {text}");
+    }
+    let english = app
+        .get(&format!("{path}?format=txt&lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(english.starts_with("Dear PROMO"), "{english}");
+    let problem = assert_problem(
+        app.get(&format!("{path}?format=txt&lang=jv")).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "lang");
+
+    // The organizer's list: one message per participant, with a wa.me link for a number.
+    let list: Vec<Value> = app
+        .get("/v1/events/temu-bisnis-mataram/agenda-messages")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), ids.len());
+    let own = list
+        .iter()
+        .find(|m| m["firm_id"] == ids[0].as_str())
+        .unwrap();
+    assert_eq!(own["phone"], "+6281234567890");
+    assert_eq!(own["meetings"], meetings);
+    assert_eq!(own["text"], text.as_str());
+    let url = own["whatsapp_url"].as_str().unwrap();
+    let query = url
+        .strip_prefix("https://wa.me/6281234567890?text=")
+        .unwrap_or_else(|| panic!("{url}"));
+    assert!(query
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+    let pair = format!("text={query}");
+    let (key, decoded) = form_urlencoded::parse(pair.as_bytes()).next().unwrap();
+    assert_eq!((key.as_ref(), decoded.as_ref()), ("text", text.as_str()));
+    for message in &list {
+        assert_eq!(
+            message["whatsapp_url"].is_string(),
+            message["phone"]
+                .as_str()
+                .is_some_and(|p| p.starts_with('+')),
+            "{message}"
+        );
+    }
+    let names: Vec<&str> = list.iter().map(|m| m["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+    assert_problem(
+        app.get("/v1/events/temu-bisnis-mataram/agenda-messages?lang=xx")
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.get("/v1/events/nope/agenda-messages").await,
+        404,
+        "not_found",
+    )
+    .await;
 }

@@ -188,6 +188,27 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
         .expect("page count of the PDF");
     assert_eq!(pages, 1, "the printed timetable takes {pages} pages");
 
+    // The grid as a workbook: it opens, a sheet per day, every meeting of the page.
+    c.click("#j-xlsx");
+    let bytes = c.downloaded(&format!("jadwal-{FORUM}.xlsx"));
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        let days = book.sheet_names();
+        assert!(!days.is_empty());
+        let mut meetings = 0;
+        for day in &days {
+            let range = book.worksheet_range(day).unwrap();
+            assert_eq!(range.get((0, 2)).unwrap().to_string(), "Mulai (WITA)");
+            meetings += range
+                .used_cells()
+                .filter(|(_, _, cell)| cell.to_string().contains(" × "))
+                .count();
+        }
+        assert_eq!(meetings as u64, count(&c, "#schedule-grid td.meeting"));
+    }
+
     // One firm's agenda and its calendar file.
     c.choose("#j-firm", &ntb[0].0);
     c.wait("#agenda-table tbody tr");
@@ -196,6 +217,51 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     let ics = String::from_utf8(c.downloaded(&format!("agenda-{FORUM}-{}.ics", ntb[0].0))).unwrap();
     assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
     c.assert_accessible("timetable with a firm's agenda");
+    // Its WhatsApp link goes to the stored number, with the agenda typed.
+    let profile = c.api_json(Method::GET, &format!("/v1/firms/{}", ntb[0].0), None);
+    let link = c.eval("document.querySelector('#j-whatsapp').getAttribute('href')");
+    match profile["contact"]["phone"].as_str() {
+        Some(phone) => {
+            let href = link.as_str().expect("a link for a firm with a number");
+            let want = format!("https://wa.me/{}?text=Yth.%20", &phone[1..]);
+            assert!(href.starts_with(&want), "{href}");
+            assert_eq!(c.text("#j-whatsapp"), "Kirim via WhatsApp");
+        }
+        None => assert!(link.is_null() && c.text("#j-whatsapp").contains("Tanpa nomor")),
+    }
+
+    // Every participant's message on one page, for the organizer's phone.
+    c.click("#tab-kirim");
+    c.wait("#send-list li");
+    assert_eq!(count(&c, "#send-list li"), 14);
+    let links = c.eval(
+        "JSON.stringify([...document.querySelectorAll('#send-list a.whatsapp')].map(a => a.href))",
+    );
+    let links: Vec<String> = serde_json::from_str(links.as_str().unwrap()).unwrap();
+    let messages = c.api_json(
+        Method::GET,
+        &format!("/v1/events/{FORUM}/agenda-messages"),
+        None,
+    );
+    let with_phone: Vec<&str> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["whatsapp_url"].as_str())
+        .collect();
+    assert_eq!(links, with_phone);
+    assert!(!links.is_empty(), "no participant has a number");
+    for href in &links {
+        assert!(
+            href.starts_with("https://wa.me/62") && href.contains("?text=Yth.%20"),
+            "{href}"
+        );
+    }
+    assert!(c.text("#k-summary").contains("dari 14 peserta"));
+    c.assert_accessible("send agendas");
+    c.screenshot("send-agendas");
+    c.click("#tab-jadwal");
+    c.wait("#schedule-grid td.meeting");
 
     // A firm withdraws; the repair keeps the other meetings in their slots.
     // A firm with a meeting, but not one of the mutual pair.
@@ -284,8 +350,48 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     assert!(c.text("#report-direction").contains("NTB"));
     assert_eq!(count(&c, "#chart-direction svg rect"), 1);
     assert!(count(&c, "#chart-bands svg title") == 1);
+    // The map arrives from the server as SVG and shows as an image with a text alternative.
+    c.wait_for(
+        "(() => { const m = document.querySelector('#report-map-img'); \
+         return m && m.complete && m.naturalWidth === 1000; })()",
+    );
+    assert!(c
+        .eval("document.querySelector('#report-map-img').alt")
+        .as_str()
+        .unwrap()
+        .contains("NTB → Jawa Timur (Rp"));
+    assert!(count(&c, "#report-regency-firms tbody tr") >= 1);
     c.assert_accessible("report");
     c.screenshot("report");
+    c.screenshot_of("#report-map", "report-map");
+    // The report as a workbook that opens, with the deal's value as a number.
+    c.click("#l-xlsx");
+    let bytes = c.downloaded(&format!("laporan-{FORUM}.xlsx"));
+    {
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        let summary = book.worksheet_range("Ringkasan").unwrap();
+        assert!(summary
+            .rows()
+            .any(|r| r[0] == Data::String("Nilai transaksi".into())
+                && r[1] == Data::Float(36_000_000.0)));
+    }
+    // The map as a file: every kab/kota of both provinces outlined and labelled.
+    c.click("#l-map-svg");
+    let svg = String::from_utf8(c.downloaded(&format!("peta-{FORUM}.svg"))).unwrap();
+    for shape in mitra::report_map::shapes() {
+        assert!(
+            svg.contains(&format!(
+                "data-code=\"{}\">{}</text>",
+                shape.code, shape.label
+            )),
+            "{} is not labelled",
+            shape.name
+        );
+    }
+    assert_eq!(mitra::report_map::shapes().len(), 48);
+    assert!(svg.contains("NTB → Jatim: Rp 36.000.000"), "{svg}");
     c.click("#l-csv");
     let csv = String::from_utf8(c.downloaded(&format!("laporan-{FORUM}.csv"))).unwrap();
     assert!(csv.contains("36000000"), "{csv}");

@@ -294,6 +294,42 @@ impl Console {
         path
     }
 
+    /// A PNG of one element (its box on the whole page) in the artefact folder.
+    pub fn screenshot_of(&self, selector: &str, name: &str) -> PathBuf {
+        use base64::Engine;
+        let rect = self.eval(&format!(
+            "(() => {{ const r = document.querySelector({}).getBoundingClientRect(); \
+             return JSON.stringify([r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]); }})()",
+            serde_json::to_string(selector).unwrap()
+        ));
+        let rect: Vec<Value> =
+            serde_json::from_str(rect.as_str().expect("element box")).expect("element box");
+        let at = |i: usize| rect[i].as_f64().expect("element box");
+        let shot = self
+            .tab
+            .call_method(Page::CaptureScreenshot {
+                format: Some(Page::CaptureScreenshotFormatOption::Png),
+                quality: None,
+                clip: Some(Page::Viewport {
+                    x: at(0),
+                    y: at(1),
+                    width: at(2),
+                    height: at(3),
+                    scale: 1.5,
+                }),
+                from_surface: Some(true),
+                capture_beyond_viewport: Some(true),
+                optimize_for_speed: None,
+            })
+            .expect("screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot.data)
+            .expect("PNG data");
+        let path = self.artefacts.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("screenshot saved");
+        path
+    }
+
     /// A file the browser downloaded, once it is complete.
     pub fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.downloads.join(name);

@@ -183,3 +183,115 @@ fn the_status_page_shows_what_the_store_holds() {
     c.screenshot("status");
     c.assert_no_console_errors();
 }
+
+/// A workbook with one sheet "Peserta" of the given rows (first row the header).
+fn workbook(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Peserta").unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) if i > 0 && j == 5 => sheet.write_number(i as u32, j as u16, n).unwrap(),
+                _ => sheet.write_string(i as u32, j as u16, *cell).unwrap(),
+            };
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+#[ignore = "drives Debian's chromium: cargo test --test console -- --ignored (CI runs it)"]
+fn an_organizer_imports_an_excel_sheet_and_downloads_the_firms_as_excel() {
+    use calamine::Reader;
+    let c = Console::start("xlsx");
+    c.sign_in(ORGANIZER);
+    c.click("#nav a[href='#/impor']");
+    c.wait("#import-form");
+    let dir = tempfile::tempdir().unwrap();
+    let header: &[&str] = &[
+        "nama",
+        "provinsi",
+        "kabupaten",
+        "kbli",
+        "skala",
+        "tenaga_kerja",
+    ];
+    let bad = dir.path().join("peserta-salah.xlsx");
+    std::fs::write(
+        &bad,
+        workbook(&[
+            header,
+            &[
+                "CV Kopi Rinjani",
+                "NTB",
+                "Lombok Timur",
+                "10761",
+                "kecil",
+                "12",
+            ],
+            &["UD Garam", "NTB", "Atlantis", "10771", "kecil", "5"],
+        ]),
+    )
+    .unwrap();
+    c.upload("#import-file", &bad);
+    c.click("#import-submit");
+    c.wait("#import-errors");
+    // Sheet, row and column letter, as the spreadsheet shows them.
+    assert!(c.text("#import-result").contains("Sheet “Peserta”"));
+    let errors = c.text("#import-errors");
+    assert!(
+        errors.contains("C · regency") && errors.contains('3'),
+        "{errors}"
+    );
+    c.assert_accessible("import errors of a workbook");
+    c.clear_console_errors();
+
+    let good = dir.path().join("peserta.xlsx");
+    std::fs::write(
+        &good,
+        workbook(&[
+            header,
+            &[
+                "CV Kopi Rinjani",
+                "NTB",
+                "Lombok Timur",
+                "10761",
+                "kecil",
+                "12",
+            ],
+            &[
+                "=HYPERLINK(\"x\")",
+                "JATIM",
+                "Surabaya",
+                "56303",
+                "kecil",
+                "20",
+            ],
+        ]),
+    )
+    .unwrap();
+    c.upload("#import-file", &good);
+    c.click("#import-submit");
+    c.wait("#import-result .notice");
+    assert!(c.text("#import-result").contains('2'));
+
+    // The firms as a workbook: it opens, with the import's columns and both firms.
+    c.click("#export-xlsx");
+    let bytes = c.downloaded("firma.xlsx");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+    let range = book.worksheet_range("Peserta").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0], mitra::app::csv_format::COLUMNS);
+    assert_eq!(rows.len(), 3);
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert!(names.contains(&"CV Kopi Rinjani"), "{names:?}");
+    assert!(names.contains(&"=HYPERLINK(\"x\")"), "{names:?}");
+    let formulas = book.worksheet_formula("Peserta").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    c.assert_no_console_errors();
+}

@@ -1,5 +1,6 @@
-// One forum, run from five tabs: participants (peserta), meeting requests (permintaan),
-// the timetable with its grid, per-firm agendas, print and repair (jadwal), the outcome of
+// One forum, run from six tabs: participants (peserta), meeting requests (permintaan),
+// the timetable with its grid, per-firm agendas, print and repair (jadwal), every agenda as a
+// WhatsApp message (kirim), the outcome of
 // each meeting (hasil) and the trade report with charts (laporan). Everything goes through
 // the /v1 API; this module owns only how the forum is shown and edited.
 // Each tab lives in views/forum/, the strings in views/forum/strings.*.js.
@@ -12,6 +13,7 @@ import { outcomesTab } from './forum/outcomes.js';
 import { participantsTab } from './forum/participants.js';
 import { reportTab } from './forum/report.js';
 import { requestsTab } from './forum/requests.js';
+import { sendTab } from './forum/send.js';
 import { timetableTab } from './forum/timetable.js';
 import wordsEn from './forum/strings.en.js';
 import wordsId from './forum/strings.id.js';
@@ -22,6 +24,7 @@ const TABS = [
   ['peserta', participantsTab],
   ['permintaan', requestsTab],
   ['jadwal', timetableTab],
+  ['kirim', sendTab],
   ['hasil', outcomesTab],
   ['laporan', reportTab],
 ];

@@ -1,15 +1,15 @@
 // Importing the participant spreadsheet: all or nothing, with every bad row shown next to
 // its line and column so the organizer can fix the sheet and try again.
 
-import { ApiError, post, query } from '../api.js';
+import { ApiError, download, post, query } from '../api.js';
 import { busy, errorBox, fieldMessage, fill, h, problemText } from '../dom.js';
 import { num, register, t } from '../i18n.js';
 
 register({
   id: {
     'import.title': 'Impor daftar peserta',
-    'import.about': 'Unggah lembar CSV (satu firma per baris; kolom boleh berbahasa Indonesia, pemisah koma atau titik koma). Semua baris disimpan, atau tidak sama sekali bila ada baris yang salah.',
-    'import.file': 'Berkas CSV', 'import.upsert': 'Perbarui firma yang id-nya sudah ada', 'import.submit': 'Impor',
+    'import.about': 'Unggah lembar CSV atau Excel (.xlsx, sheet pertama; satu firma per baris; kolom boleh berbahasa Indonesia, CSV dengan pemisah koma atau titik koma). Semua baris disimpan, atau tidak sama sekali bila ada baris yang salah.',
+    'import.file': 'Berkas CSV atau Excel (.xlsx)', 'import.sheet': 'Sheet “{sheet}”', 'import.export': 'Unduh semua firma (Excel)', 'import.upsert': 'Perbarui firma yang id-nya sudah ada', 'import.submit': 'Impor',
     'import.template': 'Unduh contoh lembar', 'import.nofile': 'Pilih berkas CSV terlebih dahulu.',
     'import.rows': '{n} baris bermasalah. Tidak ada yang disimpan; perbaiki lembar lalu unggah lagi.',
     'import.line': 'Baris', 'import.column': 'Kolom', 'import.message': 'Masalah',
@@ -19,8 +19,8 @@ register({
   },
   en: {
     'import.title': 'Import the participant list',
-    'import.about': 'Upload a CSV sheet (one firm per row; Indonesian column names work; comma or semicolon separated). Either every row is stored or, if any row is wrong, none.',
-    'import.file': 'CSV file', 'import.upsert': 'Update firms whose id exists already', 'import.submit': 'Import',
+    'import.about': 'Upload a CSV or Excel sheet (.xlsx, first sheet; one firm per row; Indonesian column names work; CSV comma or semicolon separated). Either every row is stored or, if any row is wrong, none.',
+    'import.file': 'CSV or Excel (.xlsx) file', 'import.sheet': 'Sheet “{sheet}”', 'import.export': 'Download all firms (Excel)', 'import.upsert': 'Update firms whose id exists already', 'import.submit': 'Import',
     'import.template': 'Download a sample sheet', 'import.nofile': 'Choose a CSV file first.',
     'import.rows': '{n} rows have problems. Nothing was stored; fix the sheet and upload it again.',
     'import.line': 'Line', 'import.column': 'Column', 'import.message': 'Problem',
@@ -49,8 +49,10 @@ function saveText(text, filename, type = 'text/csv') {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export async function render(root) {
-  const file = h('input', { type: 'file', id: 'import-file', accept: '.csv,text/csv', 'aria-describedby': 'import-about' });
+  const file = h('input', { type: 'file', id: 'import-file', accept: `.csv,text/csv,.xlsx,${XLSX}`, 'aria-describedby': 'import-about' });
   const upsert = h('input', { type: 'checkbox', id: 'import-upsert' });
   const submit = h('button', { type: 'submit', class: 'primary', id: 'import-submit' }, t('import.submit'));
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
@@ -59,7 +61,11 @@ export async function render(root) {
     h('div', { class: 'field' }, h('label', { for: 'import-file' }, t('import.file')), file),
     h('div', { class: 'field inline' }, upsert, h('label', { for: 'import-upsert' }, t('import.upsert'))),
     h('div', { class: 'actions' }, submit,
-      h('button', { type: 'button', id: 'import-template', onclick: () => saveText(SAMPLE, 'contoh-peserta.csv') }, t('import.template'))));
+      h('button', { type: 'button', id: 'import-template', onclick: () => saveText(SAMPLE, 'contoh-peserta.csv') }, t('import.template')),
+      h('button', {
+        type: 'button', id: 'export-xlsx',
+        onclick: (e) => busy(e.currentTarget, () => download('/firms/export?format=xlsx', 'firma.xlsx')).catch((err) => fill(result, errorBox(err))),
+      }, t('import.export'))));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const chosen = file.files[0];
@@ -69,8 +75,9 @@ export async function render(root) {
     }
     busy(submit, async () => {
       try {
-        const text = await chosen.text();
-        const report = await post(`/firms/import${query({ upsert: upsert.checked ? 'true' : '' })}`, text, { contentType: 'text/csv' });
+        const excel = chosen.name.toLowerCase().endsWith('.xlsx') || chosen.type === XLSX;
+        const body = excel ? await chosen.arrayBuffer() : await chosen.text();
+        const report = await post(`/firms/import${query({ upsert: upsert.checked ? 'true' : '' })}`, body, { contentType: excel ? XLSX : 'text/csv' });
         showReport(result, report);
       } catch (e) {
         showFailure(result, e);
@@ -100,9 +107,11 @@ function showFailure(out, e) {
   }
   // Rows in sheet order, so the organizer can walk down the spreadsheet.
   const rows = [...e.fields].sort((a, b) => (a.line || 0) - (b.line || 0));
+  const sheet = rows.find((r) => r.params?.sheet)?.params.sheet;
   fill(out, h('div', { class: 'form-errors', role: 'alert' },
-    h('p', {}, problemText(e)), h('p', {}, t('import.rows', { n: num(new Set(rows.map((r) => r.line)).size) }))),
+    h('p', {}, problemText(e)), h('p', {}, t('import.rows', { n: num(new Set(rows.map((r) => r.line)).size) }),
+      sheet ? ` ${t('import.sheet', { sheet })}` : '')),
   h('table', { class: 'data', id: 'import-errors' },
     h('thead', {}, h('tr', {}, [t('import.line'), t('import.column'), t('import.message')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'num' }, r.line ?? '–'), h('td', {}, h('code', {}, r.field || '')), h('td', {}, fieldMessage(r)))))));
+    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', { class: 'num' }, r.line ?? '–'), h('td', {}, r.params?.column ? `${r.params.column} · ` : '', h('code', {}, r.field || '')), h('td', {}, fieldMessage(r)))))));
 }

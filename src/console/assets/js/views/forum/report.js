@@ -1,6 +1,6 @@
 // The report tab (laporan): the forum's trade result with its charts.
 
-import { ApiError, download, get, seg } from '../../api.js';
+import { ApiError, api, download, get, seg } from '../../api.js';
 import { busy, button, fill, h, table, toast } from '../../dom.js';
 import { dateLong, lang, num, percent, rupiah, t } from '../../i18n.js';
 import { forumDates } from '../forums.js';
@@ -44,14 +44,41 @@ export async function reportTab(panel, forum) {
     id: 'l-csv',
     onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/report?format=csv`, `laporan-${forum.id}.csv`)).catch((err) => toast(err.message, 'bad')),
   });
+  const xlsx = button(t('l.xlsx'), {
+    id: 'l-xlsx',
+    onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/report?format=xlsx`, `laporan-${forum.id}.xlsx`)).catch((err) => toast(err.message, 'bad')),
+  });
   const anyDeal = report.deals + report.letters_of_intent > 0;
+  const mapSvg = button(t('l.map.svg'), {
+    id: 'l-map-svg',
+    onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/report?format=svg`, `peta-${forum.id}.svg`)).catch((err) => toast(err.message, 'bad')),
+  });
+  const flow = (key) => rupiah((report.by_direction.find((x) => x.key === key) || { value_idr: 0 }).value_idr);
+  const map = h('img', {
+    id: 'report-map-img',
+    alt: t('l.map.alt', { ntb: flow('ntb_to_jatim'), jatim: flow('jatim_to_ntb') }),
+    width: '1000', height: '491',
+  });
+  // The map is drawn by the server (the same SVG as in the HTML report); the token travels
+  // in a header, so it arrives as a blob.
+  api('GET', `/events/${seg(forum.id)}/report?format=svg`, { raw: true, headers: { Accept: 'image/svg+xml' } })
+    .then((res) => res.blob())
+    .then((blob) => { map.src = URL.createObjectURL(blob); })
+    .catch((err) => toast(err.message, 'bad'));
+  const firmsTable = report.firms_by_regency.length
+    ? h('table', { class: 'data', id: 'report-regency-firms' },
+      h('caption', {}, t('l.byregency.firms')),
+      h('thead', {}, h('tr', {}, th(t('l.key')), th(t('l.count.firms'), { class: 'num' }), th(t('l.count.firms.deal'), { class: 'num' }))),
+      h('tbody', {}, report.firms_by_regency.map((x) => h('tr', {},
+        h('th', { scope: 'row' }, x.label), h('td', { class: 'num' }, num(x.firms)), h('td', { class: 'num' }, num(x.firms_with_deal))))))
+    : null;
   fill(panel,
     h('div', { class: 'print-only print-header' },
       h('p', { class: 'print-title' }, `${t('l.title')}: ${forum.name}`),
       h('p', {}, forumDates(forum), forum.venue ? ` · ${forum.venue}` : ''),
       h('p', { class: 'muted' }, t('j.printed', { date: dateLong(new Date().toISOString().slice(0, 10)) }))),
     tabTitle('tab.laporan'),
-    h('div', { class: 'actions no-print' }, csv, button(t('l.print'), { id: 'l-print', onclick: () => window.print() })),
+    h('div', { class: 'actions no-print' }, csv, xlsx, mapSvg, button(t('l.print'), { id: 'l-print', onclick: () => window.print() })),
     numbers,
     anyDeal ? null : h('p', { class: 'notice' }, t('l.nodeals')),
     h('div', { class: 'report-charts' },
@@ -62,9 +89,11 @@ export async function reportTab(panel, forum) {
           label: bandLabel(b), value: b.deal_rate,
           text: t('l.rate.text', { rate: percent(b.deal_rate), deal: num(b.meetings_with_deal), held: num(b.meetings_held) }),
         })), 1) : null),
+    h('figure', { class: 'card report-map', id: 'report-map' }, h('figcaption', {}, t('l.map')), map),
     tally(t('l.bydir'), report.by_direction, dirLabel, 'report-direction'),
     tally(t('l.bysector'), report.by_sector, (x) => `${x.key} — ${x.label}`, 'report-sector'),
     tally(t('l.byregency'), report.by_regency, (x) => x.label, 'report-regency'),
+    firmsTable,
     report.by_score_band.length ? table(
       [t('l.band'), t('l.band.held'), t('l.band.deal'), t('l.band.rate')],
       report.by_score_band.map((b) => [bandLabel(b), num(b.meetings_held), num(b.meetings_with_deal), percent(b.deal_rate)]),

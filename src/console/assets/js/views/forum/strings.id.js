@@ -3,7 +3,7 @@
 export default {
     'forum.back': '← Semua forum', 'forum.facts': '{dates} · {zone} · {tables} meja · {slots} slot pertemuan',
     'forum.tabs': 'Bagian forum', 'forum.notab': 'Bagian forum ini tidak ada.',
-    'tab.peserta': 'Peserta', 'tab.permintaan': 'Permintaan', 'tab.jadwal': 'Jadwal', 'tab.hasil': 'Hasil', 'tab.laporan': 'Laporan',
+    'tab.peserta': 'Peserta', 'tab.permintaan': 'Permintaan', 'tab.jadwal': 'Jadwal', 'tab.kirim': 'Kirim agenda', 'tab.hasil': 'Hasil', 'tab.laporan': 'Laporan',
     'col.name': 'Nama', 'col.province': 'Provinsi', 'col.regency': 'Kabupaten/kota', 'col.kbli': 'KBLI',
     'col.max': 'Maks. pertemuan', 'col.host': 'Tuan rumah meja', 'col.actions': 'Tindakan',
     // peserta
@@ -40,7 +40,7 @@ export default {
     'j.grid': 'Jadwal per meja', 'j.grid.caption': 'Pertemuan per slot dan meja; waktu {zone}.', 'j.time': 'Waktu',
     'j.table': 'Meja {n}', 'j.tablecol': 'Meja', 'j.kind.mutual': 'saling minta', 'j.kind.requested': 'diminta', 'j.kind.recommended': 'rekomendasi',
     'j.empty': 'kosong',
-    'j.print': 'Cetak jadwal', 'j.csv': 'Unduh jadwal (CSV)', 'j.repair': 'Perbaiki jadwal',
+    'j.print': 'Cetak jadwal', 'j.csv': 'Unduh jadwal (CSV)', 'j.xlsx': 'Unduh jadwal (Excel)', 'j.repair': 'Perbaiki jadwal',
     'j.repair.hint': 'Sesudah peserta mundur: pertemuan lain tetap di tempatnya, slot yang kosong diisi lagi.',
     'j.repaired': 'Jadwal diperbaiki: {kept} pertemuan tetap di slotnya, {moved} dipindah, {added} ditambahkan, {dropped} dibatalkan.',
     'j.firm': 'Agenda per peserta', 'j.firm.choose': 'Peserta', 'j.firm.pick': '— pilih peserta —',
@@ -75,5 +75,13 @@ export default {
     'l.chart.band': 'Tingkat transaksi menurut skor kecocokan', 'l.chart.band.desc': 'Bagian pertemuan yang berlangsung dan berakhir dengan transaksi atau LoI, per kelompok skor kecocokan.',
     'l.band': 'Skor kecocokan', 'l.band.requested': 'atas permintaan', 'l.band.held': 'Berlangsung', 'l.band.deal': 'Dengan transaksi', 'l.band.rate': 'Tingkat',
     'l.rate.text': '{rate} ({deal} dari {held})',
-    'l.csv': 'Unduh laporan (CSV)', 'l.print': 'Cetak laporan', 'l.title': 'Laporan hasil temu bisnis',
+    'l.csv': 'Unduh laporan (CSV)', 'l.xlsx': 'Unduh laporan (Excel)', 'l.print': 'Cetak laporan', 'l.title': 'Laporan hasil temu bisnis',
+    // kirim
+    'k.none': 'Agenda bisa dikirim sesudah jadwal dibuat.', 'k.send': 'Kirim via WhatsApp', 'k.send.to': 'Kirim via WhatsApp: agenda {name}',
+    'k.nophone': 'Tanpa nomor HP: hubungi lewat panitia', 'k.nophone.short': 'tanpa nomor HP', 'k.meetings': '{n} pertemuan',
+    'k.summary': '{n} dari {total} peserta punya nomor WhatsApp. Tiap tautan membuka WhatsApp dengan agenda sudah terketik; periksa lalu tekan Kirim.',
+    'k.preview': 'Lihat pesan',
+    'l.map': 'Peta kabupaten/kota', 'l.map.svg': 'Unduh peta (SVG)',
+    'l.map.alt': 'Peta NTB dan Jawa Timur per kabupaten/kota: warna menurut nilai transaksi pemasok, lingkaran menurut jumlah IKM dalam pertemuan, panah menurut nilai NTB → Jawa Timur ({ntb}) dan Jawa Timur → NTB ({jatim}). Angka lengkap ada di tabel.',
+    'l.byregency.firms': 'IKM dalam pertemuan menurut kabupaten/kota', 'l.count.firms': 'IKM', 'l.count.firms.deal': 'Dengan transaksi',
 };

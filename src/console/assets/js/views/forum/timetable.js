@@ -10,6 +10,7 @@ import { provinceBadge } from '../firms.js';
 import {
   firmName, firmsById, flashBox, loadSchedule, tabTitle, tableName, th, toInteger,
 } from './shared.js';
+import { whatsappLink } from './send.js';
 
 export async function timetableTab(panel, forum, reload, flash) {
   const [plan, participants] = await Promise.all([loadSchedule(forum), get(`/events/${seg(forum.id)}/participants`)]);
@@ -60,6 +61,10 @@ export async function timetableTab(panel, forum, reload, flash) {
     button(t('j.csv'), {
       id: 'j-csv',
       onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/schedule/grid?format=csv`, `jadwal-${forum.id}.csv`)).catch((err) => toast(err.message, 'bad')),
+    }),
+    button(t('j.xlsx'), {
+      id: 'j-xlsx',
+      onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/schedule/grid?format=xlsx`, `jadwal-${forum.id}.xlsx`)).catch((err) => toast(err.message, 'bad')),
     }),
     repair);
 
@@ -142,14 +147,18 @@ function firmAgenda(forum, participants) {
     }
     fill(out, h('p', { class: 'loading' }, t('loading')));
     try {
-      const agenda = await get(`/events/${seg(forum.id)}/agenda/${seg(firm)}?format=json`);
+      const [agenda, messages] = await Promise.all([
+        get(`/events/${seg(forum.id)}/agenda/${seg(firm)}?format=json`),
+        get(`/events/${seg(forum.id)}/agenda-messages?lang=${lang() === 'en' ? 'en' : 'id'}`),
+      ]);
+      const message = messages.find((m) => m.firm_id === firm);
       const base = `/events/${seg(forum.id)}/agenda/${seg(firm)}`;
       const file = `agenda-${forum.id}-${firm}`;
       const ics = button(t('j.ics'), { id: 'j-ics', onclick: (e) => busy(e.currentTarget, () => download(`${base}?format=ics`, `${file}.ics`)).catch((err) => toast(err.message, 'bad')) });
       const csv = button(t('j.agenda.csv'), { id: 'j-agenda-csv', onclick: (e) => busy(e.currentTarget, () => download(`${base}?format=csv`, `${file}.csv`)).catch((err) => toast(err.message, 'bad')) });
       const zone = zoneName(agenda.time_zone || forum.time_zone);
       fill(out,
-        h('div', { class: 'actions' }, ics, csv),
+        h('div', { class: 'actions' }, ics, csv, message ? whatsappLink(message, 'j-whatsapp') : null),
         agenda.meetings.length
           ? h('table', { class: 'data', id: 'agenda-table' },
             h('caption', {}, agenda.firm.name),
