@@ -75,17 +75,22 @@ fi
 base="http://127.0.0.1:$port"
 echo "mitra on $base (demo data, log: $work/server.log)" >&2
 
-# Pass 1, every operation, every check but two:
+# Pass 1, every operation, every check but three:
 # - ignored_auth: /healthz, /readyz and (with MITRA_PUBLIC_DIRECTORY) GET /v1/firms are
 #   public by design; the check cannot tell a public operation from one that ignores its
 #   token. Token handling is covered by tests/api/auth.rs.
 # - positive_data_acceptance: see pass 2.
+# - ensure_resource_availability: the stateful phase links `POST /v1/events` to every GET
+#   under `/v1/events/{id}`, and a new forum's `GET …/schedule` is rightly 404 until an
+#   organizer generates its timetable. A per-operation switch (schemathesis.toml
+#   [[operations]]) does not reach this stateful check in schemathesis 4.32, so it is off for
+#   the run; a created forum, firm or request being readable is asserted in tests/api.
 status=0
 NO_COLOR=1 "$venv/bin/st" run openapi/openapi.json \
     --url "$base" \
     --header "Authorization: Bearer $token" \
     --checks all \
-    --exclude-checks ignored_auth,positive_data_acceptance \
+    --exclude-checks ignored_auth,positive_data_acceptance,ensure_resource_availability \
     --max-examples "$max_examples" \
     $( [[ "$seed" == random ]] || echo --seed "$seed" ) \
     --workers "$workers" \

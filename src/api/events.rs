@@ -22,6 +22,10 @@ pub struct EventView {
     pub slots: Vec<Slot>,
     /// Whether a timetable has been generated (`GET …/schedule` answers it).
     pub has_schedule: bool,
+    /// For a firm: whether it is registered for this forum (its roster and timetable are
+    /// for its participants). Absent for organizers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered: Option<bool>,
 }
 
 impl EventView {
@@ -30,7 +34,20 @@ impl EventView {
             slots: event.slots(),
             event,
             has_schedule,
+            registered: None,
         }
+    }
+
+    /// The view as `caller` sees it: a firm learns whether it is registered.
+    fn for_caller(
+        mut self,
+        store: &crate::store::Store,
+        caller: &Caller,
+    ) -> Result<EventView, crate::store::StoreError> {
+        if let Caller::Firm(firm) = caller {
+            self.registered = Some(store.participant(&self.event.id, firm)?.is_some());
+        }
+        Ok(self)
     }
 }
 
@@ -113,7 +130,7 @@ pub async fn list_events(
             let mut views = Vec::new();
             for event in store.events()? {
                 let scheduled = store.has_schedule(&event.id)?;
-                views.push(EventView::new(event, scheduled));
+                views.push(EventView::new(event, scheduled).for_caller(&store, &caller)?);
             }
             Ok(views)
         },
@@ -141,9 +158,12 @@ pub async fn get_event(
     caller.require_signed_in()?;
     let event = load_event(&state, &event_id(&id)?).await?;
     let store = state.store.clone();
-    let key = event.id.clone();
-    let scheduled = web::block(move || store.has_schedule(&key)).await??;
-    Ok(HttpResponse::Ok().json(EventView::new(event, scheduled)))
+    let view = web::block(move || {
+        let scheduled = store.has_schedule(&event.id)?;
+        EventView::new(event, scheduled).for_caller(&store, &caller)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Delete a forum with its participants, requests and schedule (organizers).

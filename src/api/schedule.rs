@@ -222,16 +222,15 @@ pub struct AgendaQuery {
     /// `json` (default), `csv`, `ics` (iCalendar) or `txt` (a message ready for WhatsApp).
     pub format: Option<String>,
     /// Language of the `txt` message: `id` (default) or `en`.
-    pub lang: Option<String>,
+    pub lang: Option<crate::matching::Lang>,
 }
 
-fn message_language(lang: Option<&str>) -> Result<Language, ApiError> {
-    let lang = lang.unwrap_or("id");
-    Language::parse(lang).ok_or_else(|| {
-        ApiError::from_fields(vec![crate::domain::FieldError::not_one_of(
-            "lang", lang, "id, en",
-        )])
-    })
+/// The language of an agenda message: Indonesian unless English is asked.
+fn message_language(lang: Option<crate::matching::Lang>) -> Language {
+    match lang {
+        Some(crate::matching::Lang::En) => Language::English,
+        _ => Language::Indonesian,
+    }
 }
 
 /// A firm's agenda at the forum (organizers, or the firm itself): JSON, CSV, an
@@ -273,7 +272,7 @@ pub async fn agenda(
         format: query.0.format,
     }
     .pick("json", &["json", "csv", "ics", "txt"])?;
-    let language = message_language(query.0.lang.as_deref())?;
+    let language = message_language(query.0.lang);
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
@@ -342,7 +341,7 @@ pub use crate::app::messages::AgendaMessage;
 #[into_params(parameter_in = Query)]
 pub struct MessagesQuery {
     /// `id` (default) or `en`.
-    pub lang: Option<String>,
+    pub lang: Option<crate::matching::Lang>,
 }
 
 /// Every participant's agenda as a WhatsApp message (organizers): the text (as
@@ -369,7 +368,7 @@ pub async fn agenda_messages(
     query: QueryParams<MessagesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let language = message_language(query.0.lang.as_deref())?;
+    let language = message_language(query.0.lang);
     let id = event_id(&id)?;
     let messages = state
         .call(move |app| app::messages::agenda_messages(app, &id, language))

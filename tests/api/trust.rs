@@ -216,6 +216,38 @@ async fn only_organizers_make_a_host_and_forum_data_is_for_its_members() {
         );
         assert_eq!(app.call(Method::GET, &path, None).await.status(), 200);
     }
+    // The forum tells each firm whether it is registered, so a console need not ask for a
+    // roster it may not see; organizers get no such field.
+    let registered = |events: Value| {
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == FORUM.trim_start_matches("/v1/events/"))
+            .map(|e| e["registered"].clone())
+            .unwrap()
+    };
+    let seen = |token: Option<&str>| {
+        let app = &app;
+        let token = token.map(str::to_string);
+        async move {
+            let response = match token {
+                Some(t) => app.call_as(&t, Method::GET, "/v1/events", None).await,
+                None => app.call(Method::GET, "/v1/events", None).await,
+            };
+            registered(response.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(seen(Some(&outsider_token)).await, false);
+    assert_eq!(seen(Some(&member_token)).await, true);
+    assert_eq!(seen(None).await, Value::Null);
+    let one: Value = app
+        .call_as(&member_token, Method::GET, FORUM, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["registered"], true);
     // Organizers may still make a firm a host.
     let host = json!({"firm_id": outsider, "host": true});
     let registered = app.call(Method::POST, &participants, Some(&host)).await;

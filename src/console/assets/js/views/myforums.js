@@ -146,14 +146,20 @@ function registrationForm(event, me, participant, done) {
   return form;
 }
 
+/** A forum's roster, or null where the firm is not registered (the roster is for the
+ * forum's participants; the forum says whether the firm is one). */
+function rosterOf(event) {
+  return event.registered === false ? null : get(`/events/${seg(event.id)}/participants`);
+}
+
 export async function list(root, params, session) {
   const me = session.me.firm_id;
   const events = await get('/events');
-  const rosters = await Promise.all(events.map((e) => get(`/events/${seg(e.id)}/participants`)));
+  const rosters = await Promise.all(events.map(rosterOf));
   const again = () => list(root, params, session);
   const cards = events.map((event, i) => {
     const roster = rosters[i];
-    const mine = roster.find((p) => p.firm_id === me);
+    const mine = roster?.find((p) => p.firm_id === me);
     const headingId = `forum-${event.id}-h`;
     return h('article', { class: 'card forum', dataset: { event: event.id }, 'aria-labelledby': headingId },
       h('h2', { id: headingId }, h('a', { href: `#/forum-saya/${seg(event.id)}` }, event.name)),
@@ -161,7 +167,7 @@ export async function list(root, params, session) {
         h('dt', {}, t('mf.when')), h('dd', {}, forumDates(event)),
         event.venue ? [h('dt', {}, t('mf.where')), h('dd', {}, event.venue)] : null,
         h('dt', {}, t('mf.zone')), h('dd', {}, `${zoneName(event.time_zone)} (${event.time_zone})`),
-        h('dt', {}, t('mf.participants')), h('dd', {}, num(roster.length, 0))),
+        roster ? [h('dt', {}, t('mf.participants')), h('dd', {}, num(roster.length, 0))] : null),
       registrationForm(event, me, mine, again));
   });
   fill(root,
@@ -217,11 +223,10 @@ function partnerLabel(card, names) {
 
 export async function detail(root, { id }, session) {
   const me = session.me.firm_id;
-  const [event, roster, names] = await Promise.all([
-    get(`/events/${seg(id)}`), get(`/events/${seg(id)}/participants`), regencyNames(),
-  ]);
+  const [event, names] = await Promise.all([get(`/events/${seg(id)}`), regencyNames()]);
+  const roster = await rosterOf(event);
   const again = () => detail(root, { id }, session);
-  const mine = roster.find((p) => p.firm_id === me);
+  const mine = roster?.find((p) => p.firm_id === me);
   const head = [
     h('p', { class: 'no-print' }, h('a', { href: '#/forum-saya' }, `← ${t('mf.back')}`)),
     h('h1', {}, event.name),
@@ -230,7 +235,7 @@ export async function detail(root, { id }, session) {
         h('dt', {}, t('mf.when')), h('dd', {}, forumDates(event)),
         event.venue ? [h('dt', {}, t('mf.where')), h('dd', {}, event.venue)] : null,
         h('dt', {}, t('mf.zone')), h('dd', {}, `${zoneName(event.time_zone)} (${event.time_zone})`),
-        h('dt', {}, t('mf.participants')), h('dd', {}, num(roster.length, 0))),
+        roster ? [h('dt', {}, t('mf.participants')), h('dd', {}, num(roster.length, 0))] : null),
       registrationForm(event, me, mine, again)),
   ];
   if (!mine) {
