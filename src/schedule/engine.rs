@@ -51,6 +51,17 @@ enum Op {
     Removed(u32, u32),
 }
 
+/// The meetings a move's journal took off the plan, to be placed again.
+fn ejected(journal: &[Op]) -> Vec<u32> {
+    journal
+        .iter()
+        .filter_map(|op| match *op {
+            Op::Removed(e, _) => Some(e),
+            Op::Placed(_) => None,
+        })
+        .collect()
+}
+
 pub(crate) struct State<'a> {
     inst: &'a Instance,
     /// Start slot of each meeting (NONE when unplaced).
@@ -843,14 +854,8 @@ pub(crate) fn anneal(st: &mut State, params: &Params) -> Outcome {
                 if !st.insert_ejecting(m, s, &mut rng, &mut journal) {
                     continue;
                 }
-                let ejected: Vec<u32> = journal
-                    .iter()
-                    .filter_map(|op| match *op {
-                        Op::Removed(e, _) => Some(e),
-                        Op::Placed(_) => None,
-                    })
-                    .collect();
-                st.settle(&ejected, &mut rng, &mut journal);
+                let removed = ejected(&journal);
+                st.settle(&removed, &mut rng, &mut journal);
                 let delta = st.cost(phase, weight) - before;
                 if !accept(delta, temp, &mut rng) {
                     st.rollback(&mut journal, 0);
@@ -900,14 +905,8 @@ pub(crate) fn anneal(st: &mut State, params: &Params) -> Outcome {
                         st.rollback(&mut journal, 0);
                         continue;
                     }
-                    let ejected: Vec<u32> = journal[1..]
-                        .iter()
-                        .filter_map(|op| match *op {
-                            Op::Removed(e, _) => Some(e),
-                            Op::Placed(_) => None,
-                        })
-                        .collect();
-                    st.settle(&ejected, &mut rng, &mut journal);
+                    let removed = ejected(&journal[1..]);
+                    st.settle(&removed, &mut rng, &mut journal);
                     let delta = st.cost(phase, weight) - before;
                     if !accept(delta, temp, &mut rng) {
                         st.rollback(&mut journal, 0);
