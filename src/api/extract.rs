@@ -290,6 +290,17 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// A body that is not declared JSON is refused before it is read (415).
+fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    match media_type(req) {
+        Some(m) if is_json(&m) => Ok(()),
+        other => Err(ApiError::UnsupportedMediaType {
+            given: other.unwrap_or_else(|| "(none)".into()),
+            expected: "application/json",
+        }),
+    }
+}
+
 /// A JSON request body of at most [`JSON_LIMIT`] bytes; an unknown field is a 422 (see
 /// [`parse_write`]).
 pub struct JsonBody<T>(pub T);
@@ -302,15 +313,7 @@ impl<T: DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for JsonBody<
         let req = req.clone();
         let payload = payload.take();
         Box::pin(async move {
-            match media_type(&req) {
-                Some(m) if is_json(&m) => {}
-                other => {
-                    return Err(ApiError::UnsupportedMediaType {
-                        given: other.unwrap_or_else(|| "(none)".into()),
-                        expected: "application/json",
-                    })
-                }
-            }
+            require_json(&req)?;
             let bytes = read_body(&req, payload, JSON_LIMIT).await?;
             parse_write(&bytes).map(JsonBody)
         })
@@ -387,15 +390,7 @@ impl<T: DeserializeOwned + utoipa::ToSchema + 'static, const LIMIT: usize> FromR
                 .cloned()
                 .unwrap_or(super::auth::Caller::Anonymous);
             caller.require_organizer()?;
-            match media_type(&req) {
-                Some(m) if is_json(&m) => {}
-                other => {
-                    return Err(ApiError::UnsupportedMediaType {
-                        given: other.unwrap_or_else(|| "(none)".into()),
-                        expected: "application/json",
-                    })
-                }
-            }
+            require_json(&req)?;
             let declared = req
                 .headers()
                 .get(header::CONTENT_LENGTH)
