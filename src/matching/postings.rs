@@ -18,8 +18,9 @@
 use super::concept::Concept;
 use super::config::ScoringConfig;
 use super::rank::Direction;
-use super::score::{AnswerBounds, AnswerSide, FirmFeatures, ItemFeatures};
+use super::score::{AnswerBounds, AnswerSide, FirmFeatures, ItemFeatures, HALAL};
 use super::text::TrigramSketch;
+use super::topk;
 use crate::domain::Province;
 use std::collections::HashMap;
 
@@ -86,18 +87,99 @@ fn item_keys(
     }
 }
 
+/// A posting list, sorted so that a query can stop where no answer can matter: runs of
+/// postings that share what an answer's bound reads besides rate and name (the rate's
+/// dimension, the reading's source and confidence band, and for needs a halal
+/// requirement), each ordered by rate with the best capacity fit first (large products,
+/// small needs). Along a run the bound with the run's best confidence and certificates
+/// and a perfect name ([`Stream::ceiling`]) never rises, so a query binary-searches where
+/// it falls below what could still enter its top k.
 #[derive(Debug, Default)]
-struct Part {
-    products: HashMap<u64, Vec<Posting>>,
-    needs: HashMap<u64, Vec<Posting>>,
+struct List {
+    postings: Vec<Posting>,
+    runs: Vec<Run>,
 }
 
-/// Posts each item of a side under its keys.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: u32,
+    end: u32,
+    /// The strongest side a posting of the run can show, its rate aside: the run's highest
+    /// confidence, and the union of the suppliers' certificates (products) or the halal
+    /// requirement all of its needs share (needs).
+    best: AnswerSide,
+}
+
+/// Confidence bands of a run: a run's ceiling takes its best confidence, so a band keeps
+/// weakly read items from riding on the strongly read ones.
+fn band(root_confidence: f32) -> u8 {
+    (root_confidence.clamp(0.0, 1.0) * 8.0) as u8
+}
+
+impl List {
+    /// Sorts the list and finds its runs; `needs` tells which side it holds.
+    fn seal(&mut self, needs: bool) {
+        let group = |p: &Posting| {
+            let halal = needs && p.side.certs & HALAL != 0;
+            (
+                p.side.dimension,
+                p.side.source,
+                std::cmp::Reverse(band(p.side.root_confidence)),
+                halal,
+            )
+        };
+        self.postings.sort_unstable_by(|a, b| {
+            let by_rate = if needs {
+                a.side.log_rate.total_cmp(&b.side.log_rate)
+            } else {
+                b.side.log_rate.total_cmp(&a.side.log_rate)
+            };
+            group(a)
+                .cmp(&group(b))
+                .then(by_rate)
+                .then(a.slot.cmp(&b.slot))
+        });
+        self.runs.clear();
+        let mut start = 0;
+        while start < self.postings.len() {
+            let first = &self.postings[start];
+            let key = group(first);
+            let mut best = AnswerSide {
+                certs: if needs { first.side.certs & HALAL } else { 0 },
+                ..first.side
+            };
+            let mut end = start;
+            while end < self.postings.len() && group(&self.postings[end]) == key {
+                let side = &self.postings[end].side;
+                best.root_confidence = best.root_confidence.max(side.root_confidence);
+                if !needs {
+                    best.certs |= side.certs;
+                }
+                end += 1;
+            }
+            self.runs.push(Run {
+                start: start as u32,
+                end: end as u32,
+                best,
+            });
+            start = end;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Part {
+    products: HashMap<u64, List>,
+    needs: HashMap<u64, List>,
+}
+
+/// Posts each item of a side under its keys, and returns the keys it touched.
 fn post(
-    map: &mut HashMap<u64, Vec<Posting>>,
+    map: &mut HashMap<u64, List>,
     items: &[ItemFeatures],
     certs: Option<u16>,
     slot: Slot,
+    touched: &mut Vec<u64>,
 ) {
     let mut keys = Vec::new();
     for item in items {
@@ -109,13 +191,15 @@ fn post(
                 AnswerSide::new(concept.as_ref(), &item.rate, certs.unwrap_or(item.required));
             map.entry(key)
                 .or_default()
+                .postings
                 .push(Posting { name, side, slot });
+            touched.push(key);
         }
     }
 }
 
 /// Removes every posting of `slot` under the keys of `items`.
-fn unpost(map: &mut HashMap<u64, Vec<Posting>>, items: &[ItemFeatures], slot: Slot) {
+fn unpost(map: &mut HashMap<u64, List>, items: &[ItemFeatures], slot: Slot, needs: bool) {
     let mut keys = Vec::new();
     for item in items {
         item_keys(item, None, &mut keys);
@@ -124,10 +208,23 @@ fn unpost(map: &mut HashMap<u64, Vec<Posting>>, items: &[ItemFeatures], slot: Sl
     keys.dedup_by_key(|k| k.0);
     for (key, _, _) in keys {
         if let Some(list) = map.get_mut(&key) {
-            list.retain(|p| p.slot != slot);
-            if list.is_empty() {
+            list.postings.retain(|p| p.slot != slot);
+            if list.postings.is_empty() {
                 map.remove(&key);
+            } else {
+                list.seal(needs);
             }
+        }
+    }
+}
+
+/// Seals the lists of `keys` (sorted and deduplicated first).
+fn seal(map: &mut HashMap<u64, List>, keys: &mut Vec<u64>, needs: bool) {
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys.drain(..) {
+        if let Some(list) = map.get_mut(&key) {
+            list.seal(needs);
         }
     }
 }
@@ -159,46 +256,79 @@ pub fn part_of(p: Province) -> usize {
 }
 
 impl Postings {
+    /// Posts a firm's items; the lists it touched are sorted again at once.
     pub fn insert(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
         let part = &mut self.parts[part_of(province)];
+        let mut touched = Vec::new();
         post(
             &mut part.products,
             &f.products,
             Some(f.certifications),
             slot,
+            &mut touched,
         );
-        post(&mut part.needs, &f.needs, None, slot);
+        seal(&mut part.products, &mut touched, false);
+        post(&mut part.needs, &f.needs, None, slot, &mut touched);
+        seal(&mut part.needs, &mut touched, true);
+    }
+
+    /// Posts a firm's items without sorting; [`Postings::seal_all`] must follow before a
+    /// query (a bulk build sorts each list once instead of once per firm).
+    pub fn insert_unsealed(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
+        let part = &mut self.parts[part_of(province)];
+        let mut touched = Vec::new();
+        post(
+            &mut part.products,
+            &f.products,
+            Some(f.certifications),
+            slot,
+            &mut touched,
+        );
+        post(&mut part.needs, &f.needs, None, slot, &mut touched);
+    }
+
+    /// Sorts every list, in parallel.
+    pub fn seal_all(&mut self) {
+        use rayon::prelude::*;
+        for part in &mut self.parts {
+            part.products
+                .par_iter_mut()
+                .for_each(|(_, list)| list.seal(false));
+            part.needs
+                .par_iter_mut()
+                .for_each(|(_, list)| list.seal(true));
+        }
     }
 
     pub fn remove(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
         let part = &mut self.parts[part_of(province)];
-        unpost(&mut part.products, &f.products, slot);
-        unpost(&mut part.needs, &f.needs, slot);
+        unpost(&mut part.products, &f.products, slot, false);
+        unpost(&mut part.needs, &f.needs, slot, true);
     }
 
-    /// Appends to `out` every answer from a firm of the provinces `parts` to a query with
-    /// features `q` in `direction` whose bound is above 0, with that bound; a firm may
-    /// appear once per answer. A firm or direction without an answer here scores 0.
-    pub fn reaches(
-        &self,
+    /// The answers from firms of the provinces `parts` to a query with features `q` in
+    /// `direction`, run by run, to be handed over strongest first ([`Walk`]). A firm or
+    /// direction without an answer here scores 0.
+    pub fn walk<'a>(
+        &'a self,
         q: &FirmFeatures,
         parts: &[usize],
         direction: Direction,
         (levels, cfg): (Levels, &ScoringConfig),
-        out: &mut Vec<Reach>,
-    ) {
+    ) -> Walk<'a> {
         let bounds = AnswerBounds::new(cfg);
+        let mut streams = Vec::new();
         let mut keys = Vec::new();
         let mut look = |item: &ItemFeatures, how: u8| {
             let name = TrigramSketch::of(&item.reading.grams);
             keys.clear();
             item_keys(item, Some((levels, cfg)), &mut keys);
+            let certs = if how == SUPPLIES {
+                item.required
+            } else {
+                q.certifications
+            };
             for &(key, concept, level) in &keys {
-                let certs = if how == SUPPLIES {
-                    item.required
-                } else {
-                    q.certifications
-                };
                 let mine = AnswerSide::new(concept.as_ref(), &item.rate, certs);
                 for &p in parts {
                     let part = &self.parts[p];
@@ -210,22 +340,18 @@ impl Postings {
                     let Some(list) = lists.get(&key) else {
                         continue;
                     };
-                    for posting in list {
-                        let (need, product) = if how == SUPPLIES {
-                            (&mine, &posting.side)
-                        } else {
-                            (&posting.side, &mine)
+                    for run in &list.runs {
+                        let stream = Stream {
+                            postings: &list.postings[run.start as usize..run.end as usize],
+                            best: run.best,
+                            mine,
+                            name,
+                            level,
+                            how,
                         };
-                        let bound =
-                            bounds.bound(need, product, level, name.cosine_bound(&posting.name));
-                        // An answer bounded by 0 is no answer: the slot need not be
-                        // proposed for it (a direction reached only so scores 0).
-                        if bound > 0.0 {
-                            out.push(Reach {
-                                bound,
-                                slot: posting.slot,
-                                how,
-                            });
+                        // A run whose strongest posting bounds to 0 holds no answer.
+                        if stream.head(&bounds) > 0.0 {
+                            streams.push(stream);
                         }
                     }
                 }
@@ -242,5 +368,87 @@ impl Postings {
                 look(product, BUYS);
             }
         }
+        Walk { bounds, streams }
+    }
+}
+
+/// What is left of one run for one item of a query.
+struct Stream<'a> {
+    postings: &'a [Posting],
+    best: AnswerSide,
+    /// The query's side of the answer.
+    mine: AnswerSide,
+    name: TrigramSketch,
+    level: f64,
+    how: u8,
+}
+
+impl Stream<'_> {
+    #[inline]
+    fn bound(&self, bounds: &AnswerBounds, other: &AnswerSide, names: f64) -> f64 {
+        if self.how == SUPPLIES {
+            bounds.bound(&self.mine, other, self.level, names)
+        } else {
+            bounds.bound(other, &self.mine, self.level, names)
+        }
+    }
+
+    /// The bound of an answer through `p` as its run's best side with a perfect name: at
+    /// least its own bound, and never rising along the run.
+    #[inline]
+    fn ceiling(&self, bounds: &AnswerBounds, p: &Posting) -> f64 {
+        let side = AnswerSide {
+            log_rate: p.side.log_rate,
+            ..self.best
+        };
+        self.bound(bounds, &side, 1.0)
+    }
+
+    fn head(&self, bounds: &AnswerBounds) -> f64 {
+        self.postings
+            .first()
+            .map_or(0.0, |p| self.ceiling(bounds, p))
+    }
+}
+
+/// A query's answers, handed over strongest first ([`topk::Answers`]).
+pub struct Walk<'a> {
+    bounds: AnswerBounds,
+    streams: Vec<Stream<'a>>,
+}
+
+impl topk::Answers for Walk<'_> {
+    fn unseen(&self) -> f64 {
+        self.streams
+            .iter()
+            .map(|s| s.head(&self.bounds))
+            .fold(0.0, f64::max)
+    }
+
+    fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>) {
+        let bounds = &self.bounds;
+        for s in &mut self.streams {
+            let postings = s.postings;
+            let n = if theta <= 0.0 {
+                postings.len()
+            } else {
+                postings.partition_point(|p| s.ceiling(bounds, p) >= theta)
+            };
+            let (now, rest) = postings.split_at(n);
+            for p in now {
+                let bound = s.bound(bounds, &p.side, s.name.cosine_bound(&p.name));
+                // An answer bounded by 0 is no answer: the slot need not be proposed for
+                // it (a direction reached only so scores 0).
+                if bound > 0.0 {
+                    out.push(Reach {
+                        bound,
+                        slot: p.slot,
+                        how: s.how,
+                    });
+                }
+            }
+            s.postings = rest;
+        }
+        self.streams.retain(|s| !s.postings.is_empty());
     }
 }

@@ -202,8 +202,9 @@ impl Matcher {
             .collect();
         let mut m = Matcher::new(config);
         for (firm, features) in firms.into_iter().zip(features) {
-            m.insert(firm, features);
+            m.insert(firm, features, false);
         }
+        m.postings.seal_all();
         m
     }
 
@@ -270,10 +271,12 @@ impl Matcher {
     /// Adds or replaces a firm; only its own postings change.
     pub fn upsert(&mut self, firm: Arc<Firm>) {
         let features = FirmFeatures::of(&firm.profile);
-        self.insert(firm, features);
+        self.insert(firm, features, true);
     }
 
-    fn insert(&mut self, firm: Arc<Firm>, features: FirmFeatures) {
+    /// Adds or replaces a firm; `seal` sorts the posting lists it touched (a bulk build
+    /// sorts them all once at the end instead).
+    fn insert(&mut self, firm: Arc<Firm>, features: FirmFeatures, seal: bool) {
         if self.by_id.contains_key(&firm.id) {
             self.remove(&firm.id.clone());
         }
@@ -286,7 +289,12 @@ impl Matcher {
             }
         };
         self.id_keys[slot as usize] = id_key(&firm.id);
-        self.postings.insert(slot, firm.profile.province, &features);
+        if seal {
+            self.postings.insert(slot, firm.profile.province, &features);
+        } else {
+            self.postings
+                .insert_unsealed(slot, firm.profile.province, &features);
+        }
         self.by_id.insert(firm.id.clone(), slot);
         self.slots[slot as usize] = Some(Entry { firm, features });
     }
@@ -405,13 +413,11 @@ impl Matcher {
         query: &MatchQuery,
         scratch: &mut Scratch,
     ) -> Vec<Match> {
-        scratch.reaches.clear();
-        self.postings.reaches(
+        let mut answers = self.postings.walk(
             q,
             &Self::parts(profile.province, query.scope),
             query.direction,
             (self.levels(), &self.config),
-            &mut scratch.reaches,
         );
         let scorer = QueryScorer {
             matcher: self,
@@ -422,6 +428,7 @@ impl Matcher {
         };
         let found = topk::search(
             scratch,
+            &mut answers,
             self.slots.len(),
             query.direction,
             (query.k, query.min_score),

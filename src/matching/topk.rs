@@ -1,20 +1,23 @@
-//! The pruned top-k search over what the candidate index found ([`super::postings`]).
+//! The pruned top-k search over what the candidate index finds ([`super::postings`]).
 //!
-//! The index hands over every answer to a query with an upper bound of the fit through it
-//! ([`Reach`]); a firm may be reached by several answers. The search:
+//! The index hands over the answers to a query with an upper bound of the fit through
+//! each ([`Reach`]), strongest first in steps ([`Answers`]); a firm may be reached by
+//! several answers. The search:
 //!
-//! 1. **cuts**: when there are many answers, it scores exactly the firms of the strongest
-//!    few until k of them have a score. The k-th of those scores is reached by k real
-//!    partners, so the final k-th score is at least as high: an answer whose bound (with
-//!    the best the other direction could add) is below it cannot lift its firm into the
-//!    top k, and is dropped before any per-firm table is touched. At 200 000 firms a
-//!    popular concept is answered by thousands of postings and this keeps a few dozen;
-//! 2. **marks** each remaining answer's firm once, keeping per direction the best bound;
+//! 1. **walks down and cuts**: it takes the answers above a threshold, scores exactly the
+//!    firms of the strongest few until k of them have a score, and lowers the threshold
+//!    step by step. The k-th of those scores is reached by k real partners, so the final
+//!    k-th score is at least as high: an answer whose bound (with the best the other
+//!    direction could add) is below it cannot lift its firm into the top k. The walk stops
+//!    there, so at 200 000 firms a popular concept's thousands of postings are mostly
+//!    never read;
+//! 2. **marks** each remaining answer's firm once, keeping per direction the best bound
+//!    (an answer left unread counts with the bound the walk stopped at);
 //! 3. **scores** the firms strongest bound first, and stops once no remaining bound can
 //!    enter the top k.
 //!
-//! Pure: scoring and tie-breaking come from the caller, so the same search serves every
-//! query of the [`super::rank::Matcher`] and its exhaustive reference.
+//! Pure: the answers, scoring and tie-breaking come from the caller, so the same search
+//! serves every query of the [`super::rank::Matcher`].
 
 use super::postings::{Reach, Slot, BUYS, SUPPLIES};
 use super::rank::Direction;
@@ -25,12 +28,18 @@ use std::cmp::Ordering;
 /// Bounds and scores are compared with this margin for rounding.
 const MARGIN: f64 = 1e-9;
 
-/// Below this many answers the cut costs more than marking them all. The unit tests cut
-/// from a handful, so their small stores check the cut against the exhaustive scorer.
-#[cfg(not(test))]
-const CUT_FROM: usize = 256;
-#[cfg(test)]
-const CUT_FROM: usize = 8;
+/// How far the walk lowers its threshold per step: small steps read fewer answers below
+/// the final floor, each step costs a cut.
+const STEP: f64 = 0.05;
+
+/// The answers to one query, as the index hands them over.
+pub trait Answers {
+    /// An upper bound of every answer not yet handed over; 0 when none is left.
+    fn unseen(&self) -> f64;
+    /// Appends to `out` every answer not yet handed over whose bound may reach `theta`
+    /// (all of them when `theta` is 0), with its bound.
+    fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>);
+}
 
 /// How the search scores a firm: `None` when the firm is not a partner for this query (the
 /// querying firm itself, another scope), else its exact ranking score, computed for the
@@ -61,15 +70,17 @@ pub struct Scratch {
     chosen: SlotSet,
 }
 
-/// The best k of the answers in `scratch.reaches` (filled by the index for this query).
+/// The best k of a query's `answers`.
 pub fn search(
     scratch: &mut Scratch,
+    answers: &mut impl Answers,
     slots: usize,
     direction: Direction,
     (k, min_score): (usize, f64),
     cfg: &ScoringConfig,
     scorer: &impl Scorer,
 ) -> Found {
+    scratch.reaches.clear();
     scratch.scored.clear();
     let mut scored = 0u64;
     if k == 0 {
@@ -79,21 +90,33 @@ pub fn search(
             scored,
         };
     }
-    let mut floor = min_score;
-    if scratch.reaches.len() >= CUT_FROM {
-        let (reached, n) = cut(&mut scratch.reaches, &mut scratch.scored, k, scorer);
-        scored += n;
-        floor = floor.max(reached);
-    }
-
     // A firm reaches the floor only if one of its answers is bounded by at least `least`
     // (in a two-way query the weaker direction adds at most as much as the stronger one
-    // gives): those answers choose the candidates. Then every other answer of a candidate
-    // is marked too, so its bounds and directions are exact.
-    let least = match direction {
+    // gives).
+    let least_for = |floor: f64| match direction {
         Direction::Both => least_stronger_side(floor, cfg.two_way_bonus),
         _ => floor,
     };
+    let mut floor = min_score;
+    loop {
+        let (least, top) = (least_for(floor), answers.unseen());
+        if top <= 0.0 || top < least {
+            break;
+        }
+        answers.walk_to((top - STEP).max(least), &mut scratch.reaches);
+        if scratch.reaches.len() >= k {
+            let (reached, n) = cut(&mut scratch.reaches, &mut scratch.scored, k, scorer);
+            scored += n;
+            floor = floor.max(reached);
+        }
+    }
+    // Every answer left unread is bounded below `least`: it adds no candidate, but may
+    // be a candidate's weaker direction.
+    let unseen = answers.unseen();
+    let least = least_for(floor);
+
+    // The answers bounded by at least `least` choose the candidates. Then every other
+    // answer of a candidate is marked too, so its bounds and directions are exact.
     let marks = &mut scratch.marks;
     marks.start(slots);
     scratch.candidates.clear();
@@ -121,6 +144,7 @@ pub fn search(
         .bounded
         .extend(scratch.candidates.iter().map(|&slot| {
             let (supplies, buys) = marks.bounds(slot);
+            let (supplies, buys) = (supplies.max(unseen), buys.max(unseen));
             let bound = match direction {
                 Direction::Supplies => supplies,
                 Direction::Buys => buys,
@@ -128,6 +152,8 @@ pub fn search(
             };
             (bound, slot)
         }));
+    // An unread answer may be a direction the marks do not show: score both then.
+    let unread = if unseen > 0.0 { SUPPLIES | BUYS } else { 0 };
     let cached = &scratch.scored;
     let mut exact = |slot: Slot, reached: u8| match cached.iter().find(|(s, _)| *s == slot) {
         Some(&(_, score)) => Some(score),
@@ -139,7 +165,7 @@ pub fn search(
     let marks = &scratch.marks;
     let best = best_k(
         StrongestFirst::new(&mut scratch.bounded)
-            .map(|(bound, slot)| (slot, marks.reached(slot), bound)),
+            .map(|(bound, slot)| (slot, marks.reached(slot) | unread, bound)),
         (k, min_score),
         &mut exact,
         &|a, b| scorer.cmp(a, b),
@@ -168,24 +194,32 @@ fn cut(
     let head = &mut reaches[..m];
     head.sort_unstable_by(strongest);
     let mut tried = 0u64;
-    let mut found: Vec<f64> = Vec::with_capacity(k);
+    let mut found: Vec<(Slot, f64)> = Vec::with_capacity(k);
     for r in head.iter() {
         if found.len() == k {
             break;
         }
-        if scored.iter().any(|(s, _)| *s == r.slot) {
+        if found.iter().any(|(s, _)| *s == r.slot) {
             continue;
         }
-        tried += 1;
-        if let Some(score) = scorer.score(r.slot, SUPPLIES | BUYS) {
-            scored.push((r.slot, score));
-            if score > 0.0 {
-                found.push(score);
+        let score = match scored.iter().find(|(s, _)| *s == r.slot) {
+            // Scored by an earlier cut of this query.
+            Some(&(_, score)) => Some(score),
+            None => {
+                tried += 1;
+                let score = scorer.score(r.slot, SUPPLIES | BUYS);
+                if let Some(score) = score {
+                    scored.push((r.slot, score));
+                }
+                score
             }
+        };
+        if let Some(score) = score.filter(|&s| s > 0.0) {
+            found.push((r.slot, score));
         }
     }
     let floor = if found.len() == k {
-        found.iter().copied().fold(f64::INFINITY, f64::min)
+        found.iter().map(|f| f.1).fold(f64::INFINITY, f64::min)
     } else {
         0.0
     };
