@@ -249,13 +249,7 @@ impl Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}/{}",
-            format_amount(self.amount),
-            self.unit,
-            self.per
-        )
+        write!(f, "{} {}/{}", Amount(self.amount), self.unit, self.per)
     }
 }
 
@@ -278,10 +272,20 @@ impl TryFrom<RawRate> for Rate {
 
 /// Formats an amount without a trailing ".0" for whole numbers.
 pub fn format_amount(amount: f64) -> String {
-    if amount.fract() == 0.0 && amount.abs() < 1e15 {
-        format!("{}", amount as i64)
-    } else {
-        format!("{amount}")
+    Amount(amount).to_string()
+}
+
+/// An amount as [`format_amount`] writes it, formatted in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Amount(pub f64);
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
+            write!(f, "{}", self.0 as i64)
+        } else {
+            write!(f, "{}", self.0)
+        }
     }
 }
 

@@ -139,7 +139,17 @@ impl Reading {
 
 /// "0901.21" for 90121.
 pub fn dotted(hs: Hs6) -> String {
-    format!("{:04}.{:02}", hs / 100, hs % 100)
+    Dotted(hs).to_string()
+}
+
+/// An HS-6 code as people write it (0801.31), formatted in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Dotted(pub Hs6);
+
+impl std::fmt::Display for Dotted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}.{:02}", self.0 / 100, self.0 % 100)
+    }
 }
 
 #[derive(Debug)]

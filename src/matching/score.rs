@@ -8,12 +8,14 @@
 //! Scoring reads only [`FirmFeatures`], precomputed once per firm (readings, certification
 //! bits, IO sectors), so the hot path neither allocates nor parses text.
 
-use super::concept::{dotted, Concept, Hs6, Reader, Reading, Source};
+use super::concept::{Concept, Dotted, Hs6, Reader, Reading, Source};
 use super::config::ScoringConfig;
 use super::sector::{SectorId, SectorTable};
 use super::text::trigram_cosine;
+use crate::domain::quantity::Amount;
 use crate::domain::{Certification, FirmProfile, Rate};
 use serde::{Deserialize, Serialize};
+use std::fmt::{self, Write as _};
 use utoipa::ToSchema;
 
 /// A product or need as the scorer sees it.
@@ -38,7 +40,7 @@ pub fn cert_bit(c: Certification) -> u16 {
     1 << (Certification::ALL.iter().position(|x| *x == c).unwrap_or(0) as u16)
 }
 
-const HALAL: u16 = 1;
+pub const HALAL: u16 = 1;
 
 fn item(reading: Reading, rate: Rate, required: &[Certification]) -> ItemFeatures {
     ItemFeatures {
@@ -599,9 +601,19 @@ impl Lang {
     }
 
     /// A rate as a person reads it: 300 kg/month, 300 kg/bulan.
-    fn rate(self, r: &Rate) -> String {
-        match self {
-            Lang::En => r.to_string(),
+    fn rate(self, r: &Rate) -> RateText<'_> {
+        RateText(self, r)
+    }
+}
+
+/// A rate in a language, formatted in place ([`Lang::rate`]).
+struct RateText<'a>(Lang, &'a Rate);
+
+impl fmt::Display for RateText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let RateText(lang, r) = *self;
+        match lang {
+            Lang::En => r.fmt(f),
             Lang::Id => {
                 let per = match r.per() {
                     crate::domain::Period::Day => "hari",
@@ -609,8 +621,13 @@ impl Lang {
                     crate::domain::Period::Month => "bulan",
                     crate::domain::Period::Year => "tahun",
                 };
-                let amount = crate::domain::quantity::format_amount(r.amount()).replace('.', ",");
-                format!("{amount} {}/{per}", r.unit())
+                let amount = Amount(r.amount());
+                if r.amount().fract() == 0.0 {
+                    write!(f, "{amount} {}/{per}", r.unit())
+                } else {
+                    let amount = amount.to_string().replace('.', ",");
+                    write!(f, "{amount} {}/{per}", r.unit())
+                }
             }
         }
     }
@@ -643,55 +660,63 @@ pub fn explain_directed_in(
 }
 
 /// How one item was read, for a reason: "HS 0801.31 (cashew nuts, in shell)", with the
-/// text's own reading when a given code overrides it.
-fn reading_text(c: Concept, reading: &Reading, lang: Lang) -> String {
-    let reader = Reader::shared();
-    let label = reader.label(c.hs, lang == Lang::Id).unwrap_or("");
-    let mut text = format!("HS {} ({label})", dotted(c.hs));
-    if c.source == Source::Code {
-        text.push_str(match lang {
-            Lang::En => " by its code",
-            Lang::Id => " menurut kodenya",
-        });
-        if let Some(t) = reading.text_beside_code() {
-            text.push_str(&match lang {
-                Lang::En => format!(", though its name reads as HS {}", dotted(t.hs)),
-                Lang::Id => format!(", walau namanya terbaca HS {}", dotted(t.hs)),
-            });
+/// text's own reading when a given code overrides it. Formatted in place: a ranking writes
+/// thousands of reasons.
+struct ReadingText<'a>(Concept, &'a Reading, Lang);
+
+impl fmt::Display for ReadingText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ReadingText(c, reading, lang) = *self;
+        let label = Reader::shared().label(c.hs, lang == Lang::Id).unwrap_or("");
+        write!(f, "HS {} ({label})", Dotted(c.hs))?;
+        if c.source == Source::Code {
+            f.write_str(match lang {
+                Lang::En => " by its code",
+                Lang::Id => " menurut kodenya",
+            })?;
+            if let Some(t) = reading.text_beside_code() {
+                match lang {
+                    Lang::En => write!(f, ", though its name reads as HS {}", Dotted(t.hs))?,
+                    Lang::Id => write!(f, ", walau namanya terbaca HS {}", Dotted(t.hs))?,
+                }
+            }
         }
+        Ok(())
     }
-    text
 }
 
-/// The tail of a supply reason: how both items were read, so a reader sees why they meet.
-fn read_as(
+/// Appends the tail of a supply reason: how both items were read, so a reader sees why
+/// they meet.
+fn write_read_as(
+    out: &mut String,
     via: Option<(Concept, Concept)>,
     (p, product): (&str, &Reading),
     (n, need): (&str, &Reading),
     lang: Lang,
-) -> String {
-    let Some((cn, cp)) = via else {
-        return match lang {
-            Lang::En => format!(": matched by name only ('{p}' and '{n}' read as no HS product)"),
-            Lang::Id => format!(
+) {
+    // Writing to a String cannot fail.
+    let _ = match via {
+        None => match lang {
+            Lang::En => write!(
+                out,
+                ": matched by name only ('{p}' and '{n}' read as no HS product)"
+            ),
+            Lang::Id => write!(
+                out,
                 ": cocok menurut nama saja ('{p}' dan '{n}' tidak terbaca sebagai produk HS)"
             ),
-        };
+        },
+        Some((cn, cp)) => {
+            let (tp, tn) = (ReadingText(cp, product, lang), ReadingText(cn, need, lang));
+            let same = cn.hs == cp.hs && cn.source != Source::Code && cp.source != Source::Code;
+            match (lang, same) {
+                (Lang::En, true) => write!(out, ": both read as {tp}"),
+                (Lang::Id, true) => write!(out, ": keduanya terbaca sebagai {tp}"),
+                (Lang::En, false) => write!(out, ": '{p}' read as {tp}, '{n}' as {tn}"),
+                (Lang::Id, false) => write!(out, ": '{p}' terbaca {tp}, '{n}' terbaca {tn}"),
+            }
+        }
     };
-    let (tp, tn) = (
-        reading_text(cp, product, lang),
-        reading_text(cn, need, lang),
-    );
-    if cn.hs == cp.hs && cn.source != Source::Code && cp.source != Source::Code {
-        return match lang {
-            Lang::En => format!(": both read as {tp}"),
-            Lang::Id => format!(": keduanya terbaca sebagai {tp}"),
-        };
-    }
-    match lang {
-        Lang::En => format!(": '{p}' read as {tp}, '{n}' as {tn}"),
-        Lang::Id => format!(": '{p}' terbaca {tp}, '{n}' terbaca {tn}"),
-    }
 }
 
 /// Reasons of the direction supplier → buyer, strongest answered need first.
@@ -715,16 +740,18 @@ pub fn reasons_for(
         let product = &supplier.products[pi];
         let (p, n) = (&product.name, &need.name);
         let (cap, vol) = (lang.rate(&product.capacity), lang.rate(&need.volume));
-        let mut line = match lang {
-            Lang::En => format!("{s} makes '{p}' {cap}; {b} needs '{n}' {vol}"),
-            Lang::Id => format!("{s} membuat '{p}' {cap}; {b} membutuhkan '{n}' {vol}"),
+        let mut line = String::with_capacity(160);
+        let _ = match lang {
+            Lang::En => write!(line, "{s} makes '{p}' {cap}; {b} needs '{n}' {vol}"),
+            Lang::Id => write!(line, "{s} membuat '{p}' {cap}; {b} membutuhkan '{n}' {vol}"),
         };
-        line.push_str(&read_as(
+        write_read_as(
+            &mut line,
             a.via,
             (p, &fs.products[pi].reading),
             (n, &fb.needs[a.need].reading),
             lang,
-        ));
+        );
         out.push(line);
         if a.halal_missing {
             out.push(match lang {
