@@ -370,9 +370,10 @@ pub struct Vocabulary {
     info: Vec<WordInfo>,
     ids: HashMap<Box<str>, WordId, FixedState>,
     /// Each known word's deletions of one and two characters (and the word itself), by the
-    /// hash of the deleted form → the words. A hash collision only proposes a word more,
-    /// and every proposal is checked by its edit distance.
-    deletions: HashMap<u64, Vec<WordId>, FixedState>,
+    /// hash of the deleted form → the words, as a range of `proposals`. A hash collision
+    /// only proposes a word more, and every proposal is checked by its edit distance.
+    deletions: HashMap<u64, (u32, u32), FixedState>,
+    proposals: Vec<WordId>,
 }
 
 /// The hashes of `word`, of its deletions of one character and (with `two`) of two,
@@ -437,23 +438,38 @@ impl Vocabulary {
         id
     }
 
-    /// Builds the deletion index; call once after the last [`Vocabulary::add`].
+    /// Builds the deletion index; call once after the last [`Vocabulary::add`]. One flat
+    /// sorted table rather than a list per key: the reference wording gives about a million
+    /// keys, and this runs at every start.
     pub fn index(&mut self) {
-        let mut deletions: HashMap<u64, Vec<WordId>, FixedState> = HashMap::default();
-        let mut keys = Vec::new();
-        for (id, word) in self.words.iter().enumerate() {
-            let chars = word.chars().count();
-            if chars < 3 {
-                continue;
-            }
-            // The word itself is a key too: a query with an extra letter deletes down to it.
-            // Two deletions only from words long enough to be corrected by two edits from a
-            // query of at least five characters.
-            deletion_keys(word, chars >= 4, &mut keys);
-            for &k in &keys {
-                deletions.entry(k).or_default().push(id as WordId);
-            }
+        use rayon::prelude::*;
+        let mut pairs: Vec<(u64, WordId)> = self
+            .words
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(id, word)| {
+                let chars = word.chars().count();
+                let mut keys = Vec::new();
+                // The word itself is a key too: a query with an extra letter deletes down
+                // to it. Two deletions only from words long enough to be corrected by two
+                // edits from a query of at least five characters.
+                if chars >= 3 {
+                    deletion_keys(word, chars >= 4, &mut keys);
+                }
+                keys.into_iter().map(move |k| (k, id as WordId))
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        let mut deletions: HashMap<u64, (u32, u32), FixedState> = HashMap::default();
+        deletions.reserve(pairs.len() / 2);
+        let mut start = 0;
+        while start < pairs.len() {
+            let key = pairs[start].0;
+            let end = start + pairs[start..].partition_point(|p| p.0 == key);
+            deletions.insert(key, (start as u32, (end - start) as u32));
+            start = end;
         }
+        self.proposals = pairs.into_iter().map(|(_, id)| id).collect();
         self.deletions = deletions;
     }
 
@@ -496,10 +512,10 @@ impl Vocabulary {
         // Many keys lead to the same word: each is compared once.
         let mut checked: Vec<WordId> = Vec::new();
         for key in &keys {
-            let Some(found) = self.deletions.get(key) else {
+            let Some(&(start, len)) = self.deletions.get(key) else {
                 continue;
             };
-            for &id in found {
+            for &id in &self.proposals[start as usize..(start + len) as usize] {
                 let candidate = &*self.words[id as usize];
                 if candidate.chars().count().abs_diff(chars) > max || checked.contains(&id) {
                     continue;
