@@ -6,6 +6,7 @@
 #
 #   scripts/load.sh                         # LOAD_CONNECTIONS=64 LOAD_SECONDS=60 LOAD_FIRMS=3000
 #   LOAD_MIX=matches LOAD_FIRMS=200000 LOAD_CONNECTIONS=2 scripts/load.sh   # one firm's matches only
+#   LOAD_PROFILE=hard ...                   # firms from `mitra gen`'s names (clean|realistic|hard)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,8 @@ connections="${LOAD_CONNECTIONS:-64}"
 seconds="${LOAD_SECONDS:-60}"
 firms="${LOAD_FIRMS:-3000}"
 mix="${LOAD_MIX:-all}"
+profile=()
+[[ -n "${LOAD_PROFILE:-}" ]] && profile=(--demo-profile "$LOAD_PROFILE")
 # Loading 200 000 demo firms takes minutes: how long to wait for the server to listen.
 start_seconds="${LOAD_START_SECONDS:-600}"
 token="load-organizer-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")"
@@ -35,7 +38,7 @@ trap cleanup EXIT
 
 MITRA_ADDR=127.0.0.1:0 MITRA_DATA_DIR="$work/data" MITRA_ORGANIZER_TOKENS="$token" \
     MITRA_LOG_JSON=true RUST_LOG=warn,mitra=info \
-    "$bin" serve --demo --demo-firms "$firms" 2>"$work/server.log" &
+    "$bin" serve --demo --demo-firms "$firms" "${profile[@]}" 2>"$work/server.log" &
 server_pid=$!
 port=""
 for _ in $(seq 1 $((start_seconds * 10))); do
@@ -48,7 +51,7 @@ done
 
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status"; }
 echo "machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"
-echo "server: release, $firms demo firms, port $port"
+echo "server: release, $firms demo firms${LOAD_PROFILE:+ ($LOAD_PROFILE names)}, port $port"
 echo "load: $(uptime)"
 echo "VmRSS before: $(rss)"
 echo "sled folder before: $(du -sh "$work/data" | cut -f1)"

@@ -49,6 +49,16 @@ pub enum Loaded {
 /// Loads `count` demo firms of `seed` into an empty store, each with a token; the tokens go
 /// to `<data dir>/demo-firm-tokens.csv` (`firm_id,token`, readable only by the owner).
 pub fn load(store: &Store, data_dir: &Path, seed: u64, count: usize) -> anyhow::Result<Loaded> {
+    load_inputs(store, data_dir, seed, || crate::demo::generate(seed, count))
+}
+
+/// [`load`] with the firms `inputs` renders (called only when the store is empty).
+pub fn load_inputs(
+    store: &Store,
+    data_dir: &Path,
+    seed: u64,
+    inputs: impl FnOnce() -> Vec<FirmInput>,
+) -> anyhow::Result<Loaded> {
     if store.count_firms() > 0 {
         tracing::info!(
             firms = store.count_firms(),
@@ -59,7 +69,7 @@ pub fn load(store: &Store, data_dir: &Path, seed: u64, count: usize) -> anyhow::
         });
     }
     let started = std::time::Instant::now();
-    let firms = firms_of(crate::demo::generate(seed, count), chrono::Utc::now())?;
+    let firms = firms_of(inputs(), chrono::Utc::now())?;
     let mut tokens = String::from("firm_id,token\n");
     let mut with_tokens: Vec<_> = firms
         .into_iter()

@@ -71,6 +71,11 @@ pub enum Command {
         /// Seed of the demo data (the same seed gives the same firms).
         #[arg(long, default_value_t = 5235)]
         demo_seed: u64,
+        /// Render the demo firms with the benchmark generator's names instead, in this noise
+        /// profile (`clean`, `realistic`, `hard`): to try the service on names as messy
+        /// as real ones, at any size.
+        #[arg(long)]
+        demo_profile: Option<crate::gen::NoiseProfile>,
     },
     /// Write the demo data set in the import formats (for `POST /v1/firms/import`).
     Demo {
@@ -216,6 +221,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             demo_firms,
             demo_seed,
+            demo_profile,
         } => serve::serve(serve::ServeOptions {
             addr,
             data_dir,
@@ -224,7 +230,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             organizer_tokens_file,
             public_directory,
             public_metrics,
-            demo: demo.then_some((demo_seed, demo_firms)),
+            demo: demo.then_some((demo_seed, demo_firms, demo_profile)),
         }),
         Command::Demo {
             firms,

@@ -14,8 +14,9 @@ pub struct ServeOptions {
     pub organizer_tokens_file: Option<PathBuf>,
     pub public_directory: bool,
     pub public_metrics: bool,
-    /// Load this many demo firms of this seed into an empty store first.
-    pub demo: Option<(u64, usize)>,
+    /// Load this many demo firms of this seed into an empty store first, from the benchmark
+    /// generator in a noise profile when one is given.
+    pub demo: Option<(u64, usize, Option<crate::gen::NoiseProfile>)>,
 }
 
 pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
@@ -26,8 +27,17 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     )?;
     let store = Store::open(&options.data_dir)
         .with_context(|| format!("opening the store in {}", options.data_dir.display()))?;
-    if let Some((seed, count)) = options.demo {
-        demo::load(&store, &options.data_dir, seed, count)?;
+    match options.demo {
+        Some((seed, count, None)) => {
+            demo::load(&store, &options.data_dir, seed, count)?;
+        }
+        Some((seed, count, Some(profile))) => {
+            let config = crate::gen::GenConfig::for_profile(profile, seed, count);
+            demo::load_inputs(&store, &options.data_dir, seed, || {
+                crate::gen::firms(&config)
+            })?;
+        }
+        None => {}
     }
     let settings = Settings {
         addr: options.addr,
