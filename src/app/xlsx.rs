@@ -51,14 +51,16 @@ pub fn column_letter(index: u32) -> String {
     String::from_utf8(out).expect("ASCII letters")
 }
 
-fn cell_text(cell: &Data) -> Result<String, String> {
+/// A cell as the text a CSV sheet would hold. `column` is the import column under which the
+/// cell stands: a number typed into a cell loses what a code needs (a spreadsheet that
+/// opens a CSV reads `03217` as 3217 and `35.10` as 35.1), so a KBLI code gets its
+/// leading zeros back, a kab/kota code its two decimals and a phone number its leading 0.
+fn cell_text(cell: &Data, column: Option<&str>) -> Result<String, String> {
     Ok(match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
-        // Numbers typed into cells (employees, KBLI, phone numbers) come as floats.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f, column),
+        Data::Int(i) => number_text(*i as f64, column),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d.as_f64().to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -66,9 +68,44 @@ fn cell_text(cell: &Data) -> Result<String, String> {
     })
 }
 
-/// Reads `sheet` (the first sheet when `None`). A file-level problem (not a workbook, no
+fn number_text(f: f64, column: Option<&str>) -> String {
+    let whole = f.fract() == 0.0 && f.abs() < 1e15;
+    match column {
+        Some("kbli") if whole && (0.0..100_000.0).contains(&f) => format!("{:05}", f as i64),
+        Some("regency") if !whole && (10.0..100.0).contains(&f) => format!("{f:.2}"),
+        Some("contact_phone") if whole && f > 0.0 => {
+            let digits = format!("{}", f as i64);
+            if digits.starts_with("62") {
+                digits
+            } else {
+                format!("0{digits}")
+            }
+        }
+        // Numbers typed into cells (employees, phone numbers) come as floats.
+        _ if whole => format!("{}", f as i64),
+        _ => f.to_string(),
+    }
+}
+
+/// One sheet as CSV text, for a column reader that takes CSV: each CSV line that starts a
+/// record maps back to the sheet's row, and each known column to its letter.
+pub struct SheetText {
+    pub sheet: String,
+    pub csv: Vec<u8>,
+    /// CSV line (1-based, the header being line 1) → the sheet's row number.
+    pub row_of_line: HashMap<u64, u32>,
+    /// Import column → the sheet's column letter.
+    pub columns: HashMap<&'static str, String>,
+}
+
+/// Reads `sheet` (the first sheet when `None`) as CSV text; `column_of` names the columns
+/// of the header row (the first non-empty row). A file-level problem (not a workbook, no
 /// such sheet, no header, an error value in a cell) is an `Err` in words.
-pub fn read_rows(body: &[u8], sheet: Option<&str>) -> Result<SheetRows, String> {
+pub fn read_sheet(
+    body: &[u8],
+    sheet: Option<&str>,
+    column_of: fn(&str) -> Option<&'static str>,
+) -> Result<SheetText, String> {
     let mut book: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(body)).map_err(|e: calamine::XlsxError| e.to_string())?;
     let names = book.sheet_names();
@@ -93,20 +130,20 @@ pub fn read_rows(body: &[u8], sheet: Option<&str>) -> Result<SheetRows, String> 
         .map_err(|e| format!("sheet '{name}': {e}"))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
 
-    // The sheet as CSV text for the shared column reader; each CSV line that starts a
-    // record is mapped back to the sheet's row.
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
     let mut row_of_line: HashMap<u64, u32> = HashMap::new();
     let mut columns = HashMap::new();
+    // The import column of each sheet column, once the header is read.
+    let mut header: Option<Vec<Option<&'static str>>> = None;
     let mut lines = 1u64;
-    let mut header = false;
     for (i, row) in range.rows().enumerate() {
         let sheet_row = first_row + i as u32 + 1;
         let mut cells = Vec::with_capacity(row.len());
         for (j, cell) in row.iter().enumerate() {
-            let text = cell_text(cell).map_err(|e| {
+            let column = header.as_ref().and_then(|h| h.get(j).copied().flatten());
+            let text = cell_text(cell, column).map_err(|e| {
                 format!(
                     "sheet '{name}', cell {}{sheet_row}: the cell holds the error {e}",
                     column_letter(first_col + j as u32)
@@ -114,16 +151,17 @@ pub fn read_rows(body: &[u8], sheet: Option<&str>) -> Result<SheetRows, String> 
             })?;
             cells.push(text);
         }
-        if !header {
+        if header.is_none() {
             if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            header = true;
-            for (j, text) in cells.iter().enumerate() {
-                if let Some(column) = csv_format::column_of(text) {
-                    columns.insert(column, column_letter(first_col + j as u32));
+            let named: Vec<Option<&'static str>> = cells.iter().map(|c| column_of(c)).collect();
+            for (j, column) in named.iter().enumerate() {
+                if let Some(column) = column {
+                    columns.insert(*column, column_letter(first_col + j as u32));
                 }
             }
+            header = Some(named);
         } else {
             row_of_line.insert(lines, sheet_row);
         }
@@ -133,20 +171,32 @@ pub fn read_rows(body: &[u8], sheet: Option<&str>) -> Result<SheetRows, String> 
         writer.flush().map_err(|e| format!("sheet '{name}': {e}"))?;
         lines = 1 + writer.get_ref().iter().filter(|b| **b == b'\n').count() as u64;
     }
-    if !header {
+    if header.is_none() {
         return Err(format!("sheet '{name}' is empty"));
     }
-    let text = writer
+    let csv = writer
         .into_inner()
         .map_err(|e| format!("sheet '{name}': {e}"))?;
-    let mut rows = csv_format::read_rows(&text).map_err(|e| format!("sheet '{name}': {e}"))?;
+    Ok(SheetText {
+        sheet: name,
+        csv,
+        row_of_line,
+        columns,
+    })
+}
+
+/// Reads the firms of `sheet` (the first sheet when `None`) with the CSV import's columns.
+pub fn read_rows(body: &[u8], sheet: Option<&str>) -> Result<SheetRows, String> {
+    let text = read_sheet(body, sheet, csv_format::column_of)?;
+    let name = text.sheet;
+    let mut rows = csv_format::read_rows(&text.csv).map_err(|e| format!("sheet '{name}': {e}"))?;
     for row in &mut rows {
-        row.line = row_of_line.get(&row.line).copied().unwrap_or(0) as u64;
+        row.line = text.row_of_line.get(&row.line).copied().unwrap_or(0) as u64;
     }
     Ok(SheetRows {
         sheet: name,
         rows,
-        columns,
+        columns: text.columns,
     })
 }
 
@@ -371,6 +421,26 @@ mod tests {
         assert_eq!(column_letter(27), "AB");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn numbers_typed_into_code_cells_read_as_the_codes() {
+        assert_eq!(number_text(3217.0, Some("kbli")), "03217");
+        assert_eq!(number_text(10761.0, Some("kbli")), "10761");
+        assert_eq!(number_text(35.1, Some("regency")), "35.10");
+        assert_eq!(number_text(52.02, Some("regency")), "52.02");
+        assert_eq!(number_text(5203.0, Some("regency")), "5203");
+        assert_eq!(
+            number_text(81234567890.0, Some("contact_phone")),
+            "081234567890"
+        );
+        assert_eq!(
+            number_text(6281234567890.0, Some("contact_phone")),
+            "6281234567890"
+        );
+        assert_eq!(number_text(14.0, Some("employees")), "14");
+        assert_eq!(number_text(14.0, None), "14");
+        assert_eq!(number_text(1.5, None), "1.5");
     }
 
     #[test]
