@@ -127,22 +127,33 @@ pub async fn import_firms(
         .call(move |app| import::import(app, rows, mode))
         .await
         .map_err(|e| match (e, &workbook) {
-            (ApiError::Invalid(mut fields), Some(book)) => {
-                // Say where in the workbook, as the spreadsheet shows it.
-                for f in &mut fields {
-                    f.params.insert("sheet".into(), book.sheet.clone());
-                    if let Some(column) = book.column_of_field(&f.field) {
-                        f.params.insert("column".into(), column.to_string());
-                        if let Some(line) = f.line {
-                            f.params.insert("cell".into(), format!("{column}{line}"));
-                        }
-                    }
-                }
-                ApiError::Invalid(fields)
+            (ApiError::Invalid(fields), Some(book)) => {
+                ApiError::Invalid(locate_in_workbook(fields, &book.sheet, |field| {
+                    book.column_of_field(field).map(str::to_string)
+                }))
             }
             (e, _) => e,
         })?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Says where in a workbook each problem is, as the spreadsheet shows it: `params.sheet`,
+/// and with the field's column letter (`column_of`) `params.column` and `params.cell`.
+pub fn locate_in_workbook(
+    mut fields: Vec<super::error::ProblemField>,
+    sheet: &str,
+    column_of: impl Fn(&str) -> Option<String>,
+) -> Vec<super::error::ProblemField> {
+    for f in &mut fields {
+        f.params.insert("sheet".into(), sheet.to_string());
+        if let Some(column) = column_of(&f.field) {
+            if let Some(line) = f.line {
+                f.params.insert("cell".into(), format!("{column}{line}"));
+            }
+            f.params.insert("column".into(), column);
+        }
+    }
+    fields
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -233,3 +244,4 @@ pub async fn export_firms(
         Ok(HttpResponse::Ok().json(firms))
     }
 }
+

@@ -14,6 +14,7 @@ pub mod import;
 pub mod matches;
 pub mod messages;
 pub mod outcomes;
+pub mod registration;
 pub mod schedule;
 pub mod scoring;
 pub mod tokens;

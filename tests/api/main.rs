@@ -9,6 +9,7 @@ mod matching;
 mod ops;
 mod outcomes;
 mod reference;
+mod registration;
 mod restart;
 mod schedule;
 mod trust;

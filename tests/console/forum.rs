@@ -403,3 +403,84 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     assert!(c.text("#report-numbers").contains("Trade value"));
     c.assert_no_console_errors();
 }
+
+#[test]
+#[ignore = "drives Debian's chromium: cargo test --test console -- --ignored (CI runs it)"]
+fn participants_register_from_an_excel_sheet_with_errors_per_row() {
+    let c = Console::start("participant-sheet");
+    let report = c.seed_demo(3, 4);
+    let ids: Vec<String> = report["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    c.api_json(
+        Method::POST,
+        "/v1/events",
+        Some(serde_json::json!({
+            "id": FORUM, "name": "Temu Uji", "time_zone": "WIB", "slot_minutes": 20,
+            "break_minutes": 5, "tables": 2,
+            "days": [{"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "11:00"}]}]})),
+    );
+    let sheet = |rows: &[[&str; 3]]| -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Peserta").unwrap();
+        for (i, row) in [["ID firma", "Maks pertemuan", "Tuan rumah"]]
+            .iter()
+            .chain(rows)
+            .enumerate()
+        {
+            for (j, cell) in row.iter().enumerate() {
+                sheet.write_string(i as u32, j as u16, *cell).unwrap();
+            }
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("peserta-salah.xlsx");
+    std::fs::write(
+        &bad,
+        sheet(&[
+            [&ids[0], "5", "tidak"],
+            [&ids[1], "lima", "ya"],
+            ["firma-tak-dikenal", "", ""],
+        ]),
+    )
+    .unwrap();
+    c.sign_in(ORGANIZER);
+    c.open(&format!("/forum/{FORUM}/peserta"));
+    c.wait("#p-sheet-form");
+    c.upload("#p-sheet", &bad);
+    c.click("#p-sheet-go");
+    c.wait("#p-sheet-errors");
+    let errors = c.text("#p-sheet-errors");
+    assert!(errors.contains("B · max_meetings"), "{errors}");
+    assert!(errors.contains("A · firm_id"), "{errors}");
+    assert!(c.text("#p-sheet-result").contains("Sheet “Peserta”"));
+    c.assert_accessible("participant sheet errors");
+    c.clear_console_errors();
+    let none = c.api_json(
+        Method::GET,
+        &format!("/v1/events/{FORUM}/participants"),
+        None,
+    );
+    assert_eq!(none.as_array().unwrap().len(), 0, "nothing registered");
+
+    let good = dir.path().join("peserta.xlsx");
+    std::fs::write(
+        &good,
+        sheet(&[
+            [&ids[0], "5", "tidak"],
+            [&ids[1], "", "ya"],
+            [&ids[2], "", ""],
+        ]),
+    )
+    .unwrap();
+    c.upload("#p-sheet", &good);
+    c.click("#p-sheet-go");
+    c.wait_for("document.querySelectorAll('#participants-table tbody tr').length === 3");
+    assert!(c.page_text().contains("3 peserta didaftarkan"));
+    c.assert_no_console_errors();
+}
