@@ -173,6 +173,7 @@ documented! {
     v1: [
         session::me,
         import::import_firms,
+        import::token_sheet,
         import::export_firms,
         firms::create_firm,
         firms::list_firms,
@@ -187,6 +188,7 @@ documented! {
         schedule::repair,
         schedule::agenda,
         schedule::agenda_messages,
+        schedule::agendas,
         schedule::grid,
         outcomes::record_outcome,
         outcomes::replace_outcome,

@@ -409,6 +409,155 @@ pub fn write_report(
     Ok(book.save_to_buffer()?)
 }
 
+/// Excel's rules for a sheet name: at most 31 characters, none of `[ ] : * ? / \`, no `'`
+/// at either end, not "History", unique without regard to case. `wanted` (a firm's name)
+/// is made to follow them; `used` holds the names taken so far, lower-cased.
+pub fn sheet_name(
+    wanted: &str,
+    fallback: &str,
+    used: &mut std::collections::HashSet<String>,
+) -> String {
+    const MAX: usize = 31;
+    let clean = |text: &str| -> String {
+        let replaced: String = text
+            .chars()
+            .map(|c| match c {
+                '[' | ']' | ':' | '*' | '?' | '/' | '\\' => ' ',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect();
+        replaced
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_matches('\'')
+            .trim()
+            .to_string()
+    };
+    let mut base = clean(wanted);
+    if base.is_empty() {
+        base = clean(fallback);
+    }
+    if base.is_empty() {
+        base = "Sheet".into();
+    }
+    let cut = |text: &str, room: usize| -> String {
+        text.chars()
+            .take(room)
+            .collect::<String>()
+            .trim_end_matches('\'')
+            .trim_end()
+            .to_string()
+    };
+    let mut name = cut(&base, MAX);
+    let mut n = 2;
+    while used.contains(&name.to_lowercase()) || name.eq_ignore_ascii_case("history") {
+        let suffix = format!(" ({n})");
+        name = format!("{}{suffix}", cut(&base, MAX - suffix.chars().count()));
+        n += 1;
+    }
+    used.insert(name.to_lowercase());
+    name
+}
+
+/// Every agenda of a forum as one workbook, a sheet per firm (named after the firm, see
+/// [`sheet_name`]): the firm and the forum on top, then a row per meeting with its day,
+/// local times, session, table, partner and reasons. Every text is a string cell, so a
+/// name that looks like a formula stays text.
+pub fn write_agendas(
+    event: &crate::domain::event::Event,
+    agendas: &[(crate::domain::Firm, crate::schedule::forum::Agenda)],
+) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let zone = crate::schedule::message::zone_name(&event.time_zone);
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let mut used = std::collections::HashSet::new();
+    let start = format!("Mulai ({zone})");
+    let end = format!("Selesai ({zone})");
+    let titles = [
+        "Tanggal",
+        start.as_str(),
+        end.as_str(),
+        "Sesi",
+        "Meja",
+        "Mitra",
+        "Provinsi",
+        "Kabupaten/kota",
+        "Jenis",
+        "Alasan",
+    ];
+    for (firm, agenda) in agendas {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(&firm.profile.name, firm.id.as_str(), &mut used))?;
+        sheet.write_string_with_format(0, 0, &agenda.firm.name, &bold)?;
+        sheet.write_string(0, 1, &agenda.firm.id)?;
+        sheet.write_string(1, 0, &event.name)?;
+        if let Some(venue) = &event.venue {
+            sheet.write_string(1, 1, venue)?;
+        }
+        for (j, title) in titles.iter().enumerate() {
+            sheet.write_string_with_format(3, j as u16, *title, &bold)?;
+        }
+        if agenda.meetings.is_empty() {
+            sheet.write_string(4, 0, "Belum ada pertemuan")?;
+        }
+        for (i, e) in agenda.meetings.iter().enumerate() {
+            let row = 4 + i as u32;
+            let cells = [
+                e.start.format("%Y-%m-%d").to_string(),
+                e.start.format("%H:%M").to_string(),
+                e.end.format("%H:%M").to_string(),
+                e.session.clone(),
+                e.table_name.clone(),
+                e.partner.name.clone(),
+                e.partner.province.clone(),
+                e.partner.regency.clone(),
+                crate::schedule::forum::kind_name(e.kind).to_string(),
+                e.reasons.join(" | "),
+            ];
+            for (j, cell) in cells.iter().enumerate() {
+                sheet.write_string(row, j as u16, cell)?;
+            }
+        }
+        for (j, width) in [11, 12, 12, 10, 10, 36, 9, 22, 12, 80].iter().enumerate() {
+            sheet.set_column_width(j as u16, *width)?;
+        }
+        sheet.set_freeze_panes(4, 0)?;
+    }
+    if agendas.is_empty() {
+        book.add_worksheet().set_name("Agenda")?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// The sheet of new firms' tokens.
+pub const TOKENS_SHEET: &str = "Token";
+
+/// New firms' tokens as a workbook to hand out: firm id, name, token, each a string cell.
+pub fn write_tokens(rows: &[(String, String, String)]) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(TOKENS_SHEET)?;
+    for (j, title) in ["firm_id", "nama", "token"].iter().enumerate() {
+        sheet.write_string_with_format(0, j as u16, *title, &bold)?;
+    }
+    for (i, (id, name, token)) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, id)?;
+        sheet.write_string(row, 1, name)?;
+        sheet.write_string(row, 2, token)?;
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 40)?;
+    sheet.set_column_width(2, 60)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(book.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +590,31 @@ mod tests {
         assert_eq!(number_text(14.0, Some("employees")), "14");
         assert_eq!(number_text(14.0, None), "14");
         assert_eq!(number_text(1.5, None), "1.5");
+    }
+
+    #[test]
+    fn sheet_names_follow_excels_rules() {
+        let mut used = std::collections::HashSet::new();
+        let mut name = |wanted: &str| sheet_name(wanted, "firm-id", &mut used);
+        assert_eq!(name("CV Kopi Sembalun"), "CV Kopi Sembalun");
+        // Case-insensitive duplicates are numbered.
+        assert_eq!(name("cv kopi sembalun"), "cv kopi sembalun (2)");
+        assert_eq!(name("CV KOPI SEMBALUN"), "CV KOPI SEMBALUN (3)");
+        // Forbidden characters go, quotes at the ends go, 31 characters at most.
+        assert_eq!(name("PT [Maju]: Jaya*?/\\"), "PT Maju Jaya");
+        assert_eq!(name("'Kutip'"), "Kutip");
+        let long = name("Koperasi Produsen Tenun Ikat Sukarara Lombok Tengah");
+        assert_eq!(long, "Koperasi Produsen Tenun Ikat Su");
+        let again = name("Koperasi Produsen Tenun Ikat Sukarara Lombok Tengah");
+        assert_eq!(again, "Koperasi Produsen Tenun Ika (2)");
+        assert_eq!(again.chars().count(), 31);
+        assert_eq!(name("History"), "History (2)");
+        assert_eq!(name("[]:*"), "firm-id");
+        // rust_xlsxwriter accepts them all.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for n in used.clone() {
+            book.add_worksheet().set_name(n).unwrap();
+        }
     }
 
     #[test]

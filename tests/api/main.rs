@@ -12,4 +12,5 @@ mod reference;
 mod registration;
 mod restart;
 mod schedule;
+mod sheets;
 mod trust;

@@ -209,6 +209,48 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
         assert_eq!(meetings as u64, count(&c, "#schedule-grid td.meeting"));
     }
 
+    // Every agenda as one workbook: a sheet per participant, named after it (Excel's
+    // rules: at most 31 characters, each name once), each meeting in both firms' sheets.
+    c.click("#j-agendas-xlsx");
+    let bytes = c.downloaded(&format!("agenda-{FORUM}.xlsx"));
+    {
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        let sheets = book.sheet_names();
+        assert_eq!(sheets.len(), 14, "{sheets:?}");
+        let unique: std::collections::HashSet<String> =
+            sheets.iter().map(|s| s.to_lowercase()).collect();
+        assert_eq!(unique.len(), 14);
+        let mut rows = 0;
+        let mut names = Vec::new();
+        let mut used = std::collections::HashSet::new();
+        for sheet in &sheets {
+            assert!(sheet.chars().count() <= 31, "{sheet}");
+            assert!(
+                !sheet.contains(['[', ']', ':', '*', '?', '/', '\\']),
+                "{sheet}"
+            );
+            let range = book.worksheet_range(sheet).unwrap();
+            let firm = range.get((0, 0)).unwrap().to_string();
+            let id = range.get((0, 1)).unwrap().to_string();
+            assert_eq!(
+                sheet,
+                &mitra::app::xlsx::sheet_name(&firm, &id, &mut used),
+                "the sheet of {firm}"
+            );
+            names.push(firm);
+            assert_eq!(range.get((3, 1)).unwrap().to_string(), "Mulai (WITA)");
+            rows += range
+                .rows()
+                .skip(4)
+                .filter(|r| matches!(r.get(5), Some(Data::String(s)) if !s.is_empty()))
+                .count();
+        }
+        assert!(names.contains(&ntb[0].1) && names.contains(&jatim[0].1));
+        assert_eq!(rows as u64, 2 * count(&c, "#schedule-grid td.meeting"));
+    }
+
     // One firm's agenda and its calendar file.
     c.choose("#j-firm", &ntb[0].0);
     c.wait("#agenda-table tbody tr");

@@ -396,6 +396,17 @@ impl Console {
         answer.json().expect("import report")
     }
 
+    /// `GET path` with another bearer token (a firm's), as JSON.
+    pub fn api_as(&self, token: &str, path: &str) -> Value {
+        let answer = reqwest::blocking::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .expect("API call");
+        assert!(answer.status().is_success(), "{path}: {}", answer.status());
+        answer.json().expect("JSON")
+    }
+
     pub fn api_json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self.api.request(method, self.url(path));
         if let Some(body) = body {
@@ -431,6 +442,7 @@ fn spawn_server(data_dir: &Path) -> (String, actix_web::dev::ServerHandle) {
                 public_directory: false,
                 public_metrics: false,
                 slow_failed_tokens: false,
+                mail: None,
             })
             .expect("server builds");
             tx.send((format!("http://127.0.0.1:{}", app.port()), app.handle()))

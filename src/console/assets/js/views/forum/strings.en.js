@@ -42,7 +42,7 @@ export default {
     'j.grid': 'Timetable by table', 'j.grid.caption': 'Meetings by slot and table; times in {zone}.', 'j.time': 'Time',
     'j.table': 'Table {n}', 'j.tablecol': 'Table', 'j.kind.mutual': 'mutual', 'j.kind.requested': 'requested', 'j.kind.recommended': 'recommended',
     'j.empty': 'free',
-    'j.print': 'Print timetable', 'j.csv': 'Download timetable (CSV)', 'j.xlsx': 'Download timetable (Excel)', 'j.repair': 'Repair timetable',
+    'j.print': 'Print timetable', 'j.csv': 'Download timetable (CSV)', 'j.xlsx': 'Download timetable (Excel)', 'j.agendas.xlsx': 'Download every agenda (Excel)', 'j.repair': 'Repair timetable',
     'j.repair.hint': 'After a withdrawal: other meetings stay where they are, freed slots are filled again.',
     'j.repaired': 'Timetable repaired: {kept} meetings kept their slot, {moved} moved, {added} added, {dropped} dropped.',
     'j.firm': 'Agenda per participant', 'j.firm.choose': 'Participant', 'j.firm.pick': '— choose a participant —',

@@ -45,7 +45,7 @@ export default {
     'j.grid': 'Jadwal per meja', 'j.grid.caption': 'Pertemuan per slot dan meja; waktu {zone}.', 'j.time': 'Waktu',
     'j.table': 'Meja {n}', 'j.tablecol': 'Meja', 'j.kind.mutual': 'saling minta', 'j.kind.requested': 'diminta', 'j.kind.recommended': 'rekomendasi',
     'j.empty': 'kosong',
-    'j.print': 'Cetak jadwal', 'j.csv': 'Unduh jadwal (CSV)', 'j.xlsx': 'Unduh jadwal (Excel)', 'j.repair': 'Perbaiki jadwal',
+    'j.print': 'Cetak jadwal', 'j.csv': 'Unduh jadwal (CSV)', 'j.xlsx': 'Unduh jadwal (Excel)', 'j.agendas.xlsx': 'Unduh semua agenda (Excel)', 'j.repair': 'Perbaiki jadwal',
     'j.repair.hint': 'Sesudah peserta mundur: pertemuan lain tetap di tempatnya, slot yang kosong diisi lagi.',
     'j.repaired': 'Jadwal diperbaiki: {kept} pertemuan tetap di slotnya, {moved} dipindah, {added} ditambahkan, {dropped} dibatalkan.',
     'j.firm': 'Agenda per peserta', 'j.firm.choose': 'Peserta', 'j.firm.pick': '— pilih peserta —',
