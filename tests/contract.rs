@@ -8,6 +8,8 @@
 
 #[path = "support/server.rs"]
 mod server;
+#[path = "support/smtp.rs"]
+mod smtp;
 
 use serde_json::Value;
 use server::Server;
@@ -193,6 +195,9 @@ const SCENARIO: &[(&str, &str)] = &[
     ("get", "/v1/events/{id}/agenda/{firm_id}"),
     ("get", "/v1/events/{id}/agenda-messages"),
     ("get", "/v1/events/{id}/agendas"),
+    ("post", "/v1/events/{id}/agenda-emails"),
+    ("get", "/v1/events/{id}/agenda-emails/{job_id}"),
+    ("get", "/v1/events/{id}/agenda-emails"),
     ("get", "/v1/events/{id}/schedule/grid"),
     ("post", "/v1/events/{id}/meetings/{meeting_id}/outcome"),
     ("put", "/v1/events/{id}/meetings/{meeting_id}/outcome"),
@@ -256,10 +261,15 @@ fn every_operation_accepts_its_documented_example() {
     );
 
     let dir = tempfile::tempdir().unwrap();
+    // A mail server on 127.0.0.1 for the agenda e-mails.
+    let sink = smtp::SmtpSink::start();
     let server = Server::start(
         &dir.path().join("data"),
         &["--demo"],
-        &[("MITRA_ORGANIZER_TOKENS", ORGANIZER)],
+        &[
+            ("MITRA_ORGANIZER_TOKENS", ORGANIZER),
+            ("MITRA_SMTP_URL", &sink.url()),
+        ],
     );
     let client = reqwest::blocking::Client::new();
     let mut validator = Validator::new(&doc);
@@ -374,6 +384,9 @@ fn every_operation_accepts_its_documented_example() {
             }
             if *template == "/v1/events/{id}/requests" && *method == "post" {
                 made.push(("request_id", body["id"].as_str().unwrap().to_string()));
+            }
+            if *template == "/v1/events/{id}/agenda-emails" && *method == "post" {
+                made.push(("job_id", body["id"].as_str().unwrap().to_string()));
             }
             if *template == "/v1/firms" && *method == "post" {
                 issued = Some(serde_json::json!([

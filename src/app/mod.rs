@@ -11,6 +11,7 @@ mod error;
 pub mod executor;
 pub mod firms;
 pub mod import;
+pub mod mail;
 pub mod matches;
 pub mod messages;
 pub mod outcomes;

@@ -5,6 +5,7 @@ mod events;
 mod firms;
 mod helpers;
 mod import;
+mod mail;
 mod matching;
 mod ops;
 mod outcomes;

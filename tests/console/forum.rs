@@ -300,6 +300,9 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
         );
     }
     assert!(c.text("#k-summary").contains("dari 14 peserta"));
+    // This server has no SMTP: the page says so instead of offering the button.
+    assert!(c.text("#k-email-off").contains("MITRA_SMTP_URL"));
+    assert_eq!(count(&c, "#k-email"), 0);
     c.assert_accessible("send agendas");
     c.screenshot("send-agendas");
     c.click("#tab-jadwal");
@@ -443,6 +446,77 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     c.wait_for("document.documentElement.lang === 'en'");
     c.wait("#r-value");
     assert!(c.text("#report-numbers").contains("Trade value"));
+    c.assert_no_console_errors();
+}
+
+#[test]
+#[ignore = "drives Debian's chromium: cargo test --test console -- --ignored (CI runs it)"]
+fn an_organizer_sends_every_agenda_by_email_and_follows_the_job() {
+    let sink = crate::smtp::SmtpSink::start();
+    let c = Console::start_with_mail("mail", &sink.url());
+    let report = c.seed_demo(11, 10);
+    let ids: Vec<serde_json::Value> = report["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| serde_json::json!({"firm_id": id}))
+        .collect();
+    c.api_json(
+        Method::POST,
+        "/v1/events",
+        Some(serde_json::json!({
+            "id": FORUM, "name": "Temu Uji", "time_zone": "WITA", "slot_minutes": 20,
+            "break_minutes": 5, "tables": 3,
+            "days": [{"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "11:00"}]}]})),
+    );
+    c.api_json(
+        Method::POST,
+        &format!("/v1/events/{FORUM}/participants"),
+        Some(serde_json::Value::Array(ids)),
+    );
+    c.api_json(
+        Method::POST,
+        &format!("/v1/events/{FORUM}/schedule"),
+        Some(serde_json::json!({"time_limit_ms": 300})),
+    );
+    let firms = c.api_json(Method::GET, "/v1/firms?limit=50", None);
+    let with_address = firms["firms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["contact"]["email"].is_string())
+        .count();
+    assert!(with_address > 0);
+
+    c.sign_in(ORGANIZER);
+    c.open(&format!("/forum/{FORUM}/kirim"));
+    c.wait("#k-email");
+    assert_eq!(c.text("#k-email"), "Kirim agenda lewat e-mel");
+    c.click("#k-email");
+    c.wait_for(
+        "(document.querySelector('#k-email-progress') || {}).textContent?.includes('Pengiriman selesai')",
+    );
+    let progress = c.text("#k-email-progress");
+    assert!(
+        progress.contains(&format!("{with_address} terkirim")),
+        "{progress}"
+    );
+    assert!(progress.contains("0 gagal"), "{progress}");
+    assert_eq!(
+        c.eval("document.querySelector('#k-email-bar').value"),
+        serde_json::json!(10)
+    );
+    assert_eq!(sink.received().len(), with_address);
+    c.assert_accessible("agendas sent by e-mail");
+    c.screenshot("send-agendas-email");
+
+    // In English, and after a reload the page shows the last job again.
+    c.click("#lang-switch");
+    c.wait_for("document.documentElement.lang === 'en'");
+    c.open(&format!("/forum/{FORUM}/kirim"));
+    c.wait("#k-email-progress p");
+    assert_eq!(c.text("#k-email"), "Send agendas by e-mail");
+    assert!(c.text("#k-email-progress").contains("Sending finished"));
     c.assert_no_console_errors();
 }
 
