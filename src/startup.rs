@@ -26,6 +26,8 @@ pub struct Settings {
     /// Slow down the answers to an address that keeps sending unknown tokens (always on in
     /// `mitra serve`; tests that try many bad tokens on purpose turn it off).
     pub slow_failed_tokens: bool,
+    /// Send agendas by e-mail through this SMTP server (`MITRA_SMTP_URL`, `MITRA_SMTP_FROM`).
+    pub mail: Option<crate::app::mail::MailSettings>,
 }
 
 pub struct Application {
@@ -60,6 +62,7 @@ impl Application {
                 public_directory: settings.public_directory,
                 public_metrics: settings.public_metrics,
                 slow_failed_tokens: settings.slow_failed_tokens,
+                mail: settings.mail.clone(),
             },
             store.clone(),
         )?;

@@ -115,6 +115,7 @@ pub fn problem_description(status: u16) -> &'static str {
         413 => "`payload_too_large`: the body is over this endpoint's limit",
         415 => "`unsupported_media_type`: the body is not in an accepted media type",
         422 => "`validation_failed`: invalid fields, each named in `errors` with a stable `code`; in a write body, a field the operation does not document is `unknown_field` (with a near documented name as `params.hint`)",
+        501 => "`not_configured`: the operator has not set this server up for it (e-mail needs `MITRA_SMTP_URL`)",
         503 => "`unavailable` (busy or not ready) or `storage_unavailable` (the disk refused a write); retry after `Retry-After`",
         _ => "a problem",
     }
@@ -172,6 +173,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Unavailable(String),
+    /// The operator has not set the server up for this (e-mail without `MITRA_SMTP_URL`).
+    #[error("{0}")]
+    NotConfigured(String),
     /// The disk refused a write (full, read-only, failing): nothing was acknowledged and the
     /// client may retry later. The cause is logged.
     #[error("the data store cannot write right now (disk full or read-only?); nothing was changed, retry later")]
@@ -206,6 +210,7 @@ impl ApiError {
             ApiError::NotAcceptable(_) => "not_acceptable",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::NotConfigured(_) => "not_configured",
             ApiError::StorageUnavailable(_) => "storage_unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -228,6 +233,7 @@ impl ApiError {
             ApiError::NotAcceptable(_) => "Not acceptable",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::NotConfigured(_) => "Not configured on this server",
             ApiError::StorageUnavailable(_) => "Storage unavailable",
             ApiError::Internal(_) => "Internal error",
         }
@@ -269,6 +275,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) | ApiError::StorageUnavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            ApiError::NotConfigured(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -328,6 +335,7 @@ impl From<AppError> for ApiError {
             ),
             AppError::Busy(message) => ApiError::Unavailable(message),
             AppError::StorageUnavailable(cause) => ApiError::StorageUnavailable(cause),
+            AppError::NotConfigured(message) => ApiError::NotConfigured(message),
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }

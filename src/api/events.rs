@@ -10,9 +10,9 @@ use crate::domain::event::{
 };
 use crate::domain::{EventId, FirmId, RequestId};
 use actix_web::http::header;
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A forum with the slots its sessions are cut into.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -205,18 +205,39 @@ pub enum Registered {
     One(Box<Participant>),
 }
 
+/// `?sheet=` of a registration sent as a workbook.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegistrationQuery {
+    /// For an .xlsx workbook: the sheet to read (by default the first).
+    pub sheet: Option<String>,
+}
+
 /// Register a firm for the forum, or change its registration (organizers, or the firm
 /// itself): unavailable slots or times, a meeting cap, and whether it hosts a table.
 /// Organizers may send a list to register many firms at once (all or none; errors carry
-/// the position as `line`, 1-based).
+/// the position as `line`, 1-based), or a sheet: CSV (`text/csv`) or an .xlsx workbook (its
+/// first sheet, or `?sheet=`), one firm per row with the columns `firm_id` (id_firma),
+/// `max_meetings` (maks_pertemuan), `host` (tuan_rumah: ya/tidak) and `unavailable_times`
+/// (tidak_tersedia: `2026-12-10T13:30/2026-12-10T14:30`, `;`-separated); other columns are
+/// ignored. A sheet is all or nothing too: each bad row is named by its `line` (the
+/// sheet's row number) and field, and in a workbook by `params.sheet`, `params.column`
+/// and `params.cell`; a firm that does not exist is such a row.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026")),
-    request_body(content = Registration, content_type = "application/json",
-                 example = json!([{"firm_id": "kopi-sembalun", "max_meetings": 8},
-                                  {"firm_id": "jatim-plastik-cerme-0113"},
-                                  {"firm_id": "jatim-plastik-krian-0004", "max_meetings": 6}])),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), RegistrationQuery),
+    request_body(
+        description = "One registration or a list of them (JSON), or a participant sheet (CSV or .xlsx).",
+        content(
+            (Registration = "application/json",
+             example = json!([{"firm_id": "kopi-sembalun", "max_meetings": 8},
+                              {"firm_id": "jatim-plastik-cerme-0113"},
+                              {"firm_id": "jatim-plastik-krian-0004", "max_meetings": 6}])),
+            (String = "text/csv", example = "firm_id,nama,maks_pertemuan,tuan_rumah,tidak_tersedia\nkopi-sembalun,CV Kopi Sembalun,8,tidak,2026-12-10T13:30/2026-12-10T14:30\njatim-plastik-cerme-0113,UD Plastik Cerme,,ya,\n"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+    ),
     responses(
         (status = 201, description = "The registration (or the list of them)", body = Registered),
         Problems<400, 401, 403, 404, 413, 415, 422>,
@@ -227,19 +248,47 @@ pub async fn add_participant(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: JsonBody<serde_json::Value>,
+    req: HttpRequest,
+    payload: web::Payload,
+    query: super::extract::QueryParams<RegistrationQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    use super::extract::{is_json, media_type, read_body};
+    let media = media_type(&req).unwrap_or_default();
+    let sheet = match media.as_str() {
+        "text/csv" | "application/csv" => Some(false),
+        crate::app::xlsx::MEDIA_TYPE => Some(true),
+        m if is_json(m) => None,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                given: if media.is_empty() {
+                    "(none)".into()
+                } else {
+                    media
+                },
+                expected: "application/json, text/csv or an .xlsx workbook",
+            })
+        }
+    };
+    if let Some(workbook) = sheet {
+        // A sheet registers many firms: organizers only, checked before the body is read.
+        caller.require_organizer()?;
+        let body = read_body(&req, payload.into_inner(), super::import::IMPORT_LIMIT).await?;
+        return register_sheet(&state, &id, body, workbook, query.0.sheet).await;
+    }
+    let body = read_body(&req, payload.into_inner(), super::extract::JSON_LIMIT).await?;
+    let body = super::extract::parse_write::<serde_json::Value>(&body)?;
     // One registration or a list: each read strictly (an untagged enum would drop an
     // unknown field unseen).
-    let body = super::extract::parse_write::<Registration>(body.0.to_string().as_bytes())
-        .and_then(|_| match &body.0 {
+    let body = super::extract::parse_write::<Registration>(body.to_string().as_bytes()).and_then(
+        |_| match &body {
             serde_json::Value::Array(_) => {
-                super::extract::parse_write::<Vec<ParticipantInput>>(body.0.to_string().as_bytes())
+                super::extract::parse_write::<Vec<ParticipantInput>>(body.to_string().as_bytes())
                     .map(Registration::Many)
             }
-            _ => super::extract::parse_write::<ParticipantInput>(body.0.to_string().as_bytes())
+            _ => super::extract::parse_write::<ParticipantInput>(body.to_string().as_bytes())
                 .map(|one| Registration::One(Box::new(one))),
-        })?;
+        },
+    )?;
     caller.require_signed_in()?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
@@ -486,4 +535,48 @@ pub async fn require_forum_member(
             }
         }
     }
+}
+
+/// Registers the rows of a participant sheet (CSV, or a workbook's sheet).
+async fn register_sheet(
+    state: &AppState,
+    id: &str,
+    body: actix_web::web::Bytes,
+    workbook: bool,
+    sheet: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::app::{registration, xlsx};
+    let id = event_id(id)?;
+    let (rows, book) = web::block(move || -> Result<_, ApiError> {
+        if workbook {
+            let text = xlsx::read_sheet(&body, sheet.as_deref(), registration::column_of)
+                .map_err(ApiError::MalformedXlsx)?;
+            let mut rows = registration::read_csv(&text.csv)
+                .map_err(|e| ApiError::MalformedXlsx(format!("sheet '{}': {e}", text.sheet)))?;
+            for row in &mut rows {
+                row.line = text.row_of_line.get(&row.line).copied().unwrap_or(0) as u64;
+            }
+            Ok((rows, Some((text.sheet, text.columns))))
+        } else {
+            Ok((
+                registration::read_csv(&body).map_err(ApiError::MalformedCsv)?,
+                None,
+            ))
+        }
+    })
+    .await??;
+    let stored = state
+        .call(move |app| registration::register(app, &id, rows))
+        .await
+        .map_err(|e| match (e, &book) {
+            (ApiError::Invalid(fields), Some((sheet, columns))) => {
+                ApiError::Invalid(super::import::locate_in_workbook(fields, sheet, |field| {
+                    columns
+                        .get(field.split(['.', '[']).next().unwrap_or(field))
+                        .cloned()
+                }))
+            }
+            (e, _) => e,
+        })?;
+    Ok(HttpResponse::Created().json(Registered::Many(stored)))
 }

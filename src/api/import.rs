@@ -6,6 +6,7 @@ use super::error::{ApiError, Problems};
 use super::extract::{is_json, media_type, parse_write, read_body, QueryParams};
 use super::firms::FilterQuery;
 use super::AppState;
+use crate::app::firms::IssuedToken;
 pub use crate::app::import::ImportReport;
 use crate::app::import::{self, ImportRow};
 use crate::app::{csv_format, xlsx};
@@ -127,22 +128,33 @@ pub async fn import_firms(
         .call(move |app| import::import(app, rows, mode))
         .await
         .map_err(|e| match (e, &workbook) {
-            (ApiError::Invalid(mut fields), Some(book)) => {
-                // Say where in the workbook, as the spreadsheet shows it.
-                for f in &mut fields {
-                    f.params.insert("sheet".into(), book.sheet.clone());
-                    if let Some(column) = book.column_of_field(&f.field) {
-                        f.params.insert("column".into(), column.to_string());
-                        if let Some(line) = f.line {
-                            f.params.insert("cell".into(), format!("{column}{line}"));
-                        }
-                    }
-                }
-                ApiError::Invalid(fields)
+            (ApiError::Invalid(fields), Some(book)) => {
+                ApiError::Invalid(locate_in_workbook(fields, &book.sheet, |field| {
+                    book.column_of_field(field).map(str::to_string)
+                }))
             }
             (e, _) => e,
         })?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Says where in a workbook each problem is, as the spreadsheet shows it: `params.sheet`,
+/// and with the field's column letter (`column_of`) `params.column` and `params.cell`.
+pub fn locate_in_workbook(
+    mut fields: Vec<super::error::ProblemField>,
+    sheet: &str,
+    column_of: impl Fn(&str) -> Option<String>,
+) -> Vec<super::error::ProblemField> {
+    for f in &mut fields {
+        f.params.insert("sheet".into(), sheet.to_string());
+        if let Some(column) = column_of(&f.field) {
+            if let Some(line) = f.line {
+                f.params.insert("cell".into(), format!("{column}{line}"));
+            }
+            f.params.insert("column".into(), column);
+        }
+    }
+    fields
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -232,4 +244,88 @@ pub async fn export_firms(
     } else {
         Ok(HttpResponse::Ok().json(firms))
     }
+}
+
+/// `?format=` of the token sheet.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TokenSheetQuery {
+    /// `xlsx` (the default: sheet "Token") or `csv`.
+    pub format: Option<String>,
+}
+
+/// The new firms' tokens of an import answer as a sheet to hand out (organizers): send the
+/// answer's `tokens` list back, get a workbook (or CSV) with each firm's id, name and
+/// token. Every pair is checked against the store (a token that is not that firm's, or
+/// a firm that does not exist, is a 422 naming the entry), so the sheet cannot hand out a
+/// wrong token; the server keeps no copy. Cells that look like formulas stay text.
+#[utoipa::path(
+    tag = "firms",
+    security(("bearer" = [])),
+    params(TokenSheetQuery),
+    request_body(content = Vec<IssuedToken>, content_type = "application/json",
+                 example = json!([{"firm_id": "kopi-sembalun", "token": "mitra_firm_3f9c…"}])),
+    responses(
+        (status = 200, description = "The sheet", content(
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+        )),
+        Problems<400, 401, 403, 413, 415, 422>,
+    )
+)]
+#[post("/firms/import/tokens")]
+pub async fn token_sheet(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+    query: QueryParams<TokenSheetQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let format = super::extract::FormatQuery {
+        format: query.0.format,
+    }
+    .pick("xlsx", &["xlsx", "csv"])?;
+    let media = media_type(&req).unwrap_or_default();
+    if !is_json(&media) {
+        return Err(ApiError::UnsupportedMediaType {
+            given: if media.is_empty() {
+                "(none)".into()
+            } else {
+                media
+            },
+            expected: "application/json",
+        });
+    }
+    // As many tokens as an import can create.
+    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT).await?;
+    let tokens = parse_write::<Vec<IssuedToken>>(&body)?;
+    let rows = state
+        .call(move |app| crate::app::tokens::token_rows(&app.store, &tokens))
+        .await?;
+    if format == "csv" {
+        let mut out = crate::csv_out::CsvOut::new();
+        out.row(["firm_id", "nama", "token"])
+            .and_then(|_| {
+                rows.iter()
+                    .try_for_each(|(id, name, token)| out.row([id, name, token]))
+            })
+            .map_err(anyhow::Error::from)?;
+        let body = out.finish().map_err(anyhow::Error::from)?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"token-firma.csv\"",
+            ))
+            .body(body));
+    }
+    let body = web::block(move || xlsx::write_tokens(&rows)).await??;
+    Ok(HttpResponse::Ok()
+        .content_type(xlsx::MEDIA_TYPE)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"token-firma.xlsx\"",
+        ))
+        .body(body))
 }

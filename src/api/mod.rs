@@ -9,6 +9,7 @@ pub mod extract;
 pub mod firms;
 pub mod health;
 pub mod import;
+pub mod mail;
 pub mod matching;
 pub mod metrics;
 pub mod ops;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub ops: ops::Operations,
     /// Failed tokens per address, to slow down guessing.
     pub failed_tokens: auth::FailedTokens,
+    /// Sends agendas by e-mail, when the operator configured SMTP.
+    pub mailer: Option<Arc<crate::app::mail::Mailer>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -173,6 +176,7 @@ documented! {
     v1: [
         session::me,
         import::import_firms,
+        import::token_sheet,
         import::export_firms,
         firms::create_firm,
         firms::list_firms,
@@ -187,6 +191,10 @@ documented! {
         schedule::repair,
         schedule::agenda,
         schedule::agenda_messages,
+        schedule::agendas,
+        mail::send_agenda_emails,
+        mail::list_agenda_emails,
+        mail::agenda_email_job,
         schedule::grid,
         outcomes::record_outcome,
         outcomes::replace_outcome,

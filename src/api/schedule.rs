@@ -376,6 +376,49 @@ pub async fn agenda_messages(
     Ok(HttpResponse::Ok().json(messages))
 }
 
+/// Every participant's agenda at once (organizers): an .xlsx workbook with a sheet per
+/// firm (`format=xlsx`, the default; sheets named after the firms, at most 31 characters,
+/// each name once) or the agendas as JSON (`format=json`), ordered by firm name.
+#[utoipa::path(
+    tag = "schedule",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
+    responses(
+        (status = 200, description = "The agendas", content(
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<Agenda> = "application/json"),
+        )),
+        Problems<401, 403, 404, 422>,
+    )
+)]
+#[get("/events/{id}/agendas")]
+pub async fn agendas(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    format: QueryParams<FormatQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_organizer()?;
+    let format = format.0.pick("xlsx", &["xlsx", "json"])?;
+    let id = event_id(&id)?;
+    let (event, agendas) = state
+        .call(move |app| app::messages::forum_agendas(app, &id))
+        .await?;
+    if format == "json" {
+        let list: Vec<Agenda> = agendas.into_iter().map(|(_, one)| one).collect();
+        return Ok(HttpResponse::Ok().json(list));
+    }
+    let file = format!("agenda-{}.xlsx", event.id);
+    let body = web::block(move || app::xlsx::write_agendas(&event, &agendas)).await??;
+    Ok(HttpResponse::Ok()
+        .content_type(app::xlsx::MEDIA_TYPE)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .body(body))
+}
+
 /// The organizer's grid of the timetable, slots × tables: CSV, a printable HTML page
 /// (A4 landscape) with `format=html`, or an .xlsx workbook with `format=xlsx` (one sheet per
 /// day, the forum's local times).

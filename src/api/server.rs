@@ -25,6 +25,8 @@ pub struct HttpSettings {
     pub public_directory: bool,
     pub public_metrics: bool,
     pub slow_failed_tokens: bool,
+    /// Agendas by e-mail, when SMTP is configured.
+    pub mail: Option<crate::app::mail::MailSettings>,
 }
 
 /// The server on `listener` over `store`, and the application it serves (to wait for at
@@ -44,6 +46,10 @@ pub fn server(
         public_directory: settings.public_directory,
         ops,
         failed_tokens: super::auth::FailedTokens::new(settings.slow_failed_tokens),
+        mailer: match &settings.mail {
+            Some(mail) => Some(std::sync::Arc::new(crate::app::mail::Mailer::new(mail)?)),
+            None => None,
+        },
     });
     let app = state.app.clone();
     let route_methods = std::sync::Arc::new(RouteMethods::of(&super::openapi()));

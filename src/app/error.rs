@@ -33,6 +33,9 @@ pub enum AppError {
     /// The disk refused a write (full, read-only, failing); nothing was changed.
     #[error("the data store cannot write right now (disk full or read-only?); nothing was changed, retry later")]
     StorageUnavailable(String),
+    /// The server is not set up for this (e-mail without `MITRA_SMTP_URL`).
+    #[error("{0}")]
+    NotConfigured(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }

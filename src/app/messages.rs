@@ -5,8 +5,9 @@
 use super::outcomes::meeting_firms;
 use super::schedule::{current, event};
 use super::{AppError, Mitra};
-use crate::domain::EventId;
-use crate::schedule::forum::{self, FirmCard};
+use crate::domain::event::Event;
+use crate::domain::{EventId, Firm};
+use crate::schedule::forum::{self, Agenda, FirmCard};
 use crate::schedule::message::{agenda_text, wa_digits, wa_link, Language};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -29,13 +30,10 @@ pub struct AgendaMessage {
     pub text: String,
 }
 
-/// Every participant's message (and every firm of the timetable's, should one have left
-/// the list since), ordered by name.
-pub fn agenda_messages(
-    app: &Mitra,
-    id: &EventId,
-    language: Language,
-) -> Result<Vec<AgendaMessage>, AppError> {
+/// Every participant's agenda (and that of every firm of the timetable, should one have left
+/// the list since), with its firm, ordered by firm name then id: what the WhatsApp
+/// messages, the e-mails and the agendas workbook are made of.
+pub fn forum_agendas(app: &Mitra, id: &EventId) -> Result<(Event, Vec<(Firm, Agenda)>), AppError> {
     let event = event(&app.store, id)?;
     let plan = current(&app.store, id)?;
     let mut firms = meeting_firms(&app.store, &plan)?;
@@ -68,10 +66,27 @@ pub fn agenda_messages(
             regency: String::new(),
         })
     };
-    let mut out: Vec<AgendaMessage> = firms
-        .iter()
+    let mut out: Vec<(Firm, Agenda)> = firms
+        .into_iter()
         .map(|(firm_id, firm)| {
-            let agenda = forum::agenda(&event, &plan, &card(firm_id), &card);
+            let agenda = forum::agenda(&event, &plan, &card(&firm_id), &card);
+            (firm, agenda)
+        })
+        .collect();
+    out.sort_by(|(a, _), (b, _)| a.profile.name.cmp(&b.profile.name).then(a.id.cmp(&b.id)));
+    Ok((event, out))
+}
+
+/// Every participant's message (see [`forum_agendas`]), ordered by name.
+pub fn agenda_messages(
+    app: &Mitra,
+    id: &EventId,
+    language: Language,
+) -> Result<Vec<AgendaMessage>, AppError> {
+    let (event, agendas) = forum_agendas(app, id)?;
+    Ok(agendas
+        .into_iter()
+        .map(|(firm, agenda)| {
             let text = agenda_text(&event, &agenda, language);
             let phone = firm.profile.contact.as_ref().and_then(|c| c.phone.clone());
             let whatsapp_url = phone
@@ -79,7 +94,7 @@ pub fn agenda_messages(
                 .and_then(wa_digits)
                 .map(|digits| wa_link(&digits, &text));
             AgendaMessage {
-                firm_id: firm_id.clone(),
+                firm_id: firm.id.to_string(),
                 name: firm.profile.name.clone(),
                 phone,
                 whatsapp_url,
@@ -87,7 +102,5 @@ pub fn agenda_messages(
                 text,
             }
         })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.firm_id.cmp(&b.firm_id)));
-    Ok(out)
+        .collect())
 }

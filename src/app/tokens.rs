@@ -124,6 +124,49 @@ pub fn write_private(path: &Path, content: &str) -> anyhow::Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// The rows of a token sheet (firm id, name, token) for tokens handed back by a client: each
+/// must be the firm's current token, so a sheet never hands out a wrong one. Every bad
+/// entry is named (`[3].token`).
+pub fn token_rows(
+    store: &crate::store::Store,
+    tokens: &[super::firms::IssuedToken],
+) -> Result<Vec<(String, String, String)>, super::AppError> {
+    use crate::domain::FieldError;
+    let mut rows = Vec::with_capacity(tokens.len());
+    let mut errors = Vec::new();
+    for (i, issued) in tokens.iter().enumerate() {
+        let Some(firm) = store.get_firm(&issued.firm_id)? else {
+            errors.push(
+                FieldError::coded(
+                    format!("[{i}].firm_id"),
+                    "not_found",
+                    format!("firm '{}' does not exist", issued.firm_id),
+                )
+                .with("value", issued.firm_id.clone()),
+            );
+            continue;
+        };
+        if store.firm_of_token(&hash_token(&issued.token))?.as_ref() != Some(&firm.id) {
+            errors.push(FieldError::coded(
+                format!("[{i}].token"),
+                "not_this_firms_token",
+                format!("this is not the current token of firm '{}'", firm.id),
+            ));
+            continue;
+        }
+        rows.push((
+            firm.id.to_string(),
+            firm.profile.name.clone(),
+            issued.token.clone(),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(super::AppError::Invalid(errors))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,13 @@ pub enum Command {
         /// Serve `GET /metrics` without a token (e.g. when only a local scraper can reach it).
         #[arg(long, env = "MITRA_PUBLIC_METRICS")]
         public_metrics: bool,
+        /// Send agendas by e-mail through this SMTP server: `smtp://host:25` (plain),
+        /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:password@host`.
+        #[arg(long, env = "MITRA_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of those e-mails, `Name <address>`.
+        #[arg(long, env = "MITRA_SMTP_FROM", default_value = crate::app::mail::DEFAULT_FROM)]
+        smtp_from: String,
         /// Load the demo data set (realistic NTB and Jatim firms) if the store holds no firm.
         #[arg(long)]
         demo: bool,
@@ -218,6 +225,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             organizer_tokens_file,
             public_directory,
             public_metrics,
+            smtp_url,
+            smtp_from,
             demo,
             demo_firms,
             demo_seed,
@@ -230,6 +239,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             organizer_tokens_file,
             public_directory,
             public_metrics,
+            mail: smtp_url.map(|url| crate::app::mail::MailSettings {
+                url,
+                from: smtp_from,
+            }),
             demo: demo.then_some((demo_seed, demo_firms, demo_profile)),
         }),
         Command::Demo {

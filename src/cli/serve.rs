@@ -14,6 +14,8 @@ pub struct ServeOptions {
     pub organizer_tokens_file: Option<PathBuf>,
     pub public_directory: bool,
     pub public_metrics: bool,
+    /// Agendas by e-mail (`MITRA_SMTP_URL`).
+    pub mail: Option<crate::app::mail::MailSettings>,
     /// Load this many demo firms of this seed into an empty store first, from the benchmark
     /// generator in a noise profile when one is given.
     pub demo: Option<(u64, usize, Option<crate::gen::NoiseProfile>)>,
@@ -47,6 +49,7 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
         public_directory: options.public_directory,
         public_metrics: options.public_metrics,
         slow_failed_tokens: true,
+        mail: options.mail,
     };
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build_with_store(settings.clone(), store)?;

@@ -410,7 +410,7 @@ pub fn agenda_csv(agenda: &Agenda) -> Result<Vec<u8>, csv::Error> {
     w.finish()
 }
 
-fn kind_name(kind: MeetingKind) -> &'static str {
+pub fn kind_name(kind: MeetingKind) -> &'static str {
     match kind {
         MeetingKind::Mutual => "mutual",
         MeetingKind::Requested => "requested",

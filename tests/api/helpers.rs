@@ -61,6 +61,18 @@ pub async fn spawn_app_on(data_dir: &Path) -> TestApp {
     start(data_dir, false, false).await
 }
 
+/// A server that sends agendas by e-mail through the SMTP server at `smtp_url`.
+pub async fn spawn_mail_app(smtp_url: &str) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mail = mitra::app::mail::MailSettings {
+        url: smtp_url.to_string(),
+        from: "Panitia Temu Bisnis <panitia@mitra.test>".into(),
+    };
+    let mut app = start_settings(dir.path(), false, false, false, Some(mail)).await;
+    app._dir = Some(dir);
+    app
+}
+
 async fn start(data_dir: &Path, public_directory: bool, public_metrics: bool) -> TestApp {
     start_with(data_dir, public_directory, public_metrics, false).await
 }
@@ -70,6 +82,23 @@ async fn start_with(
     public_directory: bool,
     public_metrics: bool,
     slow_failed_tokens: bool,
+) -> TestApp {
+    start_settings(
+        data_dir,
+        public_directory,
+        public_metrics,
+        slow_failed_tokens,
+        None,
+    )
+    .await
+}
+
+async fn start_settings(
+    data_dir: &Path,
+    public_directory: bool,
+    public_metrics: bool,
+    slow_failed_tokens: bool,
+    mail: Option<mitra::app::mail::MailSettings>,
 ) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         mitra::telemetry::init(false);
@@ -82,6 +111,7 @@ async fn start_with(
         public_directory,
         public_metrics,
         slow_failed_tokens,
+        mail,
     })
     .expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -321,6 +321,66 @@ async fn an_xlsx_sheet_imports_like_its_csv_and_errors_name_sheet_row_and_column
     .await;
 }
 
+/// The demo sheet saved as .xlsx by LibreOffice Calc (see tests/fixtures/libreoffice): its
+/// numbers typed as numbers (KBLI codes without their leading zero, kab/kota codes).
+#[actix_web::test]
+async fn a_workbook_saved_by_libreoffice_imports_like_its_csv() {
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/libreoffice/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let from_csv = spawn_app().await;
+    let report = from_csv
+        .import("text/csv", fixture("peserta-demo.csv"), "")
+        .await;
+    assert_eq!(report.status(), 200, "{}", report.text().await.unwrap());
+    let from_xlsx = spawn_app().await;
+    let report = from_xlsx
+        .import(XLSX, fixture("peserta-demo.xlsx"), "")
+        .await;
+    assert_eq!(report.status(), 200, "{}", report.text().await.unwrap());
+    let report: Value = report.json().await.unwrap();
+    assert_eq!(report["created"], 30);
+    let a = from_csv.export("format=csv").await.text().await.unwrap();
+    let b = from_xlsx.export("format=csv").await.text().await.unwrap();
+    assert_eq!(a.lines().count(), 31);
+    assert_eq!(a, b);
+
+    // The copy with a bad kab/kota on row 17, as CSV and as LibreOffice's workbook.
+    let target = spawn_app().await;
+    let csv_problem = assert_problem(
+        target
+            .import("text/csv", fixture("peserta-demo-baris17.csv"), "")
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let problem = assert_problem(
+        target
+            .import(XLSX, fixture("peserta-demo-baris17.xlsx"), "")
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["line"], 17);
+    assert_eq!(errors[0]["line"], csv_problem["errors"][0]["line"]);
+    assert_eq!(errors[0]["field"], "regency");
+    assert_eq!(errors[0]["code"], "unknown_regency");
+    assert_eq!(errors[0]["params"]["value"], "Denpasar");
+    assert_eq!(errors[0]["params"]["sheet"], "peserta-demo-baris17");
+    assert_eq!(errors[0]["params"]["column"], "D");
+    assert_eq!(errors[0]["params"]["cell"], "D17");
+    let firms: Value = target.get("/v1/firms").await.json().await.unwrap();
+    assert_eq!(firms["firms"].as_array().unwrap().len(), 0);
+}
+
 #[actix_web::test]
 async fn the_xlsx_export_imports_back_unchanged_and_keeps_formulas_as_text() {
     use calamine::{Data, Reader};

@@ -209,6 +209,48 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
         assert_eq!(meetings as u64, count(&c, "#schedule-grid td.meeting"));
     }
 
+    // Every agenda as one workbook: a sheet per participant, named after it (Excel's
+    // rules: at most 31 characters, each name once), each meeting in both firms' sheets.
+    c.click("#j-agendas-xlsx");
+    let bytes = c.downloaded(&format!("agenda-{FORUM}.xlsx"));
+    {
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        let sheets = book.sheet_names();
+        assert_eq!(sheets.len(), 14, "{sheets:?}");
+        let unique: std::collections::HashSet<String> =
+            sheets.iter().map(|s| s.to_lowercase()).collect();
+        assert_eq!(unique.len(), 14);
+        let mut rows = 0;
+        let mut names = Vec::new();
+        let mut used = std::collections::HashSet::new();
+        for sheet in &sheets {
+            assert!(sheet.chars().count() <= 31, "{sheet}");
+            assert!(
+                !sheet.contains(['[', ']', ':', '*', '?', '/', '\\']),
+                "{sheet}"
+            );
+            let range = book.worksheet_range(sheet).unwrap();
+            let firm = range.get((0, 0)).unwrap().to_string();
+            let id = range.get((0, 1)).unwrap().to_string();
+            assert_eq!(
+                sheet,
+                &mitra::app::xlsx::sheet_name(&firm, &id, &mut used),
+                "the sheet of {firm}"
+            );
+            names.push(firm);
+            assert_eq!(range.get((3, 1)).unwrap().to_string(), "Mulai (WITA)");
+            rows += range
+                .rows()
+                .skip(4)
+                .filter(|r| matches!(r.get(5), Some(Data::String(s)) if !s.is_empty()))
+                .count();
+        }
+        assert!(names.contains(&ntb[0].1) && names.contains(&jatim[0].1));
+        assert_eq!(rows as u64, 2 * count(&c, "#schedule-grid td.meeting"));
+    }
+
     // One firm's agenda and its calendar file.
     c.choose("#j-firm", &ntb[0].0);
     c.wait("#agenda-table tbody tr");
@@ -258,6 +300,9 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
         );
     }
     assert!(c.text("#k-summary").contains("dari 14 peserta"));
+    // This server has no SMTP: the page says so instead of offering the button.
+    assert!(c.text("#k-email-off").contains("MITRA_SMTP_URL"));
+    assert_eq!(count(&c, "#k-email"), 0);
     c.assert_accessible("send agendas");
     c.screenshot("send-agendas");
     c.click("#tab-jadwal");
@@ -401,5 +446,157 @@ fn an_organizer_runs_a_forum_from_creation_to_report() {
     c.wait_for("document.documentElement.lang === 'en'");
     c.wait("#r-value");
     assert!(c.text("#report-numbers").contains("Trade value"));
+    c.assert_no_console_errors();
+}
+
+#[test]
+#[ignore = "drives Debian's chromium: cargo test --test console -- --ignored (CI runs it)"]
+fn an_organizer_sends_every_agenda_by_email_and_follows_the_job() {
+    let sink = crate::smtp::SmtpSink::start();
+    let c = Console::start_with_mail("mail", &sink.url());
+    let report = c.seed_demo(11, 10);
+    let ids: Vec<serde_json::Value> = report["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| serde_json::json!({"firm_id": id}))
+        .collect();
+    c.api_json(
+        Method::POST,
+        "/v1/events",
+        Some(serde_json::json!({
+            "id": FORUM, "name": "Temu Uji", "time_zone": "WITA", "slot_minutes": 20,
+            "break_minutes": 5, "tables": 3,
+            "days": [{"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "11:00"}]}]})),
+    );
+    c.api_json(
+        Method::POST,
+        &format!("/v1/events/{FORUM}/participants"),
+        Some(serde_json::Value::Array(ids)),
+    );
+    c.api_json(
+        Method::POST,
+        &format!("/v1/events/{FORUM}/schedule"),
+        Some(serde_json::json!({"time_limit_ms": 300})),
+    );
+    let firms = c.api_json(Method::GET, "/v1/firms?limit=50", None);
+    let with_address = firms["firms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["contact"]["email"].is_string())
+        .count();
+    assert!(with_address > 0);
+
+    c.sign_in(ORGANIZER);
+    c.open(&format!("/forum/{FORUM}/kirim"));
+    c.wait("#k-email");
+    assert_eq!(c.text("#k-email"), "Kirim agenda lewat e-mel");
+    c.click("#k-email");
+    c.wait_for(
+        "(document.querySelector('#k-email-progress') || {}).textContent?.includes('Pengiriman selesai')",
+    );
+    let progress = c.text("#k-email-progress");
+    assert!(
+        progress.contains(&format!("{with_address} terkirim")),
+        "{progress}"
+    );
+    assert!(progress.contains("0 gagal"), "{progress}");
+    assert_eq!(
+        c.eval("document.querySelector('#k-email-bar').value"),
+        serde_json::json!(10)
+    );
+    assert_eq!(sink.received().len(), with_address);
+    c.assert_accessible("agendas sent by e-mail");
+    c.screenshot("send-agendas-email");
+
+    // In English, and after a reload the page shows the last job again.
+    c.click("#lang-switch");
+    c.wait_for("document.documentElement.lang === 'en'");
+    c.open(&format!("/forum/{FORUM}/kirim"));
+    c.wait("#k-email-progress p");
+    assert_eq!(c.text("#k-email"), "Send agendas by e-mail");
+    assert!(c.text("#k-email-progress").contains("Sending finished"));
+    c.assert_no_console_errors();
+}
+
+#[test]
+#[ignore = "drives Debian's chromium: cargo test --test console -- --ignored (CI runs it)"]
+fn participants_register_from_an_excel_sheet_with_errors_per_row() {
+    let c = Console::start("participant-sheet");
+    let report = c.seed_demo(3, 4);
+    let ids: Vec<String> = report["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    c.api_json(
+        Method::POST,
+        "/v1/events",
+        Some(serde_json::json!({
+            "id": FORUM, "name": "Temu Uji", "time_zone": "WIB", "slot_minutes": 20,
+            "break_minutes": 5, "tables": 2,
+            "days": [{"date": "2026-12-10", "sessions": [{"name": "pagi", "start": "08:30", "end": "11:00"}]}]})),
+    );
+    let sheet = |rows: &[[&str; 3]]| -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Peserta").unwrap();
+        for (i, row) in [["ID firma", "Maks pertemuan", "Tuan rumah"]]
+            .iter()
+            .chain(rows)
+            .enumerate()
+        {
+            for (j, cell) in row.iter().enumerate() {
+                sheet.write_string(i as u32, j as u16, *cell).unwrap();
+            }
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("peserta-salah.xlsx");
+    std::fs::write(
+        &bad,
+        sheet(&[
+            [&ids[0], "5", "tidak"],
+            [&ids[1], "lima", "ya"],
+            ["firma-tak-dikenal", "", ""],
+        ]),
+    )
+    .unwrap();
+    c.sign_in(ORGANIZER);
+    c.open(&format!("/forum/{FORUM}/peserta"));
+    c.wait("#p-sheet-form");
+    c.upload("#p-sheet", &bad);
+    c.click("#p-sheet-go");
+    c.wait("#p-sheet-errors");
+    let errors = c.text("#p-sheet-errors");
+    assert!(errors.contains("B · max_meetings"), "{errors}");
+    assert!(errors.contains("A · firm_id"), "{errors}");
+    assert!(c.text("#p-sheet-result").contains("Sheet “Peserta”"));
+    c.assert_accessible("participant sheet errors");
+    c.clear_console_errors();
+    let none = c.api_json(
+        Method::GET,
+        &format!("/v1/events/{FORUM}/participants"),
+        None,
+    );
+    assert_eq!(none.as_array().unwrap().len(), 0, "nothing registered");
+
+    let good = dir.path().join("peserta.xlsx");
+    std::fs::write(
+        &good,
+        sheet(&[
+            [&ids[0], "5", "tidak"],
+            [&ids[1], "", "ya"],
+            [&ids[2], "", ""],
+        ]),
+    )
+    .unwrap();
+    c.upload("#p-sheet", &good);
+    c.click("#p-sheet-go");
+    c.wait_for("document.querySelectorAll('#participants-table tbody tr').length === 3");
+    assert!(c.page_text().contains("3 peserta didaftarkan"));
     c.assert_no_console_errors();
 }

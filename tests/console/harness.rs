@@ -53,11 +53,26 @@ fn chromium() -> Option<PathBuf> {
 impl Console {
     /// A fresh server (empty store) and browser for the test named `test`.
     pub fn start(test: &str) -> Console {
+        Console::start_with(test, None)
+    }
+
+    /// Like [`Console::start`], with a server that sends agendas by e-mail through `smtp_url`.
+    pub fn start_with_mail(test: &str, smtp_url: &str) -> Console {
+        Console::start_with(
+            test,
+            Some(mitra::app::mail::MailSettings {
+                url: smtp_url.to_string(),
+                from: "Panitia <panitia@mitra.test>".into(),
+            }),
+        )
+    }
+
+    fn start_with(test: &str, mail: Option<mitra::app::mail::MailSettings>) -> Console {
         let Some(chromium) = chromium() else {
             panic!("{test} needs Chromium, and none is installed (apt-get install chromium)");
         };
         let data = tempfile::tempdir().expect("temporary folder");
-        let (base, server) = spawn_server(data.path());
+        let (base, server) = spawn_server(data.path(), mail);
         let profile = tempfile::tempdir().expect("profile folder");
         let args: Vec<&OsStr> = [
             "--disable-quic",
@@ -396,6 +411,17 @@ impl Console {
         answer.json().expect("import report")
     }
 
+    /// `GET path` with another bearer token (a firm's), as JSON.
+    pub fn api_as(&self, token: &str, path: &str) -> Value {
+        let answer = reqwest::blocking::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .expect("API call");
+        assert!(answer.status().is_success(), "{path}: {}", answer.status());
+        answer.json().expect("JSON")
+    }
+
     pub fn api_json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self.api.request(method, self.url(path));
         if let Some(body) = body {
@@ -418,7 +444,10 @@ impl Drop for Console {
 }
 
 /// The server on its own thread and runtime, so tests can drive the browser synchronously.
-fn spawn_server(data_dir: &Path) -> (String, actix_web::dev::ServerHandle) {
+fn spawn_server(
+    data_dir: &Path,
+    mail: Option<mitra::app::mail::MailSettings>,
+) -> (String, actix_web::dev::ServerHandle) {
     let (tx, rx) = std::sync::mpsc::channel();
     let data_dir = data_dir.to_path_buf();
     std::thread::spawn(move || {
@@ -431,6 +460,7 @@ fn spawn_server(data_dir: &Path) -> (String, actix_web::dev::ServerHandle) {
                 public_directory: false,
                 public_metrics: false,
                 slow_failed_tokens: false,
+                mail,
             })
             .expect("server builds");
             tx.send((format!("http://127.0.0.1:{}", app.port()), app.handle()))

@@ -5,3 +5,5 @@ mod firm;
 mod forum;
 mod harness;
 mod organizer;
+#[path = "../support/smtp.rs"]
+mod smtp;

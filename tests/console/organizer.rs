@@ -67,6 +67,34 @@ fn an_organizer_signs_in_and_imports_a_sheet_with_errors_shown_per_row() {
     let tokens = String::from_utf8(c.downloaded("token-firma.csv")).unwrap();
     assert_eq!(tokens.lines().count(), 3, "{tokens}");
     assert!(tokens.contains("mitra_firm_"));
+    // The same tokens as a workbook: one row per new firm, with its name.
+    c.click("#import-tokens-xlsx");
+    {
+        use calamine::{Data, Reader};
+        let bytes = c.downloaded("token-firma.xlsx");
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the .xlsx opens");
+        assert_eq!(book.sheet_names(), ["Token"]);
+        let range = book.worksheet_range("Token").unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows[0], ["firm_id", "nama", "token"]);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        let mut names: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["CV Kopi Rinjani", "Kafe Nusantara"]);
+        for row in &rows[1..] {
+            assert!(row[2].starts_with("mitra_firm_"), "{row:?}");
+            // Each token is the firm's own: it signs in as that firm.
+            let me = c.api_as(&row[2], "/v1/me");
+            assert_eq!(me["firm_id"], row[0].as_str(), "{me}");
+        }
+        assert!(range
+            .used_cells()
+            .all(|(_, _, cell)| matches!(cell, Data::String(_))));
+    }
 
     // The firm list shows them; a firm's page shows its partner with reasons.
     c.click("#import-result a[href='#/firma']");

@@ -1,7 +1,7 @@
 // Importing the participant spreadsheet: all or nothing, with every bad row shown next to
 // its line and column so the organizer can fix the sheet and try again.
 
-import { ApiError, download, post, query } from '../api.js';
+import { ApiError, api, download, post, query } from '../api.js';
 import { busy, errorBox, fieldMessage, fill, h, problemText } from '../dom.js';
 import { num, register, t } from '../i18n.js';
 
@@ -15,7 +15,7 @@ register({
     'import.line': 'Baris', 'import.column': 'Kolom', 'import.message': 'Masalah',
     'import.done': '{total} firma diimpor: {created} baru, {updated} diperbarui.',
     'import.tokens': 'Token firma baru (hanya ditampilkan sekali). Unduh dan serahkan kepada masing-masing firma.',
-    'import.tokens.download': 'Unduh token (CSV)', 'import.firms': 'Lihat daftar firma',
+    'import.tokens.download': 'Unduh token (CSV)', 'import.tokens.xlsx': 'Unduh token (Excel)', 'import.firms': 'Lihat daftar firma',
   },
   en: {
     'import.title': 'Import the participant list',
@@ -26,7 +26,7 @@ register({
     'import.line': 'Line', 'import.column': 'Column', 'import.message': 'Problem',
     'import.done': '{total} firms imported: {created} new, {updated} updated.',
     'import.tokens': 'Tokens of the new firms (shown only once). Download them and hand each firm its own.',
-    'import.tokens.download': 'Download tokens (CSV)', 'import.firms': 'See the firm list',
+    'import.tokens.download': 'Download tokens (CSV)', 'import.tokens.xlsx': 'Download tokens (Excel)', 'import.firms': 'See the firm list',
   },
 });
 
@@ -35,10 +35,6 @@ const SAMPLE = [
   'kopi-sembalun,CV Kopi Sembalun Rinjani,NTB,Lombok Timur,10761,kecil,14,halal;pirt,Kopi arabika sangrai | 0901.21 | 300 kg/bulan,Standing pouch | | 2000 pcs/bulan,Baiq Nurul Aini,0812-3456-7890,',
   '',
 ].join('\r\n');
-
-function csvCell(s) {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function saveText(text, filename, type = 'text/csv') {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -87,6 +83,14 @@ export async function render(root) {
   fill(root, h('h1', {}, t('import.title')), form, result);
 }
 
+/** The new tokens as a sheet, written by the server (which checks each token and adds the
+ * firm's name), saved as a file; the tokens stay in this page and that answer only. */
+async function saveTokens(tokens, format) {
+  const res = await api('POST', `/firms/import/tokens?format=${format}`, { body: tokens, raw: true, headers: { Accept: '*/*' } });
+  const type = format === 'xlsx' ? XLSX : 'text/csv';
+  saveText(await res.blob(), `token-firma.${format}`, type);
+}
+
 function showReport(out, report) {
   const tokens = report.tokens || [];
   fill(out, h('div', { class: 'notice', role: 'status' },
@@ -94,10 +98,15 @@ function showReport(out, report) {
     h('p', {}, h('a', { href: '#/firma' }, t('import.firms')))),
   tokens.length ? h('div', { class: 'card' },
     h('p', {}, t('import.tokens')),
-    h('button', {
-      type: 'button', id: 'import-tokens',
-      onclick: () => saveText(['firm_id,token', ...tokens.map((x) => `${csvCell(x.firm_id)},${x.token}`)].join('\r\n'), 'token-firma.csv'),
-    }, t('import.tokens.download'))) : null);
+    h('div', { class: 'actions' },
+      h('button', {
+        type: 'button', id: 'import-tokens-xlsx',
+        onclick: (e) => busy(e.currentTarget, () => saveTokens(tokens, 'xlsx')).catch((err) => out.append(errorBox(err))),
+      }, t('import.tokens.xlsx')),
+      h('button', {
+        type: 'button', id: 'import-tokens',
+        onclick: (e) => busy(e.currentTarget, () => saveTokens(tokens, 'csv')).catch((err) => out.append(errorBox(err))),
+      }, t('import.tokens.download')))) : null);
 }
 
 function showFailure(out, e) {

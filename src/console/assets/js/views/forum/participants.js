@@ -1,7 +1,9 @@
 // The participants tab (peserta): search firms and register them, caps, hosts, withdrawals.
 
 import { del, get, post, query, seg } from '../../api.js';
-import { busy, button, errorBox, field, fill, h, input, showErrors, toast } from '../../dom.js';
+import {
+  busy, button, errorBox, field, fieldMessage, fill, h, input, showErrors, toast,
+} from '../../dom.js';
 import { num, t } from '../../i18n.js';
 import { provinceBadge } from '../firms.js';
 import {
@@ -83,12 +85,51 @@ export async function participantsTab(panel, forum, reload, flash) {
     });
   });
 
+  // Bulk registration from the organizer's sheet (CSV or Excel), all or nothing.
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const sheetFile = h('input', { type: 'file', id: 'p-sheet', accept: `.csv,text/csv,.xlsx,${XLSX}`, 'aria-describedby': 'p-sheet-about' });
+  const sheetGo = h('button', { type: 'submit', id: 'p-sheet-go' }, t('p.sheet.go'));
+  const sheetResult = h('div', { id: 'p-sheet-result', 'aria-live': 'polite' });
+  const sheetForm = h('form', { id: 'p-sheet-form' },
+    h('p', { id: 'p-sheet-about', class: 'muted' }, t('p.sheet.about')),
+    h('div', { class: 'field' }, h('label', { for: 'p-sheet' }, t('p.sheet')), sheetFile),
+    h('div', { class: 'actions' }, sheetGo), sheetResult);
+  sheetForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const chosen = sheetFile.files[0];
+    if (!chosen) {
+      fill(sheetResult, h('div', { class: 'form-errors', role: 'alert' }, h('p', {}, t('p.sheet.none'))));
+      return;
+    }
+    busy(sheetGo, async () => {
+      const excel = chosen.name.toLowerCase().endsWith('.xlsx') || chosen.type === XLSX;
+      const body = excel ? await chosen.arrayBuffer() : await chosen.text();
+      const stored = await post(`/events/${seg(forum.id)}/participants`, body, { contentType: excel ? XLSX : 'text/csv' });
+      reload({ text: t('p.added', { n: num(stored.length) }) });
+    }).catch((e) => {
+      if (!e.fields?.length) {
+        fill(sheetResult, errorBox(e));
+        return;
+      }
+      const rows = [...e.fields].sort((a, b) => (a.line || 0) - (b.line || 0));
+      const sheet = rows.find((r) => r.params?.sheet)?.params.sheet;
+      fill(sheetResult, h('div', { class: 'form-errors', role: 'alert' },
+        h('p', {}, t('p.sheet.bad', { n: num(new Set(rows.map((r) => r.line)).size) }), sheet ? ` ${t('p.sheet.name', { sheet })}` : '')),
+      h('table', { class: 'data', id: 'p-sheet-errors' },
+        h('thead', {}, h('tr', {}, [t('p.sheet.line'), t('p.sheet.column'), t('p.sheet.problem')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, rows.map((r) => h('tr', {},
+          h('td', { class: 'num' }, r.line ?? '–'),
+          h('td', {}, r.params?.column ? `${r.params.column} · ` : '', h('code', {}, r.field || '')),
+          h('td', {}, fieldMessage(r)))))));
+    });
+  });
+
   const addCard = h('div', { class: 'card', id: 'p-add' },
     h('h3', {}, t('p.add')),
     h('fieldset', { class: 'row' }, h('legend', {}, t('p.defaults')),
       field(t('col.max'), defMax, { hint: t('p.max.hint') }),
       h('div', { class: 'field inline' }, defHost, h('label', { for: 'p-default-host' }, t('col.host')))),
-    searchForm, results, pasteForm, addBox);
+    searchForm, results, pasteForm, sheetForm, addBox);
 
   // The list, with each registration editable and withdrawable.
   participants.sort((a, b) => firmName(a.firm_id).localeCompare(firmName(b.firm_id)));

@@ -66,6 +66,10 @@ export async function timetableTab(panel, forum, reload, flash) {
       id: 'j-xlsx',
       onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/schedule/grid?format=xlsx`, `jadwal-${forum.id}.xlsx`)).catch((err) => toast(err.message, 'bad')),
     }),
+    button(t('j.agendas.xlsx'), {
+      id: 'j-agendas-xlsx',
+      onclick: (e) => busy(e.currentTarget, () => download(`/events/${seg(forum.id)}/agendas?format=xlsx`, `agenda-${forum.id}.xlsx`)).catch((err) => toast(err.message, 'bad')),
+    }),
     repair);
 
   const s = plan.stats;
