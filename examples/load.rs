@@ -8,9 +8,15 @@
 //! every request is GET /v1/firms/{id}/matches?limit=10 (firm token): one firm's partners,
 //! the matcher's single-firm query behind HTTP.
 //!
+//! With `--heavy true`, one more organizer task runs the heavy jobs meanwhile, one after the
+//! other for the whole run: a batch ranking of every stored firm (POST /v1/match/batch,
+//! summary only), then the timetable of a forum of 80 demo firms (POST
+//! /v1/events/{id}/schedule, 2 s budget). Only one heavy job runs at a time, so a 503 from
+//! the heavy slot counts as an error.
+//!
 //! cargo run --release --example load -- --url http://127.0.0.1:8080 --organizer-token T \
 //!     --tokens data/demo-firm-tokens.csv [--connections 64] [--seconds 60] [--seed 1] \
-//!     [--mix all|matches]
+//!     [--mix all|matches] [--heavy false|true]
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -27,6 +33,8 @@ struct Args {
     seed: u64,
     /// Only GET /v1/firms/{id}/matches instead of the mixed traffic.
     matches_only: bool,
+    /// A batch ranking and a timetable generation, in turn, beside the traffic.
+    heavy: bool,
 }
 
 fn args() -> Args {
@@ -38,6 +46,7 @@ fn args() -> Args {
         seconds: 60,
         seed: 1,
         matches_only: false,
+        heavy: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -56,6 +65,7 @@ fn args() -> Args {
                     other => panic!("--mix is all or matches, not {other}"),
                 }
             }
+            "--heavy" => args.heavy = value.parse().expect("true or false"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -175,29 +185,106 @@ async fn connection(
             ),
             _ => unreachable!("rolls are below 100 or the matches mix"),
         };
-        let started = Instant::now();
-        match request.send().await {
-            Ok(response) => {
-                let status = response.status();
-                let _ = response.bytes().await;
-                let micros = started.elapsed().as_micros() as u64;
-                if status.is_success() {
-                    tally.latencies.entry(route).or_default().push(micros);
-                } else if status == 409 {
-                    tally.conflicts += 1;
-                } else {
-                    *tally.errors.entry(format!("{route} {status}")).or_default() += 1;
-                }
-            }
-            Err(e) => {
-                let kind = if e.is_timeout() {
-                    "timeout"
-                } else {
-                    "transport"
-                };
-                *tally.errors.entry(format!("{route} {kind}")).or_default() += 1;
+        record(&mut tally, route, request).await;
+    }
+    tally
+}
+
+/// The forum the heavy lane schedules again and again.
+const HEAVY_FORUM: &str = "beban-forum";
+
+/// Sends one request and files its answer in `tally` under `route`.
+async fn record(tally: &mut Tally, route: &'static str, request: reqwest::RequestBuilder) {
+    let started = Instant::now();
+    match request.send().await {
+        Ok(response) => {
+            let status = response.status();
+            let _ = response.bytes().await;
+            let micros = started.elapsed().as_micros() as u64;
+            if status.is_success() {
+                tally.latencies.entry(route).or_default().push(micros);
+            } else if status == 409 {
+                tally.conflicts += 1;
+            } else {
+                *tally.errors.entry(format!("{route} {status}")).or_default() += 1;
             }
         }
+        Err(e) => {
+            let kind = if e.is_timeout() {
+                "timeout"
+            } else {
+                "transport"
+            };
+            *tally.errors.entry(format!("{route} {kind}")).or_default() += 1;
+        }
+    }
+}
+
+/// The heavy lane: sets up a forum of `participants`, then runs a batch ranking and the
+/// forum's timetable in turn until `until` (a job started before `until` is waited for).
+async fn heavy(args: std::sync::Arc<Args>, participants: Vec<String>, until: Instant) -> Tally {
+    // A batch over a store that the POSTs keep growing takes longer and longer.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(900))
+        .build()
+        .unwrap();
+    let organizer = format!("Bearer {}", args.organizer);
+    let setup = |request: reqwest::RequestBuilder, what: &'static str| {
+        let request = request.header("authorization", &organizer);
+        async move {
+            let response = request.send().await.expect(what);
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            assert!(status.is_success(), "{what}: {status} {body}");
+        }
+    };
+    setup(
+        client.post(format!("{}/v1/events", args.url)).json(&json!({
+            "id": HEAVY_FORUM, "name": "Temu Bisnis Beban", "time_zone": "WITA",
+            "slot_minutes": 20, "break_minutes": 5, "tables": 14,
+            "days": [{"date": "2026-12-10", "sessions": [
+                         {"name": "pagi", "start": "08:30", "end": "12:00"},
+                         {"name": "siang", "start": "13:30", "end": "16:00"}]},
+                     {"date": "2026-12-11", "sessions": [
+                         {"name": "pagi", "start": "08:30", "end": "12:00"}]}]
+        })),
+        "the heavy lane's forum",
+    )
+    .await;
+    let roster: Vec<_> = participants
+        .iter()
+        .map(|id| json!({"firm_id": id, "max_meetings": 8}))
+        .collect();
+    setup(
+        client
+            .post(format!("{}/v1/events/{HEAVY_FORUM}/participants", args.url))
+            .json(&roster),
+        "the heavy lane's participants",
+    )
+    .await;
+    let mut tally = Tally::default();
+    while Instant::now() < until {
+        record(
+            &mut tally,
+            "POST /v1/match/batch",
+            client
+                .post(format!("{}/v1/match/batch", args.url))
+                .header("authorization", &organizer)
+                .json(&json!({"limit": 10, "include_matches": false})),
+        )
+        .await;
+        if Instant::now() >= until {
+            break;
+        }
+        record(
+            &mut tally,
+            "POST /v1/events/{id}/schedule",
+            client
+                .post(format!("{}/v1/events/{HEAVY_FORUM}/schedule", args.url))
+                .header("authorization", &organizer)
+                .json(&json!({"objective": "max_value", "time_limit_ms": 2000})),
+        )
+        .await;
     }
     tally
 }
@@ -221,12 +308,22 @@ async fn main() {
         firms.len() >= args.connections,
         "fewer firms than connections"
     );
+    // Spread over the file, so the forum holds firms of both provinces.
+    let participants: Vec<String> = firms
+        .iter()
+        .step_by((firms.len() / 80).max(1))
+        .take(80)
+        .map(|(id, _)| id.clone())
+        .collect();
     let mut owned: Vec<Vec<(String, String)>> = vec![Vec::new(); args.connections];
     for (i, firm) in firms.into_iter().enumerate() {
         owned[i % args.connections].push(firm);
     }
     let started = Instant::now();
     let until = started + Duration::from_secs(args.seconds);
+    let heavy = args
+        .heavy
+        .then(|| tokio::spawn(heavy(args.clone(), participants, until)));
     let tasks: Vec<_> = owned
         .into_iter()
         .enumerate()
@@ -239,9 +336,21 @@ async fn main() {
             ))
         })
         .collect();
-    let mut total = Tally::default();
+    let mut tallies = Vec::new();
     for task in tasks {
-        let tally = task.await.expect("connection task");
+        tallies.push(task.await.expect("connection task"));
+    }
+    // Throughput counts the traffic's own time: the heavy lane may finish a job after it.
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(heavy) = heavy {
+        tallies.push(heavy.await.expect("heavy task"));
+        println!(
+            "heavy lane: last job done {:.1} s after the start",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let mut total = Tally::default();
+    for tally in tallies {
         for (route, mut l) in tally.latencies {
             total.latencies.entry(route).or_default().append(&mut l);
         }
@@ -250,7 +359,6 @@ async fn main() {
             *total.errors.entry(k).or_default() += v;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
     let ok: usize = total.latencies.values().map(Vec::len).sum();
     println!(
         "{} connections, {:.1} s: {ok} ok requests, {:.0} req/s; 409 conflicts: {}; errors: {}",

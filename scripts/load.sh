@@ -3,8 +3,12 @@
 # free port), runs examples/load.rs (64 connections, 60 s by default), prints throughput,
 # latency per route, errors, the server's memory (VmRSS) before and after, and the disk
 # use of the sled folder against the size of `mitra export`; then stops the server.
+# During the run it samples the server's VmRSS and stored firms every LOAD_SAMPLE_SECONDS
+# (60), to tell memory that follows the data from memory that follows the requests.
 #
 #   scripts/load.sh                         # LOAD_CONNECTIONS=64 LOAD_SECONDS=60 LOAD_FIRMS=3000
+#   LOAD_HEAVY=true LOAD_SECONDS=600 scripts/load.sh   # with a batch ranking and a timetable
+#                                                      # generation running in turn meanwhile
 #   LOAD_MIX=matches LOAD_FIRMS=200000 LOAD_CONNECTIONS=2 scripts/load.sh   # one firm's matches only
 #   LOAD_PROFILE=hard ...                   # firms from `mitra gen`'s names (clean|realistic|hard)
 set -euo pipefail
@@ -18,6 +22,8 @@ firms="${LOAD_FIRMS:-3000}"
 mix="${LOAD_MIX:-all}"
 profile=()
 [[ -n "${LOAD_PROFILE:-}" ]] && profile=(--demo-profile "$LOAD_PROFILE")
+heavy="${LOAD_HEAVY:-false}"
+sample_seconds="${LOAD_SAMPLE_SECONDS:-60}"
 # Loading 200 000 demo firms takes minutes: how long to wait for the server to listen.
 start_seconds="${LOAD_START_SECONDS:-600}"
 token="load-organizer-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")"
@@ -55,11 +61,25 @@ echo "server: release, $firms demo firms${LOAD_PROFILE:+ ($LOAD_PROFILE names)},
 echo "load: $(uptime)"
 echo "VmRSS before: $(rss)"
 echo "sled folder before: $(du -sh "$work/data" | cut -f1)"
+firms_stored() {
+    curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/status" |
+        sed -n 's/.*"counts":{"firms":\([0-9]*\).*/\1/p'
+}
+(
+    elapsed=0
+    while sleep "$sample_seconds"; do
+        elapsed=$((elapsed + sample_seconds))
+        echo "at ${elapsed} s: VmRSS $(rss), $(firms_stored) firms stored"
+    done
+) &
+sampler_pid=$!
 status=0
 "$target/release/examples/load" --url "http://127.0.0.1:$port" --organizer-token "$token" \
     --tokens "$work/data/demo-firm-tokens.csv" --connections "$connections" \
-    --seconds "$seconds" --mix "$mix" || status=$?
-echo "VmRSS after: $(rss)"
+    --seconds "$seconds" --mix "$mix" --heavy "$heavy" || status=$?
+kill "$sampler_pid" 2>/dev/null || true
+wait "$sampler_pid" 2>/dev/null || true
+echo "VmRSS after: $(rss), $(firms_stored) firms stored"
 
 kill -TERM "$server_pid"
 wait "$server_pid" || true

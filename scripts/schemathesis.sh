@@ -12,7 +12,9 @@
 # Environment: ST_MAX_EXAMPLES (20), ST_SEED (fixed, for reproducible runs; "random" for a
 # new one), ST_WORKERS (1: hypothesis under CPython 3.11 can fail with "AST constructor
 # recursion depth mismatch" when several threads generate at once), ST_PROFILE (debug | release, default debug), ST_VERSION
-# (the schemathesis requirement, default "schemathesis>=4,<5"), CARGO_TARGET_DIR.
+# (the schemathesis requirement, default "schemathesis>=4,<5"), ST_BIN (a mitra binary to test
+# instead of building one, e.g. the release build that the load test made: `cargo build
+# --bin mitra` alone builds the shared dependencies again with other features), CARGO_TARGET_DIR.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,7 +35,9 @@ if [[ ! -x "$venv/bin/st" ]]; then
 fi
 echo "schemathesis: $("$venv/bin/st" --version)" >&2
 
-if [[ "$profile" == release ]]; then
+if [[ -n "${ST_BIN:-}" ]]; then
+    bin="$ST_BIN"
+elif [[ "$profile" == release ]]; then
     cargo build --release --bin mitra >&2
     bin="$target/release/mitra"
 else

@@ -368,6 +368,11 @@ fn acknowledged_writes_survive_sigkill_and_imports_stay_whole() {
             "round {round}:\n{}",
             failures.join("\n")
         );
+        // Progress of a long run (`-- --nocapture`): a stopped run still tells how far it got.
+        eprintln!(
+            "round {round}/{rounds}: store opened, {} firms found as expected",
+            stored.len()
+        );
         if round == rounds {
             server.kill();
             break;
