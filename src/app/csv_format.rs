@@ -73,9 +73,23 @@ pub struct CsvRow {
 /// Reads every row. A file-level problem (no header, no `name` column, broken quoting)
 /// is an `Err`; problems inside cells are listed per row.
 pub fn read_rows(body: &[u8]) -> Result<Vec<CsvRow>, String> {
+    read_sheet(body, column_of, ("name", &COLUMNS), |line, cell| {
+        row_to_input(line, cell)
+    })
+}
+
+/// Reads a sheet saved as CSV, `,` or (as spreadsheets in an Indonesian locale write it)
+/// `;` between cells, with a header that `column_of` maps to known columns, of which
+/// `required` must be present (`expected` lists them all for the message). Each non-empty
+/// row is handed to `row` with its line and a lookup of its trimmed, non-empty cells.
+pub fn read_sheet<T>(
+    body: &[u8],
+    column_of: fn(&str) -> Option<&'static str>,
+    (required, expected): (&str, &[&str]),
+    row: impl Fn(u64, &dyn Fn(&str) -> Option<String>) -> T,
+) -> Result<Vec<T>, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("the file is not UTF-8 text: {e}"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Spreadsheets in an Indonesian locale export with ';' between cells.
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
         b';'
@@ -88,10 +102,10 @@ pub fn read_rows(body: &[u8]) -> Result<Vec<CsvRow>, String> {
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
     let columns: Vec<Option<&str>> = headers.iter().map(column_of).collect();
-    if !columns.contains(&Some("name")) {
+    if !columns.contains(&Some(required)) {
         return Err(format!(
-            "the header has no 'name' column; expected columns: {}",
-            COLUMNS.join(", ")
+            "the header has no '{required}' column; expected columns: {}",
+            expected.join(", ")
         ));
     }
     let mut rows = Vec::new();
@@ -112,7 +126,7 @@ pub fn read_rows(body: &[u8]) -> Result<Vec<CsvRow>, String> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        rows.push(row_to_input(line, cell));
+        rows.push(row(line, &cell));
     }
     Ok(rows)
 }

@@ -43,46 +43,9 @@ pub struct SheetRow {
 
 /// Reads a CSV participant sheet (`,` or, as Indonesian-locale spreadsheets write, `;`).
 pub fn read_csv(body: &[u8]) -> Result<Vec<SheetRow>, String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("the file is not UTF-8 text: {e}"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| e.to_string())?.clone();
-    let columns: Vec<Option<&str>> = headers.iter().map(column_of).collect();
-    if !columns.contains(&Some("firm_id")) {
-        return Err(format!(
-            "the header has no 'firm_id' column; expected columns: {}",
-            COLUMNS.join(", ")
-        ));
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| e.to_string())?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        let cell = |name: &str| -> Option<String> {
-            columns
-                .iter()
-                .position(|c| *c == Some(name))
-                .and_then(|i| record.get(i))
-                .map(str::trim)
-                .map(crate::csv_out::restore)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        rows.push(row(line, cell));
-    }
-    Ok(rows)
+    super::csv_format::read_sheet(body, column_of, ("firm_id", &COLUMNS), |line, cell| {
+        row(line, cell)
+    })
 }
 
 fn row(line: u64, cell: impl Fn(&str) -> Option<String>) -> SheetRow {
