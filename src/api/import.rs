@@ -224,23 +224,15 @@ pub async fn export_firms(
     .await??;
     if format == "xlsx" {
         let body = web::block(move || xlsx::write_firms(&firms)).await??;
-        return Ok(HttpResponse::Ok()
-            .content_type(xlsx::MEDIA_TYPE)
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"firms.xlsx\"",
-            ))
-            .body(body));
+        return Ok(super::attachment(xlsx::MEDIA_TYPE, "firms.xlsx", body));
     }
     if format == "csv" {
         let body = csv_format::write_firms(&firms).map_err(anyhow::Error::from)?;
-        Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"firms.csv\"",
-            ))
-            .body(body))
+        Ok(super::attachment(
+            "text/csv; charset=utf-8",
+            "firms.csv",
+            body,
+        ))
     } else {
         Ok(HttpResponse::Ok().json(firms))
     }
@@ -312,20 +304,16 @@ pub async fn token_sheet(
             })
             .map_err(anyhow::Error::from)?;
         let body = out.finish().map_err(anyhow::Error::from)?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"token-firma.csv\"",
-            ))
-            .body(body));
+        return Ok(super::attachment(
+            "text/csv; charset=utf-8",
+            "token-firma.csv",
+            body,
+        ));
     }
     let body = web::block(move || xlsx::write_tokens(&rows)).await??;
-    Ok(HttpResponse::Ok()
-        .content_type(xlsx::MEDIA_TYPE)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"token-firma.xlsx\"",
-        ))
-        .body(body))
+    Ok(super::attachment(
+        xlsx::MEDIA_TYPE,
+        "token-firma.xlsx",
+        body,
+    ))
 }

@@ -227,6 +227,21 @@ documented! {
 }
 
 /// The OpenAPI document of the routes above.
+/// A download: `body` as `media_type`, offered to save as `file`.
+fn attachment(
+    media_type: &str,
+    file: &str,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(media_type)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .body(body)
+}
+
 pub fn openapi() -> utoipa::openapi::OpenApi {
     actix_web::App::new()
         .into_utoipa_app()

@@ -195,25 +195,21 @@ pub async fn forum_report(
         .call(move |app| app::outcomes::report(app, &key))
         .await?;
     Ok(match format.as_str() {
-        "csv" => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"report-{id}.csv\""),
-            ))
-            .body(report::report_csv(&result).map_err(anyhow::Error::from)?),
+        "csv" => super::attachment(
+            "text/csv; charset=utf-8",
+            &format!("report-{id}.csv"),
+            report::report_csv(&result).map_err(anyhow::Error::from)?,
+        ),
         "html" => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(report::report_html(&result, &event.name)),
-        "xlsx" => HttpResponse::Ok()
-            .content_type(crate::app::xlsx::MEDIA_TYPE)
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"report-{id}.xlsx\""),
-            ))
-            .body(crate::app::xlsx::write_report(&result, &event.name)?),
+        "xlsx" => super::attachment(
+            crate::app::xlsx::MEDIA_TYPE,
+            &format!("report-{id}.xlsx"),
+            crate::app::xlsx::write_report(&result, &event.name)?,
+        ),
         "svg" => HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -257,11 +253,9 @@ pub async fn labels(
         return Ok(HttpResponse::Ok().json(pairs));
     }
     let body = app::outcomes::labels_csv(&pairs)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"labels-{id}.csv\""),
-        ))
-        .body(body))
+    Ok(super::attachment(
+        "text/csv; charset=utf-8",
+        &format!("labels-{id}.csv"),
+        body,
+    ))
 }

@@ -312,20 +312,16 @@ pub async fn agenda(
     let agenda = forum::agenda(&event, &plan, &own, &|id| card_of(&cards, id));
     let file = format!("agenda-{}-{}", event.id, firm);
     Ok(match format.as_str() {
-        "csv" => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.csv\""),
-            ))
-            .body(forum::agenda_csv(&agenda).map_err(anyhow::Error::from)?),
-        "ics" => HttpResponse::Ok()
-            .content_type("text/calendar; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.ics\""),
-            ))
-            .body(forum::agenda_ics(&event, &agenda)),
+        "csv" => super::attachment(
+            "text/csv; charset=utf-8",
+            &format!("{file}.csv"),
+            forum::agenda_csv(&agenda).map_err(anyhow::Error::from)?,
+        ),
+        "ics" => super::attachment(
+            "text/calendar; charset=utf-8",
+            &format!("{file}.ics"),
+            forum::agenda_ics(&event, &agenda),
+        ),
         "txt" => HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -410,13 +406,7 @@ pub async fn agendas(
     }
     let file = format!("agenda-{}.xlsx", event.id);
     let body = web::block(move || app::xlsx::write_agendas(&event, &agendas)).await??;
-    Ok(HttpResponse::Ok()
-        .content_type(app::xlsx::MEDIA_TYPE)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file}\""),
-        ))
-        .body(body))
+    Ok(super::attachment(app::xlsx::MEDIA_TYPE, &file, body))
 }
 
 /// The organizer's grid of the timetable, slots × tables: CSV, a printable HTML page
@@ -451,13 +441,11 @@ pub async fn grid(
     let card = |id: &str| card_of(&cards, id);
     Ok(if format == "xlsx" {
         let body = app::xlsx::write_grid(&event, &plan, &card)?;
-        HttpResponse::Ok()
-            .content_type(app::xlsx::MEDIA_TYPE)
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"grid-{}.xlsx\"", event.id),
-            ))
-            .body(body)
+        super::attachment(
+            app::xlsx::MEDIA_TYPE,
+            &format!("grid-{}.xlsx", event.id),
+            body,
+        )
     } else if format == "html" {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -465,12 +453,10 @@ pub async fn grid(
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(forum::grid_html(&event, &plan, &card))
     } else {
-        HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"grid-{}.csv\"", event.id),
-            ))
-            .body(forum::grid_csv(&event, &plan, &card).map_err(anyhow::Error::from)?)
+        super::attachment(
+            "text/csv; charset=utf-8",
+            &format!("grid-{}.csv", event.id),
+            forum::grid_csv(&event, &plan, &card).map_err(anyhow::Error::from)?,
+        )
     })
 }
