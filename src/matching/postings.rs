@@ -173,13 +173,12 @@ struct Part {
     needs: HashMap<u64, List>,
 }
 
-/// Posts each item of a side under its keys, and returns the keys it touched.
-fn post(
-    map: &mut HashMap<u64, List>,
+/// The postings of each item of a side under its keys, handed to `emit`.
+fn postings_of(
     items: &[ItemFeatures],
     certs: Option<u16>,
     slot: Slot,
-    touched: &mut Vec<u64>,
+    mut emit: impl FnMut(u64, Posting),
 ) {
     let mut keys = Vec::new();
     for item in items {
@@ -189,13 +188,23 @@ fn post(
         for &(key, concept, _) in &keys {
             let side =
                 AnswerSide::new(concept.as_ref(), &item.rate, certs.unwrap_or(item.required));
-            map.entry(key)
-                .or_default()
-                .postings
-                .push(Posting { name, side, slot });
-            touched.push(key);
+            emit(key, Posting { name, side, slot });
         }
     }
+}
+
+/// Posts each item of a side under its keys, and records the keys it touched.
+fn post(
+    map: &mut HashMap<u64, List>,
+    items: &[ItemFeatures],
+    certs: Option<u16>,
+    slot: Slot,
+    touched: &mut Vec<u64>,
+) {
+    postings_of(items, certs, slot, |key, posting| {
+        map.entry(key).or_default().postings.push(posting);
+        touched.push(key);
+    });
 }
 
 /// Removes every posting of `slot` under the keys of `items`.
@@ -272,24 +281,33 @@ impl Postings {
         seal(&mut part.needs, &mut touched, true);
     }
 
-    /// Posts a firm's items without sorting; [`Postings::seal_all`] must follow before a
-    /// query (a bulk build sorts each list once instead of once per firm).
-    pub fn insert_unsealed(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
-        let part = &mut self.parts[part_of(province)];
-        let mut touched = Vec::new();
-        post(
-            &mut part.products,
-            &f.products,
-            Some(f.certifications),
-            slot,
-            &mut touched,
-        );
-        post(&mut part.needs, &f.needs, None, slot, &mut touched);
-    }
-
-    /// Sorts every list, in parallel.
-    pub fn seal_all(&mut self) {
+    /// Posts every firm's items and sorts each list once: a bulk build. The postings are
+    /// made in parallel and filled in the firms' order, so the lists come out as if the
+    /// firms had been inserted one by one.
+    pub fn insert_all(&mut self, firms: &[(Slot, Province, &FirmFeatures)]) {
         use rayon::prelude::*;
+        let made: Vec<Vec<(bool, u64, Posting)>> = firms
+            .par_iter()
+            .map(|&(slot, _, f)| {
+                let mut out = Vec::new();
+                postings_of(&f.products, Some(f.certifications), slot, |key, p| {
+                    out.push((false, key, p))
+                });
+                postings_of(&f.needs, None, slot, |key, p| out.push((true, key, p)));
+                out
+            })
+            .collect();
+        for (&(_, province, _), postings) in firms.iter().zip(made) {
+            let part = &mut self.parts[part_of(province)];
+            for (needs, key, posting) in postings {
+                let map = if needs {
+                    &mut part.needs
+                } else {
+                    &mut part.products
+                };
+                map.entry(key).or_default().postings.push(posting);
+            }
+        }
         for part in &mut self.parts {
             part.products
                 .par_iter_mut()

@@ -7,7 +7,7 @@ use super::concept::{Reader, Reading};
 use super::config::ScoringConfig;
 use super::postings::{part_of, Levels, Postings, Slot, BUYS, SUPPLIES};
 use super::score::{
-    combine, directed, explain_match, DirectedScore, FirmFeatures, Lang, PairScore,
+    directed, explain_match, DirectedScore, FirmFeatures, ItemFeatures, Lang, PairScore,
 };
 use super::topk::{self, best_k, Scratch};
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
@@ -110,6 +110,9 @@ pub struct MatcherStats {
 
 struct Entry {
     firm: Arc<Firm>,
+    /// The firm's province, beside its features: the scorer checks it for every candidate,
+    /// and reaching through `firm` for it costs a cache miss at 200 000 firms.
+    province: Province,
     features: FirmFeatures,
 }
 
@@ -202,9 +205,23 @@ impl Matcher {
             .collect();
         let mut m = Matcher::new(config);
         for (firm, features) in firms.into_iter().zip(features) {
-            m.insert(firm, features, false);
+            if m.by_id.contains_key(&firm.id) {
+                // The last of two firms with one id wins, as with upserts one by one.
+                m.remove(&firm.id.clone());
+            }
+            m.place(firm, features);
         }
-        m.postings.seal_all();
+        let placed: Vec<(Slot, Province, &FirmFeatures)> = m
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, e)| {
+                Some((slot as Slot, e.as_ref()?.province, &e.as_ref()?.features))
+            })
+            .collect();
+        let mut postings = Postings::default();
+        postings.insert_all(&placed);
+        m.postings = postings;
         m
     }
 
@@ -271,15 +288,16 @@ impl Matcher {
     /// Adds or replaces a firm; only its own postings change.
     pub fn upsert(&mut self, firm: Arc<Firm>) {
         let features = FirmFeatures::of(&firm.profile);
-        self.insert(firm, features, true);
-    }
-
-    /// Adds or replaces a firm; `seal` sorts the posting lists it touched (a bulk build
-    /// sorts them all once at the end instead).
-    fn insert(&mut self, firm: Arc<Firm>, features: FirmFeatures, seal: bool) {
         if self.by_id.contains_key(&firm.id) {
             self.remove(&firm.id.clone());
         }
+        let slot = self.place(firm, features);
+        let e = self.slots[slot as usize].as_ref().expect("placed");
+        self.postings.insert(slot, e.province, &e.features);
+    }
+
+    /// Gives a new firm a slot, without posting it.
+    fn place(&mut self, firm: Arc<Firm>, features: FirmFeatures) -> Slot {
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -289,14 +307,14 @@ impl Matcher {
             }
         };
         self.id_keys[slot as usize] = id_key(&firm.id);
-        if seal {
-            self.postings.insert(slot, firm.profile.province, &features);
-        } else {
-            self.postings
-                .insert_unsealed(slot, firm.profile.province, &features);
-        }
         self.by_id.insert(firm.id.clone(), slot);
-        self.slots[slot as usize] = Some(Entry { firm, features });
+        let province = firm.profile.province;
+        self.slots[slot as usize] = Some(Entry {
+            firm,
+            province,
+            features,
+        });
+        slot
     }
 
     /// Removes a firm; returns whether it was there.
@@ -305,8 +323,7 @@ impl Matcher {
             return false;
         };
         if let Some(e) = self.slots[slot as usize].take() {
-            self.postings
-                .remove(slot, e.firm.profile.province, &e.features);
+            self.postings.remove(slot, e.province, &e.features);
         }
         self.free.push(slot);
         true
@@ -344,33 +361,21 @@ impl Matcher {
     /// The ranking score of `partner` for a firm with features `q`: allocation-free. Only
     /// the directions in `reached` are scored; the index leaves a direction out only when
     /// it scores 0.
-    fn rank_score(
-        &self,
-        q: &FirmFeatures,
-        partner: &FirmFeatures,
-        direction: Direction,
-        reached: u8,
-    ) -> f64 {
+    /// The exact directed fits (supplies, buys) of a partner for the lookups in `which`;
+    /// 0 for a direction left out.
+    fn fits(&self, q: &FirmFeatures, partner: &FirmFeatures, which: u8) -> (f64, f64) {
         let cfg = &self.config;
-        let supplies = || {
-            if reached & SUPPLIES != 0 {
-                directed(partner, q, cfg, None).score
-            } else {
-                0.0
-            }
+        let supplies = if which & SUPPLIES != 0 {
+            directed(partner, q, cfg, None).score
+        } else {
+            0.0
         };
-        let buys = || {
-            if reached & BUYS != 0 {
-                directed(q, partner, cfg, None).score
-            } else {
-                0.0
-            }
+        let buys = if which & BUYS != 0 {
+            directed(q, partner, cfg, None).score
+        } else {
+            0.0
         };
-        match direction {
-            Direction::Supplies => supplies(),
-            Direction::Buys => buys(),
-            Direction::Both => combine(supplies(), buys(), cfg),
-        }
+        (supplies, buys)
     }
 
     /// Scores `candidates` exactly and keeps the best k.
@@ -393,9 +398,10 @@ impl Matcher {
         let best = best_k(
             candidates,
             (query.k, query.min_score),
-            &mut |slot, reached| {
+            &mut |slot, reached, _| {
                 scored += 1;
-                topk::Scorer::score(&scorer, slot, reached)
+                let fits = topk::Scorer::fits(&scorer, slot, reached)?;
+                Some(topk::ranking(query.direction, fits, &self.config))
             },
             &|a, b| self.rank_cmp(a, b),
         );
@@ -540,11 +546,24 @@ impl Matcher {
         query: &MatchQuery,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<(FirmId, Vec<Match>)> {
-        let ids = self.ids_sorted();
+        // Firms that read alike ask the same posting lists and meet the same partners:
+        // ranked one after the other, those stay in cache (at 200 000 firms a query waits on
+        // memory more than it computes). The answers go back in id order at the end.
+        let mut ids = self.ids_sorted();
+        ids.sort_by_cached_key(|&(_, slot)| {
+            let f = &self.entry(slot).expect("indexed slot").features;
+            let first = |items: &[ItemFeatures]| items.first().and_then(|i| i.reading.best());
+            (
+                first(&f.needs).map(|c| c.hs),
+                first(&f.products).map(|c| c.hs),
+                slot,
+            )
+        });
         // A few contiguous chunks per thread, each with one scratch (as long as the slot
         // table, so allocated per chunk, not per firm).
         let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
-        ids.par_chunks(chunk)
+        let mut ranked: Vec<(FirmId, Vec<Match>)> = ids
+            .par_chunks(chunk)
             .flat_map_iter(|part| {
                 let mut scratch = Scratch::default();
                 let ranked: Vec<(FirmId, Vec<Match>)> = part
@@ -564,7 +583,9 @@ impl Matcher {
                 progress(part.len());
                 ranked
             })
-            .collect()
+            .collect();
+        ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        ranked
     }
 
     /// Top-k for every firm by scoring every pair: for tests and recall measurement.
@@ -599,22 +620,53 @@ struct QueryScorer<'a> {
 }
 
 impl topk::Scorer for QueryScorer<'_> {
-    fn score(&self, slot: Slot, reached: u8) -> Option<f64> {
+    fn fits(&self, slot: Slot, which: u8) -> Option<(f64, f64)> {
         let e = self.matcher.entry(slot)?;
-        if Some(slot) == self.me
-            || !Matcher::in_scope(self.province, e.firm.profile.province, self.query.scope)
+        if Some(slot) == self.me || !Matcher::in_scope(self.province, e.province, self.query.scope)
         {
             return None;
         }
-        Some(
-            self.matcher
-                .rank_score(self.q, &e.features, self.query.direction, reached),
-        )
+        // A one-way query needs one direction only.
+        let which = which
+            & match self.query.direction {
+                Direction::Supplies => SUPPLIES,
+                Direction::Buys => BUYS,
+                Direction::Both => SUPPLIES | BUYS,
+            };
+        Some(self.matcher.fits(self.q, &e.features, which))
     }
 
     fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
         self.matcher.rank_cmp(a, b)
     }
+
+    fn prefetch(&self, slot: Slot, near: bool) {
+        let Some(entry) = self.matcher.slots.get(slot as usize) else {
+            return;
+        };
+        if !near {
+            prefetch(entry);
+        } else if let Some(e) = entry {
+            // The entry was asked for two steps ago: its item lists come next.
+            prefetch(e.features.products.as_ptr());
+            prefetch(e.features.needs.as_ptr());
+        }
+    }
+}
+
+/// Asks the processor to start loading the cache line at `p`, without waiting for it. At
+/// 200 000 firms the candidates of a query lie far apart in memory, and loading them one
+/// after the other is most of the time their scoring takes.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it neither faults nor reads memory into the
+    // program, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// Recall@k of `found` against `reference`: the share of reference partners found.

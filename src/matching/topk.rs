@@ -41,13 +41,27 @@ pub trait Answers {
     fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>);
 }
 
-/// How the search scores a firm: `None` when the firm is not a partner for this query (the
-/// querying firm itself, another scope), else its exact ranking score, computed for the
-/// directions in the given flags.
+/// How the search scores a firm.
 pub trait Scorer {
-    fn score(&self, slot: Slot, reached: u8) -> Option<f64>;
+    /// `None` when the firm is not a partner for this query (the querying firm itself,
+    /// another scope), else its exact directed fits (supplies, buys) for the lookups in
+    /// `which`, 0 for a direction left out (or that the query does not rank by).
+    fn fits(&self, slot: Slot, which: u8) -> Option<(f64, f64)>;
     /// The ranking order: higher score first, ties broken by the firm's id.
     fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering;
+    /// A hint that a firm will be scored soon: `near` when it is next but one, else a few
+    /// further on. Scoring waits on memory more than it computes, so the scorer may start
+    /// loading what it will read.
+    fn prefetch(&self, _slot: Slot, _near: bool) {}
+}
+
+/// The ranking score of directed fits (supplies, buys) for a query's direction.
+pub fn ranking(direction: Direction, (supplies, buys): (f64, f64), cfg: &ScoringConfig) -> f64 {
+    match direction {
+        Direction::Supplies => supplies,
+        Direction::Buys => buys,
+        Direction::Both => combine(supplies, buys, cfg),
+    }
 }
 
 /// What the search found: the best k (unordered), with its counters.
@@ -105,7 +119,12 @@ pub fn search(
         }
         answers.walk_to((top - STEP).max(least), &mut scratch.reaches);
         if scratch.reaches.len() >= k {
-            let (reached, n) = cut(&mut scratch.reaches, &mut scratch.scored, k, scorer);
+            let (reached, n) = cut(
+                &mut scratch.reaches,
+                &mut scratch.scored,
+                (k, direction, cfg),
+                scorer,
+            );
             scored += n;
             floor = floor.max(reached);
         }
@@ -152,20 +171,41 @@ pub fn search(
             };
             (bound, slot)
         }));
-    // An unread answer may be a direction the marks do not show: score both then.
+    // An unread answer may be a direction the marks do not show, bounded by `unseen`. Such
+    // a direction is scored only when the reached ones, with it at `unseen`, could still
+    // enter the top k (`beat`): most candidates of a two-way query are settled without it.
     let unread = if unseen > 0.0 { SUPPLIES | BUYS } else { 0 };
     let cached = &scratch.scored;
-    let mut exact = |slot: Slot, reached: u8| match cached.iter().find(|(s, _)| *s == slot) {
-        Some(&(_, score)) => Some(score),
-        None => {
-            scored += 1;
-            scorer.score(slot, reached)
-        }
-    };
+    let mut exact =
+        |slot: Slot, reached: u8, beat: f64| match cached.iter().find(|(s, _)| *s == slot) {
+            Some(&(_, score)) => Some(score),
+            None => {
+                scored += 1;
+                let missing = unread & !reached;
+                if missing == 0 || direction != Direction::Both {
+                    let fits = scorer.fits(slot, reached | unread)?;
+                    return Some(ranking(direction, fits, cfg));
+                }
+                let (supplies, buys) = scorer.fits(slot, reached)?;
+                let upper = if missing == BUYS {
+                    combine(supplies, unseen, cfg)
+                } else {
+                    combine(unseen, buys, cfg)
+                };
+                if upper + MARGIN < beat {
+                    // Below what it must beat even at best: it cannot enter.
+                    return Some(upper);
+                }
+                let (more_supplies, more_buys) = scorer.fits(slot, missing)?;
+                Some(combine(supplies + more_supplies, buys + more_buys, cfg))
+            }
+        };
     let marks = &scratch.marks;
     let best = best_k(
-        StrongestFirst::new(&mut scratch.bounded)
-            .map(|(bound, slot)| (slot, marks.reached(slot) | unread, bound)),
+        StrongestFirst::new(&mut scratch.bounded, |slot, near| {
+            scorer.prefetch(slot, near)
+        })
+        .map(|(bound, slot)| (slot, marks.reached(slot), bound)),
         (k, min_score),
         &mut exact,
         &|a, b| scorer.cmp(a, b),
@@ -183,7 +223,7 @@ pub fn search(
 fn cut(
     reaches: &mut [Reach],
     scored: &mut Vec<(Slot, f64)>,
-    k: usize,
+    (k, direction, cfg): (usize, Direction, &ScoringConfig),
     scorer: &impl Scorer,
 ) -> (f64, u64) {
     let strongest = |a: &Reach, b: &Reach| b.bound.total_cmp(&a.bound);
@@ -207,7 +247,9 @@ fn cut(
             Some(&(_, score)) => Some(score),
             None => {
                 tried += 1;
-                let score = scorer.score(r.slot, SUPPLIES | BUYS);
+                let score = scorer
+                    .fits(r.slot, SUPPLIES | BUYS)
+                    .map(|fits| ranking(direction, fits, cfg));
                 if let Some(score) = score {
                     scored.push((r.slot, score));
                 }
@@ -245,22 +287,26 @@ fn least_stronger_side(floor: f64, bonus: f64) -> f64 {
 
 /// Scores `candidates` (slot, directions reached, upper bound), strongest bound first, and
 /// keeps the best k: once a bound falls below the floor or the k-th score, no later
-/// candidate can enter.
+/// candidate can enter. `score` is also told what a candidate must beat to enter (the
+/// least score or the k-th): below that it may answer any lower value instead of the
+/// exact one.
 pub fn best_k(
     candidates: impl Iterator<Item = (Slot, u8, f64)>,
     (k, min_score): (usize, f64),
-    score: &mut impl FnMut(Slot, u8) -> Option<f64>,
+    score: &mut impl FnMut(Slot, u8, f64) -> Option<f64>,
     cmp: &impl Fn(&(f64, Slot), &(f64, Slot)) -> Ordering,
 ) -> Vec<(f64, Slot)> {
     let mut best = Best::new(k);
     for (slot, reached, bound) in candidates {
-        if k == 0
-            || bound + MARGIN < min_score
-            || (best.items.len() == best.k && bound + MARGIN < best.items[best.worst].0)
-        {
+        let beat = if best.items.len() == best.k {
+            min_score.max(best.items[best.worst].0)
+        } else {
+            min_score
+        };
+        if k == 0 || bound + MARGIN < beat {
             break;
         }
-        let Some(s) = score(slot, reached) else {
+        let Some(s) = score(slot, reached, beat) else {
             continue;
         };
         if s < min_score || s <= 0.0 {
@@ -376,21 +422,24 @@ impl Marks {
 }
 
 /// Candidates with their bounds, strongest first, sorted lazily in growing batches: the walk
-/// usually stops after a few dozen of several hundred, so most are never sorted.
-struct StrongestFirst<'a> {
+/// usually stops after a few dozen of several hundred, so most are never sorted. Each step
+/// hints at the candidates a few steps ahead (`ahead`).
+struct StrongestFirst<'a, F: Fn(Slot, bool)> {
     rest: &'a mut [(f64, Slot)],
     batch: usize,
     next: usize,
     sorted: usize,
+    ahead: F,
 }
 
-impl<'a> StrongestFirst<'a> {
-    fn new(all: &'a mut [(f64, Slot)]) -> Self {
+impl<'a, F: Fn(Slot, bool)> StrongestFirst<'a, F> {
+    fn new(all: &'a mut [(f64, Slot)], ahead: F) -> Self {
         StrongestFirst {
             rest: all,
             batch: 32,
             next: 0,
             sorted: 0,
+            ahead,
         }
     }
 
@@ -399,7 +448,7 @@ impl<'a> StrongestFirst<'a> {
     }
 }
 
-impl Iterator for StrongestFirst<'_> {
+impl<F: Fn(Slot, bool)> Iterator for StrongestFirst<'_, F> {
     type Item = (f64, Slot);
 
     fn next(&mut self) -> Option<(f64, Slot)> {
@@ -415,6 +464,13 @@ impl Iterator for StrongestFirst<'_> {
             unsorted[..n].sort_unstable_by(Self::cmp);
             self.sorted += n;
             self.batch *= 2;
+        }
+        let sorted = &self.rest[..self.sorted];
+        if let Some(&(_, slot)) = sorted.get(self.next + 2) {
+            (self.ahead)(slot, true);
+        }
+        if let Some(&(_, slot)) = sorted.get(self.next + 4) {
+            (self.ahead)(slot, false);
         }
         let item = self.rest[self.next];
         self.next += 1;
