@@ -37,16 +37,16 @@
 //!
 //! # Noise profiles
 //!
-//! How messy the rendering is, named by [`NoiseProfile`] (`mitra gen --profile`) and set
-//! by [`GenConfig::for_profile`]. The latent records, and so the labels, do not depend on
-//! the profile: for a seed, every profile renders the same firms with the same labels, and
-//! only the words and codes a matcher sees differ (the firms' ids and places are the same
-//! too). Per product or need:
+//! How messy the rendering is, named by [`NoiseProfile`] (`--profile` of `mitra gen` and
+//! `mitra demo`, `serve --demo-profile`) and set by [`GenConfig::for_profile`]. The latent
+//! records, and so the labels, do not depend on the profile: for a seed, every profile
+//! renders the same firms with the same labels, and only the words and codes a matcher
+//! sees differ (the firms' ids and places are the same too). Per product or need:
 //! - **clean**: one of the concept's catalogue names (Indonesian, or English 20 % of the
 //!   time), no typos, no qualifiers; an HS code on 60 % of items, always the full
 //!   6-digit code. The ceiling: what the ranking reaches when names are right.
-//! - **realistic** (the default, and [`GenConfig::default`]): the catalogue names
-//!   (English 20 %) with a qualifier such as "premium" or "(curah)" appended on 20 %, a
+//! - **realistic** (the default, the demo data, and [`GenConfig::default`]): the catalogue
+//!   names (English 20 %) with a qualifier such as "premium" or "(curah)" appended on 20 %, a
 //!   one-edit typo (transposition, deletion or doubled letter, never the first letter) on
 //!   8 %; an HS code on 55 %, of which 20 % are cut to the 4-digit heading and 20 % are
 //!   written dotted ("0901.21").

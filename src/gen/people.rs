@@ -453,8 +453,10 @@ fn slug(s: &str, max: usize) -> String {
     out
 }
 
-/// Words firms put in their names, by province; as many in each, so that the draw of one
-/// costs the same in both.
+/// Words firms put in their names, by province. The renderer draws one from the stream of
+/// the firms' trade: keep eighteen in each (and [`FORMS`] as long as they are), or a draw
+/// of another range changes every product and need name after it for a seed, and with them
+/// the benchmark's figures.
 pub(crate) const FANCY: [&[&str]; 2] = [
     &[
         "Rinjani",
@@ -498,7 +500,8 @@ pub(crate) const FANCY: [&[&str]; 2] = [
     ],
 ];
 
-/// The legal forms of each size class; the renderer draws an index into the one of its size.
+/// The legal forms of each size class; the renderer draws an index into the one of its size
+/// (see [`FANCY`] on why their lengths stay).
 pub(crate) const FORMS: [&[&str]; 3] = [
     &["UD", "KUB", "IKM", ""],
     &["CV", "UD", "Koperasi"],
