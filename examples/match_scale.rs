@@ -6,9 +6,9 @@
 //!         [--exhaustive-max 20000] [--sample 500] [--k 10] [--seed 1] [--demo 1] [--rank-all 0]
 //!
 //! Above `--exhaustive-max` firms, recall is measured on `--sample` firms only. With
-//! `--demo 1` the firms are those `mitra serve --demo` loads (seed 5235 unless `--seed`).
+//! `--demo 1` the firms are those `mitra serve --demo` loads: the `realistic` profile, seed
+//! 5235 unless `--seed`.
 
-use mitra::domain::{Firm, Reference};
 use mitra::gen::{parsed_firms, GenConfig, NoiseProfile};
 use mitra::matching::{recall, MatchQuery, Matcher, ScoringConfig};
 use std::sync::Arc;
@@ -60,25 +60,6 @@ fn memory_mib(field: &str) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// The demo firms of `mitra serve --demo`, parsed as the server parses them.
-fn demo_firms(n: usize, seed: u64) -> Vec<Firm> {
-    let reference = Reference::shared();
-    let now = chrono::Utc::now();
-    mitra::demo::generate(seed, n)
-        .into_iter()
-        .map(|input| {
-            let (id, profile) = input.parse(reference).expect("a valid demo firm");
-            Firm {
-                id: id.expect("demo firms have ids"),
-                profile,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            }
-        })
-        .collect()
-}
-
 fn main() {
     let n = arg("--firms", 2000);
     let exhaustive_max = arg("--exhaustive-max", 20_000);
@@ -91,15 +72,13 @@ fn main() {
     };
 
     let t = Instant::now();
-    let firms: Vec<Arc<_>> = if arg("--demo", 0) == 1 {
-        demo_firms(n, arg("--seed", 5235) as u64)
+    let config = if arg("--demo", 0) == 1 {
+        GenConfig::for_profile(NoiseProfile::Realistic, arg("--seed", 5235) as u64, n)
     } else {
         let profile: NoiseProfile = text_arg("--profile", "hard").parse().expect("a profile");
-        parsed_firms(&GenConfig::for_profile(profile, seed, n))
-    }
-    .into_iter()
-    .map(Arc::new)
-    .collect();
+        GenConfig::for_profile(profile, seed, n)
+    };
+    let firms: Vec<Arc<_>> = parsed_firms(&config).into_iter().map(Arc::new).collect();
     let generated = t.elapsed();
     let t = Instant::now();
     let matcher = Matcher::build(ScoringConfig::default(), firms.iter().cloned());

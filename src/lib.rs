@@ -14,7 +14,6 @@ pub mod app;
 pub mod cli;
 pub mod console;
 pub mod csv_out;
-pub mod demo;
 pub mod domain;
 pub mod gen;
 pub mod matching;

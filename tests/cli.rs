@@ -37,7 +37,10 @@ fn demo_writes_an_import_sheet_or_json() {
             csv.to_str().unwrap(),
         ],
     );
-    assert!(err.contains("wrote 25 demo firms (seed 3)"), "{err}");
+    assert!(
+        err.contains("wrote 25 demo firms (seed 3, profile realistic)"),
+        "{err}"
+    );
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("id,name,province,regency,kbli,"), "{text}");
     assert_eq!(text.lines().count(), 26);
@@ -49,6 +52,25 @@ fn demo_writes_an_import_sheet_or_json() {
     assert_eq!(firms.len(), 5);
     // The same seed gives the same firms, in either format.
     assert!(text.contains(firms[0]["id"].as_str().unwrap()));
+    // and in every noise profile, only named differently.
+    let (hard, _) = mitra_ok(
+        dir.path(),
+        &[
+            "demo",
+            "--firms",
+            "5",
+            "--seed",
+            "3",
+            "--profile",
+            "hard",
+            "--format",
+            "json",
+        ],
+    );
+    let hard: Vec<Value> = serde_json::from_str(&hard).unwrap();
+    let ids = |firms: &[Value]| -> Vec<Value> { firms.iter().map(|f| f["id"].clone()).collect() };
+    assert_eq!(ids(&hard), ids(&firms));
+    assert_ne!(hard, firms);
     let bad = mitra(dir.path(), &["demo", "--format", "xml"]);
     assert!(!bad.status.success());
 }

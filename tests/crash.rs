@@ -271,7 +271,7 @@ enum Batch {
 /// Demo firms validated once; batches reuse them under new ids.
 fn demo_firms() -> Vec<Firm> {
     let now = chrono::Utc::now();
-    mitra::demo::generate(77, 500)
+    mitra::gen::demo(77, 500)
         .into_iter()
         .map(|input: FirmInput| {
             let (_, profile) = input

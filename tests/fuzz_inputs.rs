@@ -79,7 +79,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 /// Valid firms from the demo generator (a seed picks which).
 fn demo_firms(seed: u64, count: usize) -> Vec<Firm> {
     let now = chrono::Utc::now();
-    mitra::demo::generate(seed, count)
+    mitra::gen::demo(seed, count)
         .into_iter()
         .map(|input| {
             let (id, profile) = input

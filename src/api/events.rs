@@ -232,9 +232,9 @@ pub struct RegistrationQuery {
         content(
             (Registration = "application/json",
              example = json!([{"firm_id": "kopi-sembalun", "max_meetings": 8},
-                              {"firm_id": "jatim-plastik-cerme-0113"},
-                              {"firm_id": "jatim-plastik-krian-0004", "max_meetings": 6}])),
-            (String = "text/csv", example = "firm_id,nama,maks_pertemuan,tuan_rumah,tidak_tersedia\nkopi-sembalun,CV Kopi Sembalun,8,tidak,2026-12-10T13:30/2026-12-10T14:30\njatim-plastik-cerme-0113,UD Plastik Cerme,,ya,\n"),
+                              {"firm_id": "jatim-plastik-arema-0707"},
+                              {"firm_id": "jatim-plastik-blitar-0297", "max_meetings": 6}])),
+            (String = "text/csv", example = "firm_id,nama,maks_pertemuan,tuan_rumah,tidak_tersedia\nkopi-sembalun,CV Kopi Sembalun,8,tidak,2026-12-10T13:30/2026-12-10T14:30\njatim-plastik-arema-0707,CV Kemasan Arema Abadi,,ya,\n"),
             (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     ),

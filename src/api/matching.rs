@@ -389,7 +389,7 @@ pub async fn put_config(
 /// in force.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"labels": [{"a": "kopi-sembalun", "b": "jatim-plastik-cerme-0113", "grade": 3}, {"a": "kopi-sembalun", "b": "jatim-plastik-krian-0004", "grade": 1}]}))]
+#[schema(example = json!({"labels": [{"a": "kopi-sembalun", "b": "jatim-plastik-arema-0707", "grade": 3}, {"a": "kopi-sembalun", "b": "jatim-plastik-blitar-0297", "grade": 1}]}))]
 pub struct EvaluateRequest {
     pub labels: Vec<crate::tuning::labels::Label>,
     pub config: Option<ScoringConfig>,

@@ -62,7 +62,7 @@ async fn record(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id from the timetable (`firm-a~firm-b`)", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id from the timetable (`firm-a~firm-b`)", example = "jatim-plastik-arema-0707~kopi-sembalun")),
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
@@ -83,7 +83,7 @@ pub async fn record_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-arema-0707~kopi-sembalun")),
     request_body(content = OutcomeInput, content_type = "application/json"),
     responses(
         (status = 200, body = Outcome),
@@ -104,7 +104,7 @@ pub async fn replace_outcome(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-cerme-0113~kopi-sembalun")),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ("meeting_id" = String, Path, description = "Meeting id", example = "jatim-plastik-arema-0707~kopi-sembalun")),
     responses(
         (status = 200, body = Outcome),
         Problems<401, 403, 404>,

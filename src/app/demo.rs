@@ -1,5 +1,5 @@
-//! Demo data in the store: realistic NTB and Jatim firms, each with its own token, so one
-//! can sign in as any of them.
+//! Demo data in the store: NTB and Jatim firms from the generator ([`crate::gen`]), each
+//! with its own token, so one can sign in as any of them.
 
 use super::tokens::{hash_token, new_firm_token, write_private};
 use crate::domain::{Firm, FirmInput, Reference};
@@ -46,10 +46,11 @@ pub enum Loaded {
     Loaded { firms: usize, tokens: PathBuf },
 }
 
-/// Loads `count` demo firms of `seed` into an empty store, each with a token; the tokens go
-/// to `<data dir>/demo-firm-tokens.csv` (`firm_id,token`, readable only by the owner).
+/// Loads `count` demo firms of `seed` (the `realistic` profile) into an empty store, each
+/// with a token; the tokens go to `<data dir>/demo-firm-tokens.csv` (`firm_id,token`,
+/// readable only by the owner).
 pub fn load(store: &Store, data_dir: &Path, seed: u64, count: usize) -> anyhow::Result<Loaded> {
-    load_inputs(store, data_dir, seed, || crate::demo::generate(seed, count))
+    load_inputs(store, data_dir, seed, || crate::gen::demo(seed, count))
 }
 
 /// [`load`] with the firms `inputs` renders (called only when the store is empty).
@@ -127,7 +128,7 @@ mod tests {
         let owner = store.firm_of_token(&hash_token(token)).unwrap().unwrap();
         assert_eq!(owner.as_str(), id);
         // The same seed gives the same firms.
-        let again = firms_of(crate::demo::generate(7, 40), chrono::Utc::now()).unwrap();
+        let again = firms_of(crate::gen::demo(7, 40), chrono::Utc::now()).unwrap();
         assert_eq!(again[0].id.as_str(), id);
         assert_eq!(
             load(&store, dir.path(), 7, 40).unwrap(),

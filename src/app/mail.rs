@@ -96,8 +96,8 @@ pub struct MailCounts {
     "counts": {"queued": 1, "sent": 1, "failed": 0, "skipped": 1},
     "firms": [
         {"firm_id": "kopi-sembalun", "name": "CV Kopi Sembalun Rinjani", "email": "aini@kopisembalun.id", "status": "sent", "attempts": 1, "meetings": 4},
-        {"firm_id": "jatim-plastik-cerme-0113", "name": "UD Plastik Cerme", "email": "info@plastikcerme.id", "status": "queued", "attempts": 1, "error": "Connection error: Connection refused (os error 111)", "meetings": 3},
-        {"firm_id": "jatim-plastik-krian-0004", "name": "CV Plastik Krian", "status": "skipped", "attempts": 0, "meetings": 2}]}))]
+        {"firm_id": "jatim-plastik-arema-0707", "name": "CV Kemasan Arema Abadi", "email": "info@kemasanarema.id", "status": "queued", "attempts": 1, "error": "Connection error: Connection refused (os error 111)", "meetings": 3},
+        {"firm_id": "jatim-plastik-blitar-0297", "name": "CV Plastik Brawijaya Blitar", "status": "skipped", "attempts": 0, "meetings": 2}]}))]
 pub struct MailJob {
     pub id: String,
     pub event_id: String,

@@ -3,11 +3,18 @@
 
 use super::write_or_print;
 use crate::app::{backup, csv_format, demo as demo_data};
+use crate::gen::{GenConfig, NoiseProfile};
 use crate::store::Store;
 use std::path::Path;
 
-pub fn demo(firms: usize, seed: u64, format: &str, out: Option<&Path>) -> anyhow::Result<()> {
-    let inputs = crate::demo::generate(seed, firms);
+pub fn demo(
+    firms: usize,
+    seed: u64,
+    profile: NoiseProfile,
+    format: &str,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let inputs = crate::gen::firms(&GenConfig::for_profile(profile, seed, firms));
     let body = if format == "json" {
         serde_json::to_vec_pretty(&inputs)?
     } else {
@@ -15,7 +22,7 @@ pub fn demo(firms: usize, seed: u64, format: &str, out: Option<&Path>) -> anyhow
         csv_format::write_firms(&firms)?
     };
     write_or_print(out, &body)?;
-    eprintln!("wrote {firms} demo firms (seed {seed})");
+    eprintln!("wrote {firms} demo firms (seed {seed}, profile {profile})");
     Ok(())
 }
 

@@ -78,11 +78,11 @@ pub enum Command {
         /// Seed of the demo data (the same seed gives the same firms).
         #[arg(long, default_value_t = 5235)]
         demo_seed: u64,
-        /// Render the demo firms with the benchmark generator's names instead, in this noise
-        /// profile (`clean`, `realistic`, `hard`): to try the service on names as messy
-        /// as real ones, at any size.
-        #[arg(long)]
-        demo_profile: Option<crate::gen::NoiseProfile>,
+        /// Noise profile of the demo firms' names and codes: `clean`, `realistic` (what
+        /// forms look like), `hard` (names as messy as the worst real ones). The firms are
+        /// the same in every profile.
+        #[arg(long, default_value_t = crate::gen::NoiseProfile::Realistic)]
+        demo_profile: crate::gen::NoiseProfile,
     },
     /// Write the demo data set in the import formats (for `POST /v1/firms/import`).
     Demo {
@@ -90,6 +90,9 @@ pub enum Command {
         firms: usize,
         #[arg(long, default_value_t = 5235)]
         seed: u64,
+        /// Noise profile of names and codes: `clean`, `realistic`, `hard`.
+        #[arg(long, default_value_t = crate::gen::NoiseProfile::Realistic)]
+        profile: crate::gen::NoiseProfile,
         /// `csv` (the organizer's sheet) or `json` (an array of profiles).
         #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
         format: String,
@@ -248,9 +251,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo {
             firms,
             seed,
+            profile,
             format,
             out,
-        } => data::demo(firms, seed, &format, out.as_deref()),
+        } => data::demo(firms, seed, profile, &format, out.as_deref()),
         Command::Rank {
             limit,
             min_score,

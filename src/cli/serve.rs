@@ -16,9 +16,9 @@ pub struct ServeOptions {
     pub public_metrics: bool,
     /// Agendas by e-mail (`MITRA_SMTP_URL`).
     pub mail: Option<crate::app::mail::MailSettings>,
-    /// Load this many demo firms of this seed into an empty store first, from the benchmark
-    /// generator in a noise profile when one is given.
-    pub demo: Option<(u64, usize, Option<crate::gen::NoiseProfile>)>,
+    /// Load this many demo firms of this seed, in this noise profile, into an empty store
+    /// first.
+    pub demo: Option<(u64, usize, crate::gen::NoiseProfile)>,
 }
 
 pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
@@ -29,17 +29,11 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
     )?;
     let store = Store::open(&options.data_dir)
         .with_context(|| format!("opening the store in {}", options.data_dir.display()))?;
-    match options.demo {
-        Some((seed, count, None)) => {
-            demo::load(&store, &options.data_dir, seed, count)?;
-        }
-        Some((seed, count, Some(profile))) => {
-            let config = crate::gen::GenConfig::for_profile(profile, seed, count);
-            demo::load_inputs(&store, &options.data_dir, seed, || {
-                crate::gen::firms(&config)
-            })?;
-        }
-        None => {}
+    if let Some((seed, count, profile)) = options.demo {
+        let config = crate::gen::GenConfig::for_profile(profile, seed, count);
+        demo::load_inputs(&store, &options.data_dir, seed, || {
+            crate::gen::firms(&config)
+        })?;
     }
     let settings = Settings {
         addr: options.addr,

@@ -174,7 +174,7 @@ pub struct MeetingRequest {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"from": "kopi-sembalun", "to": "jatim-plastik-cerme-0113", "priority": 3, "message": "Kami mencari pembeli kopi arabika sangrai"}))]
+#[schema(example = json!({"from": "kopi-sembalun", "to": "jatim-plastik-arema-0707", "priority": 3, "message": "Kami mencari pembeli kopi arabika sangrai"}))]
 pub struct MeetingRequestInput {
     #[schema(required = true)]
     pub from: Option<String>,

@@ -1,6 +1,9 @@
-//! The latent catalogue of the benchmark: product concepts (what a thing truly is), the
-//! groups of related concepts, and the lines of business that make and buy them. Names here
-//! are only the raw material of the noisy rendering; the ground truth uses concept keys.
+//! The latent catalogue of the generator: product concepts (what a thing truly is, on real
+//! HS 2022 subheadings), the groups of related concepts, and the lines of business (on real
+//! KBLI 2020 subclasses) that make and buy them, each mostly in one province, so that what
+//! one province needs the other makes. Names here are only the raw material of the noisy
+//! rendering; the ground truth uses concept keys. Every code is checked against the
+//! reference tables by the tests.
 
 use crate::domain::{Certification, Period, Unit};
 use Certification::{Halal, Iso22000, Iso9001, Organic, Sni, Svlk};

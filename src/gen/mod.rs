@@ -1,13 +1,27 @@
-//! Benchmark data with a hidden ground truth, for measuring and tuning the ranking.
+//! The generator of mitra's synthetic firms, with a hidden ground truth: the demo data
+//! (`mitra demo`, `serve --demo`), the benchmark data (`mitra gen`, `mitra bench`) and the
+//! test fixtures all come from here.
 //!
-//! Owns the synthetic benchmark. Each firm is first drawn as a latent record: a line of
-//! business ([`catalog::LINES`]), the product concepts it truly makes with a monthly
-//! capacity, the concepts it truly needs with a monthly volume and the certifications it
-//! requires, and the certifications it holds. The firm is then *rendered* into a
-//! [`FirmInput`] with the noise of real forms: Indonesian or English names and synonyms,
-//! typos, qualifiers, missing or shortened HS codes (how much of each: the noise profiles
-//! below), and the same quantity in kuintal, ton, lusin or kodi, per day, week, month or
-//! year.
+//! Each firm is first drawn as a latent record: a line of business ([`catalog::LINES`]),
+//! its province and regency, the product concepts it truly makes with a monthly capacity,
+//! the concepts it truly needs with a monthly volume and the certifications it requires,
+//! and the certifications it holds. The lines make and buy across the partnership: NTB's
+//! coffee, seaweed and crafts lines buy the pouches, cartons and machines that Jatim's
+//! industry makes, and Jatim's roasteries, food and cigarette makers buy NTB's beans,
+//! seaweed and tobacco, so the needs of one province are met by products of the other.
+//! The firm is then *rendered* into a [`FirmInput`]:
+//! - its trade with the noise of real forms: Indonesian or English names and synonyms,
+//!   typos, qualifiers, missing or shortened HS codes (how much of each: the noise profiles
+//!   below), and the same quantity in kuintal, ton, lusin or kodi, per day, week, month or
+//!   year;
+//! - who and where it is (`people`): a name with its legal form and its place ("CV Kopi
+//!   Sembalun Rinjani"), a readable id (`ntb-kopi-sembalun-0042`: province, line, place,
+//!   number), the regency as forms write it, and a contact person with a phone and an
+//!   e-mail that fit the regency.
+//!
+//! The demo data is the `realistic` profile ([`demo`]). Deterministic for a seed
+//! (ChaCha8) and profile; a larger run extends a smaller one (the first `n` firms of a
+//! seed are the same at any size); every firm passes [`FirmInput::parse`].
 //!
 //! The truth grade of a pair comes from the latent records alone, never from the scoring
 //! code. Seen from a buyer `b` and a supplier `s` (the pair's grade is the higher of both
@@ -20,19 +34,19 @@
 //! - 0: otherwise.
 //!
 //! The labels hold every pair of grade ≥ 1 and, per firm, a sample of grade-0 pairs.
-//! Deterministic for a seed (ChaCha8) and profile; every firm passes [`FirmInput::parse`].
 //!
 //! # Noise profiles
 //!
-//! How messy the rendering is, named by [`NoiseProfile`] (`mitra gen --profile`) and set
-//! by [`GenConfig::for_profile`]. The latent records, and so the labels, do not depend on
-//! the profile: for a seed, every profile renders the same firms with the same labels, and
-//! only the words and codes a matcher sees differ. Per product or need:
+//! How messy the rendering is, named by [`NoiseProfile`] (`--profile` of `mitra gen` and
+//! `mitra demo`, `serve --demo-profile`) and set by [`GenConfig::for_profile`]. The latent
+//! records, and so the labels, do not depend on the profile: for a seed, every profile
+//! renders the same firms with the same labels, and only the words and codes a matcher
+//! sees differ (the firms' ids and places are the same too). Per product or need:
 //! - **clean**: one of the concept's catalogue names (Indonesian, or English 20 % of the
 //!   time), no typos, no qualifiers; an HS code on 60 % of items, always the full
 //!   6-digit code. The ceiling: what the ranking reaches when names are right.
-//! - **realistic** (the default, and [`GenConfig::default`]): the catalogue names
-//!   (English 20 %) with a qualifier such as "premium" or "(curah)" appended on 20 %, a
+//! - **realistic** (the default, the demo data, and [`GenConfig::default`]): the catalogue
+//!   names (English 20 %) with a qualifier such as "premium" or "(curah)" appended on 20 %, a
 //!   one-edit typo (transposition, deletion or doubled letter, never the first letter) on
 //!   8 %; an HS code on 55 %, of which 20 % are cut to the 4-digit heading and 20 % are
 //!   written dotted ("0901.21").
@@ -55,9 +69,11 @@
 //! head word is enough to match. [`Benchmark::noise`] counts what the renderer did.
 
 pub mod catalog;
+mod people;
 
 use crate::domain::firm::{NeedInput, ProductInput, RateInput};
-use crate::domain::{Certification, Firm, FirmInput, Period, Province, Reference, Unit};
+use crate::domain::reference::RegencyEntry;
+use crate::domain::{Certification, Firm, FirmInput, FirmSize, Period, Province, Reference, Unit};
 use crate::tuning::Label;
 use catalog::{concept, CertProfile, Concept, Line, CONCEPTS, LINES};
 use rand::distributions::{Distribution, WeightedIndex};
@@ -276,6 +292,16 @@ pub fn firms(config: &GenConfig) -> Vec<FirmInput> {
     draw(&mut ChaCha8Rng::seed_from_u64(config.seed), config).0
 }
 
+/// The demo data: `firms` firms of `seed` in the `realistic` profile, as `mitra demo`
+/// writes them and `serve --demo` loads them.
+pub fn demo(seed: u64, firms: usize) -> Vec<FirmInput> {
+    self::firms(&GenConfig::for_profile(
+        NoiseProfile::Realistic,
+        seed,
+        firms,
+    ))
+}
+
 /// [`firms`], parsed as the server parses them, stamped at the Unix epoch.
 pub fn parsed_firms(config: &GenConfig) -> Vec<Firm> {
     let reference = Reference::shared();
@@ -302,26 +328,35 @@ fn draw(rng: &mut ChaCha8Rng, config: &GenConfig) -> (Vec<FirmInput>, Vec<Latent
     // and the labels are the same in every profile: profiles differ in the names alone.
     let mut render_rng = ChaCha8Rng::seed_from_u64(config.seed);
     render_rng.set_stream(1);
+    // Who the firms are (places, people, contacts) draws from a third stream, so that the
+    // products and needs a matcher reads are the same with or without them.
+    let mut people_rng = ChaCha8Rng::seed_from_u64(config.seed);
+    people_rng.set_stream(2);
     let reference = Reference::shared();
     let lines = WeightedIndex::new(LINES.iter().map(|l| l.weight)).expect("positive weights");
-    let regencies: [Vec<String>; 2] =
-        Province::ALL.map(|p| reference.regencies_of(p).map(|r| r.code.clone()).collect());
+    let regencies: [Vec<&RegencyEntry>; 2] =
+        Province::ALL.map(|p| reference.regencies_of(p).collect());
     let mut latent = Vec::with_capacity(config.firms);
     let mut firms = Vec::with_capacity(config.firms);
     let mut noise = NoiseTally::default();
     for n in 1..=config.firms {
         let line = lines.sample(rng);
-        let l = latent_firm(rng, line, n);
-        let regency = regencies[l.province as usize]
+        let mut l = latent_firm(rng, line);
+        let regency = *regencies[l.province as usize]
             .choose(rng)
-            .expect("regencies")
-            .clone();
+            .expect("regencies");
+        let at = Whereabouts {
+            regency,
+            place: people::place(&mut people_rng, regency),
+        };
+        l.id = people::firm_id(l.province, &LINES[line], &at.place, n);
         firms.push(render(
             &mut render_rng,
+            &mut people_rng,
             config,
             reference,
             &l,
-            regency,
+            &at,
             &mut noise,
         ));
         latent.push(l);
@@ -337,7 +372,14 @@ fn lognormal<R: Rng>(rng: &mut R, sigma: f64) -> f64 {
     ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos() * sigma).exp()
 }
 
-fn latent_firm<R: Rng>(rng: &mut R, line_ix: usize, n: usize) -> Latent {
+/// Where a firm is: its regency, and the village or centre it names itself after.
+struct Whereabouts<'r> {
+    regency: &'r RegencyEntry,
+    place: String,
+}
+
+/// A latent firm of line `line_ix`, without its id (which names its place: see [`draw`]).
+fn latent_firm<R: Rng>(rng: &mut R, line_ix: usize) -> Latent {
     let line: &Line = &LINES[line_ix];
     let province = if rng.gen_bool(line.ntb) {
         Province::Ntb
@@ -415,9 +457,8 @@ fn latent_firm<R: Rng>(rng: &mut R, line_ix: usize, n: usize) -> Latent {
         .filter(|(_, p)| rng.gen_bool(*p))
         .map(|(c, _)| *c)
         .collect();
-    let prov = province.as_str().to_ascii_lowercase();
     Latent {
-        id: format!("{prov}-{}-{n:05}", line.key),
+        id: String::new(),
         line: line_ix,
         province,
         certifications,
@@ -426,26 +467,6 @@ fn latent_firm<R: Rng>(rng: &mut R, line_ix: usize, n: usize) -> Latent {
     }
 }
 
-const FANCY: &[&str] = &[
-    "Jaya",
-    "Makmur",
-    "Abadi",
-    "Sentosa",
-    "Mandiri",
-    "Sejahtera",
-    "Berkah",
-    "Barokah",
-    "Lestari",
-    "Rinjani",
-    "Samawa",
-    "Prima",
-    "Agung",
-    "Sinar",
-    "Mulia",
-    "Karya",
-    "Utama",
-    "Nusantara",
-];
 const QUALIFIERS: &[&str] = &[
     " grade A",
     " kualitas ekspor",
@@ -953,12 +974,16 @@ fn render_rate<R: Rng>(rng: &mut R, c: &Concept, per_month: f64) -> RateInput {
     }
 }
 
+/// The latent firm as a client would send it: its trade (products, needs, codes,
+/// quantities) in the config's noise profile from `rng`, and who and where it is (name,
+/// regency as typed, contact) from `people`.
 fn render<R: Rng>(
     rng: &mut R,
+    people: &mut R,
     config: &GenConfig,
     reference: &Reference,
     l: &Latent,
-    regency: String,
+    at: &Whereabouts,
     tally: &mut NoiseTally,
 ) -> FirmInput {
     let line = &LINES[l.line];
@@ -969,25 +994,19 @@ fn render<R: Rng>(
         .map(|m| m.per_month / (CONCEPTS[m.concept].base * CONCEPTS[m.concept].per.per_month()))
         .fold(0.0, f64::max);
     let (size, employees) = if scale >= 2.5 {
-        ("medium", rng.gen_range(20..=99))
+        (FirmSize::Medium, rng.gen_range(20..=99))
     } else if scale >= 0.6 {
-        ("small", rng.gen_range(5..=19))
+        (FirmSize::Small, rng.gen_range(5..=19))
     } else {
-        ("micro", rng.gen_range(1..=4))
+        (FirmSize::Micro, rng.gen_range(1..=4))
     };
-    let form = match size {
-        "medium" => ["PT", "CV"][rng.gen_range(0..2)],
-        "small" => ["CV", "UD", "Koperasi"][rng.gen_range(0..3)],
-        _ => ["UD", "KUB", "IKM", ""][rng.gen_range(0..4)],
-    };
-    let name = format!(
-        "{} {} {}",
-        form,
-        line.core.choose(rng).copied().unwrap_or(line.key),
-        FANCY.choose(rng).copied().unwrap_or("Jaya")
-    )
-    .trim()
-    .to_string();
+    // The ingredients of the firm's name; the people stream composes it.
+    let form = rng.gen_range(0..people::FORMS[size as usize].len());
+    let core = line.core.choose(rng).copied().unwrap_or(line.key);
+    let fancy = people::FANCY[l.province as usize]
+        .choose(rng)
+        .copied()
+        .unwrap_or("Jaya");
     let mut kbli = vec![line.kbli[0].to_string()];
     if line.kbli.len() > 1 && rng.gen_bool(0.3) {
         kbli.push(line.kbli[rng.gen_range(1..line.kbli.len())].to_string());
@@ -1019,13 +1038,15 @@ fn render<R: Rng>(
             }
         })
         .collect();
+    let form = people::legal_form(people, size, form, line);
+    let (name, brand) = people::firm_name(people, form, core, fancy, &at.place);
     FirmInput {
         id: Some(l.id.clone()),
         name: Some(name),
         province: Some(l.province.as_str().to_string()),
-        regency: Some(regency),
+        regency: Some(people::regency_as_typed(people, at.regency)),
         kbli: Some(kbli),
-        size: Some(size.to_string()),
+        size: Some(people::size_as_typed(people, size)),
         employees: Some(employees),
         certifications: Some(
             l.certifications
@@ -1035,7 +1056,7 @@ fn render<R: Rng>(
         ),
         products: Some(products),
         needs: Some(needs),
-        contact: None,
+        contact: people::contact(people, l.province, at.regency, size, &brand),
         version: None,
     }
 }
@@ -1131,6 +1152,8 @@ fn labels<R: Rng>(rng: &mut R, latent: &[Latent], negatives: usize) -> Vec<Label
         .collect()
 }
 
+#[cfg(test)]
+mod demo_tests;
 #[cfg(test)]
 mod profile_tests;
 

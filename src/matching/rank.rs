@@ -117,7 +117,7 @@ struct Entry {
 }
 
 /// The id's first 32 bytes as big-endian words, zero-padded: orders like the id unless
-/// equal. Ids often share long prefixes ("jatim-plastik-krian-0004"), and ranking breaks
+/// equal. Ids often share long prefixes ("jatim-plastik-blitar-0297"), and ranking breaks
 /// many ties of equal scores by id, so comparing these beats chasing the strings.
 type IdKey = [u64; 4];
 

@@ -64,7 +64,7 @@ fn cafe() -> Arc<Firm> {
 
 /// The demo store's firms (`mitra serve --demo` with `seed`), parsed.
 fn demo_firms(seed: u64, n: usize) -> Vec<Arc<Firm>> {
-    crate::demo::generate(seed, n)
+    crate::gen::demo(seed, n)
         .into_iter()
         .map(|input| {
             let (id, profile) = input.parse(Reference::shared()).unwrap();

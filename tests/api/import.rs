@@ -223,7 +223,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 async fn an_xlsx_sheet_imports_like_its_csv_and_errors_name_sheet_row_and_column() {
     // The demo sheet, as CSV.
     let source = spawn_app().await;
-    let demo: Vec<Value> = mitra::demo::generate(7, 30)
+    let demo: Vec<Value> = mitra::gen::demo(7, 30)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();

@@ -21,7 +21,7 @@ const HOSTILE_NAME: &str = "CV Jahat\", <bcc@evil.test>, \"X\u{2028}Bcc: bcc2@ev
 /// Demo firms (some with an e-mail address, some without) and the hostile firm, all
 /// registered for the forum, with a timetable. Answers every firm's id → stored address.
 async fn forum_with_timetable(app: &TestApp, firms: usize) -> HashMap<String, Option<String>> {
-    let mut demo: Vec<Value> = mitra::demo::generate(11, firms)
+    let mut demo: Vec<Value> = mitra::gen::demo(11, firms)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();
@@ -188,8 +188,9 @@ async fn every_participant_gets_one_message_with_its_agenda_as_ics() {
             .expect("the .ics attached");
         let disposition = ics.disposition.clone().unwrap_or_default();
         assert!(disposition.starts_with("attachment"), "{disposition}");
-        assert!(
-            disposition.contains(&format!("agenda-temu-bisnis-mataram-{firm_id}.ics")),
+        assert_eq!(
+            ics.filename(),
+            Some(format!("agenda-temu-bisnis-mataram-{firm_id}.ics")),
             "{disposition}"
         );
         // The file parses back, with one calendar entry per meeting of the agenda: the

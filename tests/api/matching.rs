@@ -360,7 +360,7 @@ async fn the_scoring_config_is_validated_versioned_persisted_and_applied() {
 #[actix_web::test]
 async fn a_batch_ranks_every_firm() {
     let app = spawn_app().await;
-    let firms: Vec<Value> = mitra::demo::generate(7, 60)
+    let firms: Vec<Value> = mitra::gen::demo(7, 60)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();

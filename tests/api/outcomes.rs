@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 /// A forum of 40 demo firms with a generated timetable; returns its meetings.
 async fn forum_with_timetable(app: &TestApp) -> Vec<Value> {
-    let firms: Vec<Value> = mitra::demo::generate(21, 40)
+    let firms: Vec<Value> = mitra::gen::demo(21, 40)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();

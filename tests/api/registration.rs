@@ -11,7 +11,7 @@ const PARTICIPANTS: &str = "/v1/events/temu-bisnis-mataram/participants";
 
 /// Six demo firms and the forum; answers the firms' ids and names.
 async fn firms_and_forum(app: &TestApp) -> Vec<(String, String)> {
-    let firms: Vec<Value> = mitra::demo::generate(5, 6)
+    let firms: Vec<Value> = mitra::gen::demo(5, 6)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();

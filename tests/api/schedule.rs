@@ -124,7 +124,7 @@ async fn a_pair_meets_twice_back_to_back_and_the_answer_says_how_good_the_plan_i
 
 /// A forum with 24 demo firms registered, two requests (one accepted).
 pub(crate) async fn forum_with_participants(app: &TestApp) -> Vec<String> {
-    let firms: Vec<Value> = mitra::demo::generate(11, 24)
+    let firms: Vec<Value> = mitra::gen::demo(11, 24)
         .into_iter()
         .map(|f| serde_json::to_value(f).unwrap())
         .collect();

@@ -400,7 +400,7 @@ impl Console {
 
     /// Seeds `n` demo firms through the import API; returns the import report.
     pub fn seed_demo(&self, seed: u64, n: usize) -> Value {
-        let firms = mitra::demo::generate(seed, n);
+        let firms = mitra::gen::demo(seed, n);
         let answer = self
             .api
             .post(self.url("/v1/firms/import"))

@@ -157,6 +157,31 @@ pub struct Part {
     pub body: Vec<u8>,
 }
 
+impl Part {
+    /// The attachment's file name from its Content-Disposition, with a long name's RFC 2231
+    /// continuations (`filename*0="…"; filename*1="…"`) joined back.
+    pub fn filename(&self) -> Option<String> {
+        let disposition = self.disposition.as_deref()?;
+        let mut pieces: Vec<(usize, String)> = Vec::new();
+        for param in disposition.split(';').map(str::trim) {
+            let Some((key, value)) = param.split_once('=') else {
+                continue;
+            };
+            let value = value.trim().trim_matches('"').to_string();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "filename" => return Some(value),
+                key => {
+                    if let Some(n) = key.strip_prefix("filename*") {
+                        pieces.push((n.parse().ok()?, value));
+                    }
+                }
+            }
+        }
+        pieces.sort();
+        (!pieces.is_empty()).then(|| pieces.into_iter().map(|(_, v)| v).collect())
+    }
+}
+
 /// The leaf parts of a message (nested multiparts walked), bodies decoded.
 pub fn parts(text: &str) -> Vec<Part> {
     let content_type = header(text, "content-type").unwrap_or_default();

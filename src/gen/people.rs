@@ -1,15 +1,20 @@
-//! Names, places and contact details that sound like the forum's real participants: Sasak,
-//! Samawa, Mbojo and Balinese names in NTB, Javanese, Madurese and Chinese-Indonesian names in
-//! Jatim; villages and craft centres per kabupaten/kota; Indonesian mobile numbers and
-//! landlines with the area code of the regency.
+//! Who the firms are and where: the rendering of a latent firm's identity. Names, places and
+//! contact details that sound like the forum's real participants: Sasak, Samawa, Mbojo and
+//! Balinese names in NTB, Javanese, Madurese and Chinese-Indonesian names in Jatim; villages
+//! and craft centres per kabupaten/kota; firm names with their legal form ("CV Kopi Sembalun
+//! Rinjani"); readable ids (`ntb-kopi-sembalun-0042`); Indonesian mobile numbers and
+//! landlines with the area code of the regency; e-mail addresses.
 
-use crate::domain::Province;
+use super::catalog::{CertProfile, Line};
+use crate::domain::firm::ContactInput;
+use crate::domain::reference::RegencyEntry;
+use crate::domain::{FirmSize, Province};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
 /// Villages, kecamatan and landmarks firms name themselves after, by Kemendagri code.
-/// Regencies missing here fall back to their own name.
-pub(crate) fn places(regency_code: &str) -> &'static [&'static str] {
+/// Regencies missing here fall back to their own name ([`place`]).
+fn places(regency_code: &str) -> &'static [&'static str] {
     match regency_code {
         "52.01" => &[
             "Banyumulek",
@@ -104,7 +109,7 @@ pub(crate) fn places(regency_code: &str) -> &'static [&'static str] {
 }
 
 /// The telephone area code of a regency (without the leading 0).
-pub(crate) fn area_code(regency_code: &str) -> &'static str {
+fn area_code(regency_code: &str) -> &'static str {
     match regency_code {
         "52.01" | "52.02" | "52.08" | "52.71" => "370",
         "52.03" => "376",
@@ -267,7 +272,7 @@ fn pick<R: Rng>(rng: &mut R, xs: &[&'static str]) -> &'static str {
 }
 
 /// A contact person's name fitting the regency's population.
-pub(crate) fn person<R: Rng>(rng: &mut R, province: Province, regency_code: &str) -> String {
+fn person<R: Rng>(rng: &mut R, province: Province, regency_code: &str) -> String {
     let hajj = |rng: &mut R, name: String| {
         if rng.gen_bool(0.08) && !name.starts_with("Hj.") {
             format!("H. {name}")
@@ -332,7 +337,7 @@ const MOBILE_PREFIXES: &[&str] = &[
 
 /// A mobile number ("0812-3456-7890", sometimes "+62 812…") or a landline with the regency's
 /// area code; landlines are likelier for bigger firms.
-pub(crate) fn phone<R: Rng>(rng: &mut R, regency_code: &str, landline_chance: f64) -> String {
+fn phone<R: Rng>(rng: &mut R, regency_code: &str, landline_chance: f64) -> String {
     if rng.gen_bool(landline_chance) {
         let area = area_code(regency_code);
         // Surabaya's numbers have 7 digits after the area code, smaller cities 6.
@@ -359,7 +364,7 @@ pub(crate) fn phone<R: Rng>(rng: &mut R, regency_code: &str, landline_chance: f6
 }
 
 /// Lower-case ASCII letters and digits only: safe in slugs, e-mail local parts and domains.
-pub(crate) fn ascii_key(s: &str) -> String {
+fn ascii_key(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
@@ -367,7 +372,7 @@ pub(crate) fn ascii_key(s: &str) -> String {
 }
 
 /// An e-mail for the firm: free-mail for most IKM, an own domain for some established ones.
-pub(crate) fn email<R: Rng>(rng: &mut R, person: &str, brand: &str, own_domain: f64) -> String {
+fn email<R: Rng>(rng: &mut R, person: &str, brand: &str, own_domain: f64) -> String {
     let first = person
         .split_whitespace()
         .find(|w| {
@@ -400,4 +405,202 @@ pub(crate) fn email<R: Rng>(rng: &mut R, person: &str, brand: &str, own_domain: 
         1 => format!("{first}.{brand}@{domain}"),
         _ => format!("{first}{}@{domain}", rng.gen_range(1..100)),
     }
+}
+
+/// The place a firm names itself after: a village or centre of its regency, else the
+/// regency's own name.
+pub(crate) fn place<R: Rng>(rng: &mut R, regency: &RegencyEntry) -> String {
+    match places(&regency.code).choose(rng) {
+        Some(p) => p.to_string(),
+        None => bare_regency_name(&regency.name).to_string(),
+    }
+}
+
+/// `<province>-<line>-<place>-<n>`, e.g. `ntb-kopi-sembalun-0042`: readable, unique by `n`.
+pub(crate) fn firm_id(province: Province, line: &Line, place: &str, n: usize) -> String {
+    format!(
+        "{}-{}-{}-{:04}",
+        province.as_str().to_ascii_lowercase(),
+        line.key,
+        slug(place, 20),
+        n
+    )
+}
+
+fn bare_regency_name(name: &str) -> &str {
+    name.strip_prefix("Kabupaten ").unwrap_or(name)
+}
+
+/// Lower-case ASCII words joined by '-', at most `max` bytes, never ending in '-'.
+fn slug(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out.truncate(max);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// Words firms put in their names, by province. The renderer draws one from the stream of
+/// the firms' trade: keep eighteen in each (and [`FORMS`] as long as they are), or a draw
+/// of another range changes every product and need name after it for a seed, and with them
+/// the benchmark's figures.
+pub(crate) const FANCY: [&[&str]; 2] = [
+    &[
+        "Rinjani",
+        "Tambora",
+        "Samawa",
+        "Mbojo",
+        "Sasak",
+        "Mandiri",
+        "Jaya",
+        "Sejahtera",
+        "Berkah",
+        "Makmur",
+        "Lestari",
+        "Abadi",
+        "Sentosa",
+        "Nusantara",
+        "Indah",
+        "Barokah",
+        "Bersatu",
+        "Maju",
+    ],
+    &[
+        "Prima",
+        "Jaya",
+        "Makmur",
+        "Abadi",
+        "Sentosa",
+        "Mandiri",
+        "Sejahtera",
+        "Berkah",
+        "Barokah",
+        "Agung",
+        "Sumber Rejeki",
+        "Sinar",
+        "Mulia",
+        "Karya",
+        "Utama",
+        "Nusantara",
+        "Majapahit",
+        "Brawijaya",
+    ],
+];
+
+/// The legal forms of each size class; the renderer draws an index into the one of its size
+/// (see [`FANCY`] on why their lengths stay).
+pub(crate) const FORMS: [&[&str]; 3] = [
+    &["UD", "KUB", "IKM", ""],
+    &["CV", "UD", "Koperasi"],
+    &["PT", "CV"],
+];
+
+/// The legal form at `index` of the size's [`FORMS`], as the line writes it: KUB and
+/// koperasi are how crafts and smallholders organise (other lines write UD and CV), and most
+/// cigarette makers use the customary PR (perusahaan rokok).
+pub(crate) fn legal_form<R: Rng>(
+    rng: &mut R,
+    size: FirmSize,
+    index: usize,
+    line: &Line,
+) -> &'static str {
+    if line.key == "kretek" && rng.gen_bool(0.6) {
+        return "PR";
+    }
+    let group_ok = matches!(
+        line.certs,
+        CertProfile::Craft | CertProfile::Commodity | CertProfile::Timber
+    );
+    match FORMS[size as usize].get(index).copied().unwrap_or("") {
+        "KUB" if !group_ok => "UD",
+        "Koperasi" if !group_ok => "CV",
+        form => form,
+    }
+}
+
+/// The firm's name and its brand (the name without the legal form, for e-mail addresses),
+/// from the words of its line (`core`), its place and a word of its province (`fancy`).
+pub(crate) fn firm_name<R: Rng>(
+    rng: &mut R,
+    form: &str,
+    core: &str,
+    fancy: &str,
+    place: &str,
+) -> (String, String) {
+    let brand = match rng.gen_range(0..4) {
+        0 => format!("{core} {place}"),
+        1 => format!("{core} {place} {fancy}"),
+        2 => format!("{fancy} {core}"),
+        _ => format!("{core} {fancy} {place}"),
+    };
+    let name = if form.is_empty() {
+        brand.clone()
+    } else {
+        format!("{form} {brand}")
+    };
+    (name, brand)
+}
+
+/// The regency as forms write it: its name, mostly; without "Kabupaten"; or its code.
+pub(crate) fn regency_as_typed<R: Rng>(rng: &mut R, r: &RegencyEntry) -> String {
+    match rng.gen_range(0..10) {
+        0..=6 => r.name.clone(),
+        7 | 8 => bare_regency_name(&r.name).to_string(),
+        _ => r.code.clone(),
+    }
+}
+
+/// The size class, now and then in Indonesian.
+pub(crate) fn size_as_typed<R: Rng>(rng: &mut R, size: FirmSize) -> String {
+    if rng.gen_bool(0.1) {
+        match size {
+            FirmSize::Micro => "mikro",
+            FirmSize::Small => "kecil",
+            FirmSize::Medium => "menengah",
+        }
+        .to_string()
+    } else {
+        size.as_str().to_string()
+    }
+}
+
+/// A contact person with a phone and an e-mail, each now and then missing; bigger firms
+/// more often have a landline and a domain of their own.
+pub(crate) fn contact<R: Rng>(
+    rng: &mut R,
+    province: Province,
+    regency: &RegencyEntry,
+    size: FirmSize,
+    brand: &str,
+) -> Option<ContactInput> {
+    rng.gen_bool(0.95).then(|| {
+        let person = person(rng, province, &regency.code);
+        let (landline, own_domain) = match size {
+            FirmSize::Micro => (0.03, 0.01),
+            FirmSize::Small => (0.15, 0.1),
+            FirmSize::Medium => (0.45, 0.55),
+        };
+        ContactInput {
+            phone: rng
+                .gen_bool(0.93)
+                .then(|| phone(rng, &regency.code, landline)),
+            email: rng
+                .gen_bool(0.75)
+                .then(|| email(rng, &person, brand, own_domain)),
+            person: Some(person),
+        }
+    })
 }
