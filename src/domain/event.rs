@@ -147,11 +147,13 @@ fn derive_slots(days: &[EventDay], slot_minutes: u32, break_minutes: u32) -> Vec
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct SessionInput {
+    /// Not blank, unique within its day ("pagi").
     #[schema(required = true, nullable = false)]
     pub name: Option<String>,
-    /// "HH:MM"
+    /// Local time "HH:MM".
     #[schema(required = true, nullable = false)]
     pub start: Option<String>,
+    /// Local time "HH:MM", after `start`.
     #[schema(required = true, nullable = false)]
     pub end: Option<String>,
 }
@@ -185,6 +187,7 @@ pub struct EventInput {
     /// Optional slug `[a-z0-9][a-z0-9-]{0,63}`; the server assigns one when absent.
     #[schema(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")]
     pub id: Option<String>,
+    /// Not blank, at most 200 characters, no control characters.
     #[schema(required = true, nullable = false, max_length = 200)]
     pub name: Option<String>,
     pub venue: Option<String>,
