@@ -341,28 +341,153 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     }
 }
 
-/// `?format=` of the endpoints that answer in several formats.
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FormatQuery {
-    /// The answer's format; which ones an endpoint offers is in its description.
-    pub format: Option<String>,
+/// The version an `If-Match` header asks for: `"7"`, `W/"7"` or `7` (1 to 19 digits, the
+/// shape the document states). `*` asks for none. Anything else is a 422 naming `If-Match`.
+pub fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    let digits = tag
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(tag);
+    let is_version = (1..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    match digits.parse::<u64>() {
+        Ok(version) if is_version => Ok(Some(version)),
+        _ => Err(ApiError::invalid(
+            "If-Match",
+            format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
+        )),
+    }
 }
 
-impl FormatQuery {
-    /// The asked format, `default` when absent; 422 naming `format` when not offered.
-    pub fn pick(&self, default: &str, offered: &[&str]) -> Result<String, ApiError> {
-        let format = self.format.clone().unwrap_or_else(|| default.to_string());
-        if offered.contains(&format.as_str()) {
-            Ok(format)
-        } else {
-            Err(ApiError::from_fields(vec![FieldError::not_one_of(
-                "format",
-                &format,
-                &offered.join(", "),
-            )]))
+/// A closed set of names a query parameter or body field accepts (`direction`, `format`, …).
+/// Implemented with [`choice!`](crate::choice), which also gives the type its `FromStr`.
+pub trait Choice: Copy + 'static {
+    /// Every value, in the order a refusal lists them.
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+
+    /// "supplies, buys, both"
+    fn names() -> String {
+        Self::ALL
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Gives an enum its [`Choice`] names and a `FromStr` that accepts exactly those names.
+#[macro_export]
+macro_rules! choice {
+    ($ty:ty { $($variant:path => $name:literal),+ $(,)? }) => {
+        impl $crate::api::extract::Choice for $ty {
+            const ALL: &'static [Self] = &[$($variant),+];
+            fn name(self) -> &'static str {
+                match self {
+                    $($variant => $name),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($name => Ok($variant),)+
+                    other => Err(format!(
+                        "'{other}' is not one of {}",
+                        <$ty as $crate::api::extract::Choice>::names()
+                    )),
+                }
+            }
+        }
+    };
+}
+
+/// A text field read as a `T` by `T`'s `FromStr`, or the text as given when it is not one, so
+/// that a handler names every wrong field of a request at once (422) with its own code,
+/// instead of stopping at the first. Published as `T` (`#[param(value_type = …)]`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed<T> {
+    Valid(T),
+    Invalid(String),
+}
+
+impl<'de, T: std::str::FromStr> serde::Deserialize<'de> for Parsed<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(match text.parse() {
+            Ok(value) => Parsed::Valid(value),
+            Err(_) => Parsed::Invalid(text),
+        })
+    }
+}
+
+/// The value of an optional [`Choice`] field: `default` when absent, a `not_one_of` problem
+/// naming `field` when it is not one of the names.
+pub fn choose<T: Choice>(
+    field: &str,
+    given: Option<&Parsed<T>>,
+    default: T,
+    errors: &mut Vec<FieldError>,
+) -> T {
+    match given {
+        None => default,
+        Some(Parsed::Valid(value)) => *value,
+        Some(Parsed::Invalid(text)) => {
+            errors.push(FieldError::not_one_of(field, text, &T::names()));
+            default
         }
     }
+}
+
+/// The formats an endpoint answers in, and its `?format=` query: an enum `$format` (published
+/// inline; each name is its variant in lower case), a [`Choice`], and a query `$query` whose
+/// `pick` gives the asked format, the default when absent, or a 422 `not_one_of` naming
+/// `format`.
+#[macro_export]
+macro_rules! format_query {
+    ($(#[$doc:meta])* $query:ident, $format:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $format {
+            $($variant),+
+        }
+
+        $crate::choice!($format { $($format::$variant => $name),+ });
+
+        #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+        #[into_params(parameter_in = Query)]
+        pub struct $query {
+            $(#[$doc])*
+            #[param(value_type = Option<$format>, inline)]
+            pub format: Option<$crate::api::extract::Parsed<$format>>,
+        }
+
+        impl $query {
+            pub fn pick(&self, default: $format) -> Result<$format, $crate::api::error::ApiError> {
+                let mut errors = Vec::new();
+                let format = $crate::api::extract::choose(
+                    "format",
+                    self.format.as_ref(),
+                    default,
+                    &mut errors,
+                );
+                if errors.is_empty() {
+                    Ok(format)
+                } else {
+                    Err($crate::api::error::ApiError::from_fields(errors))
+                }
+            }
+        }
+    };
 }
 
 /// The JSON body of a heavy job (solve, timetable generation and repair, batch ranking,
@@ -437,6 +562,82 @@ mod tests {
                 .map(|f| (f.field, f.code, f.params.get("hint").cloned()))
                 .collect(),
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// The names a field accepts are the names its published enum lists (both come from
+    /// serde's spelling of the variants).
+    fn published_as_accepted<T: Choice + serde::Serialize + utoipa::PartialSchema>() {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let published: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let accepted: Vec<&str> = T::ALL.iter().map(|v| v.name()).collect();
+        assert_eq!(published, accepted);
+        for v in T::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.name());
+        }
+    }
+
+    #[test]
+    fn each_choice_is_published_by_the_names_it_accepts() {
+        use crate::api::{import, outcomes, schedule};
+        use crate::matching::{Direction, Lang, Scope};
+        published_as_accepted::<Direction>();
+        published_as_accepted::<Scope>();
+        published_as_accepted::<Lang>();
+        published_as_accepted::<import::ExportFormat>();
+        published_as_accepted::<import::TokenSheetFormat>();
+        published_as_accepted::<outcomes::ReportFormat>();
+        published_as_accepted::<outcomes::LabelsFormat>();
+        published_as_accepted::<schedule::AgendaFormat>();
+        published_as_accepted::<schedule::AgendasFormat>();
+        published_as_accepted::<schedule::GridFormat>();
+    }
+
+    #[test]
+    fn a_text_field_keeps_what_it_could_not_read() {
+        use crate::matching::Direction;
+        let read = |json: &str| serde_json::from_str::<Parsed<Direction>>(json).unwrap();
+        assert_eq!(read(r#""buys""#), Parsed::Valid(Direction::Buys));
+        assert_eq!(read(r#""Buys""#), Parsed::Invalid("Buys".into()));
+        let mut errors = Vec::new();
+        let got = choose(
+            "direction",
+            Some(&read(r#""up""#)),
+            Direction::Both,
+            &mut errors,
+        );
+        assert_eq!(got, Direction::Both);
+        assert_eq!(errors[0].code, "not_one_of");
+        assert_eq!(errors[0].message, "'up' is not one of supplies, buys, both");
+    }
+
+    #[test]
+    fn if_match_takes_the_shapes_the_document_states() {
+        let version = |value: &str| {
+            let req = actix_web::test::TestRequest::default()
+                .insert_header((header::IF_MATCH, value))
+                .to_http_request();
+            if_match(&req).ok()
+        };
+        assert_eq!(version("\"7\""), Some(Some(7)));
+        assert_eq!(version("W/\"7\""), Some(Some(7)));
+        assert_eq!(version("7"), Some(Some(7)));
+        assert_eq!(version("*"), Some(None));
+        for wrong in [
+            "",
+            "\"\"",
+            "\"7",
+            "+7",
+            "\"v7\"",
+            "W/",
+            "12345678901234567890",
+        ] {
+            assert_eq!(version(wrong), None, "{wrong}");
         }
     }
 

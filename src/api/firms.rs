@@ -2,7 +2,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::extract::{JsonBody, QueryParams};
+use super::extract::{if_match, JsonBody, Parsed, QueryParams};
 use super::AppState;
 pub use crate::app::firms::IssuedToken;
 use crate::app::{self, AppError};
@@ -41,24 +41,6 @@ pub struct RegisteredFirm {
     /// issue a new one.
     #[schema(example = "mitra_firm_3f9c…")]
     pub token: String,
-}
-
-/// The version an `If-Match` header asks for: `"7"`, `W/"7"` or `7`. `*` asks for none.
-fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = value.to_str().unwrap_or("").trim();
-    if text == "*" {
-        return Ok(None);
-    }
-    let bare = text.trim_start_matches("W/").trim_matches('"');
-    bare.parse::<u64>().map(Some).map_err(|_| {
-        ApiError::invalid(
-            "If-Match",
-            format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
-        )
-    })
 }
 
 /// Parses a path id; an id that cannot exist is simply not found.
@@ -191,7 +173,8 @@ pub async fn get_firm(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version being replaced"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version being replaced: `\"3\"` (or `W/\"3\"`, `3`); `*` for any",
+         nullable = false, pattern = r#"^(\*|(W/)?("[0-9]{1,19}"|[0-9]{1,19}))$"#),
     ),
     request_body(content = FirmInput, content_type = "application/json"),
     responses(
@@ -235,7 +218,8 @@ async fn update(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version being changed"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version being changed: `\"3\"` (or `W/\"3\"`, `3`); `*` for any",
+         nullable = false, pattern = r#"^(\*|(W/)?("[0-9]{1,19}"|[0-9]{1,19}))$"#),
     ),
     request_body(content = serde_json::Value, content_type = "application/merge-patch+json",
                  example = json!({"employees": 18, "certifications": ["halal", "pirt", "bpom"]})),
@@ -300,7 +284,8 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Firm id", example = "kopi-sembalun"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version being deleted: `\"3\"` (or `W/\"3\"`, `3`); `*` for any",
+         nullable = false, pattern = r#"^(\*|(W/)?("[0-9]{1,19}"|[0-9]{1,19}))$"#),
     ),
     responses(
         (status = 204, description = "Deleted"),
@@ -329,25 +314,45 @@ pub async fn delete_firm(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FilterQuery {
-    /// NTB or JATIM (52/35 and full names accepted).
-    pub province: Option<String>,
+    /// NTB or JATIM (52/35 and the full names are accepted too, in any case).
+    #[param(value_type = Option<Province>)]
+    pub province: Option<Parsed<Province>>,
     /// KBLI code or prefix: "10" (food), "107", "10761" (coffee processing).
+    #[param(pattern = r"^[0-9]{1,5}$")]
     pub kbli: Option<String>,
-    /// Kab/kota code ("52.03", "5203") or name ("Lombok Timur").
+    /// Kab/kota code ("52.03"; "5203" and the name, "Lombok Timur", are accepted too). A
+    /// kab/kota of the other province than `province` matches no firm.
+    #[param(schema_with = regency_codes)]
     pub regency: Option<String>,
-    /// A certification the firm holds (halal, pirt, bpom, sni, …).
-    pub certification: Option<String>,
+    /// A certification the firm holds (case and punctuation ignored: "P-IRT" is `pirt`).
+    #[param(value_type = Option<Certification>)]
+    pub certification: Option<Parsed<Certification>>,
     /// Words in the firm's name or product names (case and accents ignored).
     pub q: Option<String>,
+}
+
+/// The kab/kota codes of both provinces, as the document lists them.
+fn regency_codes() -> utoipa::openapi::schema::Object {
+    let codes: Vec<String> = Province::ALL
+        .into_iter()
+        .flat_map(|p| crate::domain::Reference::shared().regencies_of(p))
+        .map(|r| r.code.clone())
+        .collect();
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(codes))
+        .build()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")]
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).
     #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "crate::domain::whole::query")]
     pub limit: Option<usize>,
 }
 
@@ -370,10 +375,12 @@ impl FilterQuery {
     pub fn filter(&self, state: &AppState) -> Result<FirmFilter, ApiError> {
         let mut errors = Vec::new();
         let province = match &self.province {
-            Some(p) => p
-                .parse::<Province>()
-                .map_err(|e| errors.push(problem("province", "unknown_province", p, e)))
-                .ok(),
+            Some(Parsed::Valid(p)) => Some(*p),
+            Some(Parsed::Invalid(text)) => {
+                let why = text.parse::<Province>().err().unwrap_or_default();
+                errors.push(problem("province", "unknown_province", text, why));
+                None
+            }
             None => None,
         };
         let kbli = self.kbli.as_ref().map(|k| k.trim().to_string());
@@ -389,9 +396,10 @@ impl FilterQuery {
         }
         let regency = match &self.regency {
             Some(text) => {
+                // Looked up in both provinces: a kab/kota outside `province` is a filter
+                // that no firm meets, not an unknown kab/kota.
                 let found = Province::ALL
                     .into_iter()
-                    .filter(|p| province.is_none_or(|want| want == *p))
                     .find_map(|p| state.reference.find_regency(p, text));
                 match found {
                     Some(r) => Some(r.code.clone()),
@@ -409,10 +417,12 @@ impl FilterQuery {
             None => None,
         };
         let certification = match &self.certification {
-            Some(c) => c
-                .parse::<Certification>()
-                .map_err(|e| errors.push(problem("certification", "unknown_certification", c, e)))
-                .ok(),
+            Some(Parsed::Valid(c)) => Some(*c),
+            Some(Parsed::Invalid(text)) => {
+                let why = text.parse::<Certification>().err().unwrap_or_default();
+                errors.push(problem("certification", "unknown_certification", text, why));
+                None
+            }
             None => None,
         };
         if !errors.is_empty() {

@@ -3,7 +3,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::extract::{is_json, media_type, parse_write, read_body, QueryParams};
+use super::extract::{is_json, media_type, parse_write, read_body, Parsed, QueryParams};
 use super::firms::FilterQuery;
 use super::AppState;
 use crate::app::firms::IssuedToken;
@@ -157,12 +157,28 @@ pub fn locate_in_workbook(
     fields
 }
 
+/// The formats of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+crate::choice!(ExportFormat {
+    ExportFormat::Csv => "csv",
+    ExportFormat::Json => "json",
+    ExportFormat::Xlsx => "xlsx",
+});
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` (the import's columns), `xlsx` (the same columns in a workbook, sheet
     /// "Peserta") or `json`; by default from `Accept`, else JSON.
-    pub format: Option<String>,
+    #[param(value_type = Option<ExportFormat>, inline)]
+    pub format: Option<Parsed<ExportFormat>>,
 }
 
 /// Export firms (all, or those matching the list filters) as CSV, an .xlsx workbook or a
@@ -195,17 +211,17 @@ pub async fn export_firms(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let format = match format.0.format.as_deref() {
-        Some(f @ ("csv" | "json" | "xlsx")) => f.to_string(),
-        Some(other) => {
+    let format = match format.0.format {
+        Some(Parsed::Valid(f)) => f,
+        Some(Parsed::Invalid(other)) => {
             return Err(ApiError::invalid(
                 "format",
                 format!("'{other}' is not an export format; use csv, json or xlsx"),
             ))
         }
-        None if accept.contains("text/csv") => "csv".into(),
-        None if accept.contains(xlsx::MEDIA_TYPE) => "xlsx".into(),
-        None => "json".into(),
+        None if accept.contains("text/csv") => ExportFormat::Csv,
+        None if accept.contains(xlsx::MEDIA_TYPE) => ExportFormat::Xlsx,
+        None => ExportFormat::Json,
     };
     let filter = query.0.filter(&state)?;
     let store = state.store.clone();
@@ -222,11 +238,11 @@ pub async fn export_firms(
         }
     })
     .await??;
-    if format == "xlsx" {
+    if format == ExportFormat::Xlsx {
         let body = web::block(move || xlsx::write_firms(&firms)).await??;
         return Ok(super::attachment(xlsx::MEDIA_TYPE, "firms.xlsx", body));
     }
-    if format == "csv" {
+    if format == ExportFormat::Csv {
         let body = csv_format::write_firms(&firms).map_err(anyhow::Error::from)?;
         Ok(super::attachment(
             "text/csv; charset=utf-8",
@@ -238,13 +254,14 @@ pub async fn export_firms(
     }
 }
 
-/// `?format=` of the token sheet.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TokenSheetQuery {
+crate::format_query!(
     /// `xlsx` (the default: sheet "Token") or `csv`.
-    pub format: Option<String>,
-}
+    TokenSheetQuery,
+    TokenSheetFormat {
+        Xlsx => "xlsx",
+        Csv => "csv",
+    }
+);
 
 /// The new firms' tokens of an import answer as a sheet to hand out (organizers): send the
 /// answer's `tokens` list back, get a workbook (or CSV) with each firm's id, name and
@@ -274,10 +291,7 @@ pub async fn token_sheet(
     query: QueryParams<TokenSheetQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = super::extract::FormatQuery {
-        format: query.0.format,
-    }
-    .pick("xlsx", &["xlsx", "csv"])?;
+    let format = query.0.pick(TokenSheetFormat::Xlsx)?;
     let media = media_type(&req).unwrap_or_default();
     if !is_json(&media) {
         return Err(ApiError::UnsupportedMediaType {
@@ -295,7 +309,7 @@ pub async fn token_sheet(
     let rows = state
         .call(move |app| crate::app::tokens::token_rows(&app.store, &tokens))
         .await?;
-    if format == "csv" {
+    if format == TokenSheetFormat::Csv {
         let mut out = crate::csv_out::CsvOut::new();
         out.row(["firm_id", "nama", "token"])
             .and_then(|_| {

@@ -3,7 +3,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::extract::{parse_json, HeavyJson, JsonBody, QueryParams};
+use super::extract::{choose, if_match, parse_json, HeavyJson, JsonBody, Parsed, QueryParams};
 use super::AppState;
 use crate::app::{self, AppError, Pool};
 use crate::domain::{FieldError, FirmId, FirmInput, FirmProfile};
@@ -18,21 +18,42 @@ pub const MAX_MATCHES: usize = 100;
 
 pub use crate::app::matches::{FirmMatches, MatchView, TradeDirection};
 
+crate::choice!(Direction {
+    Direction::Supplies => "supplies",
+    Direction::Buys => "buys",
+    Direction::Both => "both",
+});
+crate::choice!(Scope {
+    Scope::Other => "other",
+    Scope::Same => "same",
+    Scope::Both => "both",
+});
+crate::choice!(Lang {
+    Lang::En => "en",
+    Lang::Id => "id",
+});
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MatchParams {
     /// How many partners (1–100, default 10).
+    #[param(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "crate::domain::whole::query")]
     pub limit: Option<usize>,
     /// Leave out partners scoring below this (0–1, default 0.1). A partner without product
     /// evidence (no product of one answering a need of the other) is never listed.
+    #[param(minimum = 0, maximum = 1)]
     pub min_score: Option<f64>,
     /// `supplies`: partners that can supply my needs; `buys`: partners that buy what I make;
     /// `both` (default).
-    pub direction: Option<String>,
+    #[param(value_type = Option<Direction>, inline)]
+    pub direction: Option<Parsed<Direction>>,
     /// `other` province (default), `same`, or `both`.
-    pub scope: Option<String>,
+    #[param(value_type = Option<Scope>, inline)]
+    pub scope: Option<Parsed<Scope>>,
     /// Language of the reasons: `en` (default) or `id` (Bahasa Indonesia).
-    pub lang: Option<String>,
+    #[param(value_type = Option<Lang>, inline)]
+    pub lang: Option<Parsed<Lang>>,
 }
 
 impl MatchParams {
@@ -55,36 +76,14 @@ impl MatchParams {
                 defaults.min_score
             }
         };
-        let direction = match self.direction.as_deref() {
-            None | Some("both") => Direction::Both,
-            Some("supplies") => Direction::Supplies,
-            Some("buys") => Direction::Buys,
-            Some(other) => {
-                errors.push(FieldError::not_one_of(
-                    "direction",
-                    other,
-                    "supplies, buys, both",
-                ));
-                Direction::Both
-            }
-        };
-        let scope = match self.scope.as_deref() {
-            None | Some("other") => Scope::Other,
-            Some("same") => Scope::Same,
-            Some("both") => Scope::Both,
-            Some(other) => {
-                errors.push(FieldError::not_one_of("scope", other, "other, same, both"));
-                Scope::Other
-            }
-        };
-        let lang = match self.lang.as_deref() {
-            None | Some("en") => Lang::En,
-            Some("id") => Lang::Id,
-            Some(other) => {
-                errors.push(FieldError::not_one_of("lang", other, "en, id"));
-                Lang::En
-            }
-        };
+        let direction = choose(
+            "direction",
+            self.direction.as_ref(),
+            Direction::Both,
+            &mut errors,
+        );
+        let scope = choose("scope", self.scope.as_ref(), Scope::Other, &mut errors);
+        let lang = choose("lang", self.lang.as_ref(), Lang::En, &mut errors);
         if !errors.is_empty() {
             return Err(ApiError::from_fields(errors));
         }
@@ -246,10 +245,18 @@ fn prefix_fields(error: ApiError, side: &str) -> ApiError {
 #[schema(example = json!({"limit": 10, "min_score": 0.1, "direction": "both", "scope": "other", "include_matches": true}))]
 pub struct BatchRequest {
     /// Partners per firm (1–100, default 10).
+    #[schema(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "crate::domain::whole::optional")]
     pub limit: Option<usize>,
+    /// Leave out partners scoring below this (0–1, default 0.1).
+    #[schema(minimum = 0, maximum = 1)]
     pub min_score: Option<f64>,
-    pub direction: Option<String>,
-    pub scope: Option<String>,
+    /// `supplies`, `buys` or `both` (default).
+    #[schema(value_type = Option<Direction>, inline)]
+    pub direction: Option<Parsed<Direction>>,
+    /// `other` province (default), `same`, or `both`.
+    #[schema(value_type = Option<Scope>, inline)]
+    pub scope: Option<Parsed<Scope>>,
     /// Return every firm's list (default), or only the summary.
     pub include_matches: Option<bool>,
 }
@@ -334,7 +341,8 @@ pub async fn get_config(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
-    params(("If-Match" = Option<String>, Header, description = "ETag of the version being replaced")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the version being replaced: `\"3\"` (or `W/\"3\"`, `3`); `*` for any",
+            nullable = false, pattern = r#"^(\*|(W/)?("[0-9]{1,19}"|[0-9]{1,19}))$"#)),
     request_body(content = ScoringConfig, content_type = "application/json"),
     responses(
         (status = 200, body = VersionedConfig, headers(("ETag" = String))),
@@ -351,23 +359,7 @@ pub async fn put_config(
     caller.require_organizer()?;
     let config = body.0;
     config.validate().map_err(ApiError::from_fields)?;
-    let wanted = match req.headers().get(header::IF_MATCH) {
-        None => None,
-        Some(v) => {
-            let text = v.to_str().unwrap_or("").trim();
-            Some(
-                text.trim_start_matches("W/")
-                    .trim_matches('"')
-                    .parse::<u64>()
-                    .map_err(|_| {
-                        ApiError::invalid(
-                            "If-Match",
-                            format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
-                        )
-                    })?,
-            )
-        }
-    };
+    let wanted = if_match(&req)?;
     let core = state.app.clone();
     let stored = web::block(move || app::scoring::replace(&core, config, wanted))
         .await?
@@ -391,6 +383,8 @@ pub async fn put_config(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"labels": [{"a": "kopi-sembalun", "b": "jatim-plastik-arema-0707", "grade": 3}, {"a": "kopi-sembalun", "b": "jatim-plastik-blitar-0297", "grade": 1}]}))]
 pub struct EvaluateRequest {
+    /// At least one pair.
+    #[schema(min_items = 1)]
     pub labels: Vec<crate::tuning::labels::Label>,
     pub config: Option<ScoringConfig>,
 }

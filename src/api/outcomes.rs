@@ -4,7 +4,7 @@
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
 use super::events::{event_id, load_event};
-use super::extract::{FormatQuery, JsonBody, QueryParams};
+use super::extract::{JsonBody, QueryParams};
 use super::AppState;
 use crate::app;
 use crate::domain::outcome::{Outcome, OutcomeInput};
@@ -157,6 +157,18 @@ pub async fn list_outcomes(
     Ok(HttpResponse::Ok().json(outcomes))
 }
 
+crate::format_query!(
+    /// `json` (default), `csv`, `html`, `svg` or `xlsx`.
+    ReportQuery,
+    ReportFormat {
+        Json => "json",
+        Csv => "csv",
+        Html => "html",
+        Svg => "svg",
+        Xlsx => "xlsx",
+    }
+);
+
 /// The forum's trade result (organizers): meetings planned and held, no-show rate, deals
 /// and trade value by direction, sector and kabupaten/kota, the share of firms with a deal,
 /// and the deal rate by match score. JSON, CSV, an HTML page with charts and the map, or the
@@ -166,7 +178,7 @@ pub async fn list_outcomes(
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), ReportQuery),
     responses(
         (status = 200, description = "The report", content(
             (ForumReport = "application/json"),
@@ -183,42 +195,49 @@ pub async fn forum_report(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    format: QueryParams<FormatQuery>,
+    format: QueryParams<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format
-        .0
-        .pick("json", &["json", "csv", "html", "svg", "xlsx"])?;
+    let format = format.0.pick(ReportFormat::Json)?;
     let id = event_id(&id)?;
     let key = id.clone();
     let (event, result) = state
         .call(move |app| app::outcomes::report(app, &key))
         .await?;
-    Ok(match format.as_str() {
-        "csv" => super::attachment(
+    Ok(match format {
+        ReportFormat::Csv => super::attachment(
             "text/csv; charset=utf-8",
             &format!("report-{id}.csv"),
             report::report_csv(&result).map_err(anyhow::Error::from)?,
         ),
-        "html" => HttpResponse::Ok()
+        ReportFormat::Html => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(report::report_html(&result, &event.name)),
-        "xlsx" => super::attachment(
+        ReportFormat::Xlsx => super::attachment(
             crate::app::xlsx::MEDIA_TYPE,
             &format!("report-{id}.xlsx"),
             crate::app::xlsx::write_report(&result, &event.name)?,
         ),
-        "svg" => HttpResponse::Ok()
+        ReportFormat::Svg => HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(crate::report_map::map_svg(&result)),
-        _ => HttpResponse::Ok().json(result),
+        ReportFormat::Json => HttpResponse::Ok().json(result),
     })
 }
 
 pub use crate::app::outcomes::LabelledPair;
+
+crate::format_query!(
+    /// `csv` (default) or `json`.
+    LabelsQuery,
+    LabelsFormat {
+        Csv => "csv",
+        Json => "json",
+    }
+);
 
 /// Labelled pairs from the recorded outcomes, for `mitra evaluate` and `mitra tune`
 /// (organizers): a deal is 3, high interest 2, low interest 1, a held meeting without
@@ -226,7 +245,7 @@ pub use crate::app::outcomes::LabelledPair;
 #[utoipa::path(
     tag = "outcomes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), LabelsQuery),
     responses(
         (status = 200, description = "The labels", content(
             (Vec<LabelledPair> = "application/json"),
@@ -240,16 +259,16 @@ pub async fn labels(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    format: QueryParams<FormatQuery>,
+    format: QueryParams<LabelsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("csv", &["csv", "json"])?;
+    let format = format.0.pick(LabelsFormat::Csv)?;
     let id = event_id(&id)?;
     let key = id.clone();
     let pairs = state
         .call(move |app| app::outcomes::labels(&app.store, &key))
         .await?;
-    if format == "json" {
+    if format == LabelsFormat::Json {
         return Ok(HttpResponse::Ok().json(pairs));
     }
     let body = app::outcomes::labels_csv(&pairs)?;

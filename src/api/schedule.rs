@@ -5,7 +5,7 @@
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
 use super::events::{event_id, load_event, require_forum_member};
-use super::extract::{FormatQuery, HeavyJson, QueryParams};
+use super::extract::{choose, HeavyJson, Parsed, QueryParams};
 use super::AppState;
 use crate::app::{self, Pool};
 use crate::domain::{EventId, FirmId};
@@ -14,8 +14,8 @@ use crate::schedule::message::{agenda_text, Language};
 use crate::schedule::{ScheduleRequest, ScheduleResponse};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Largest body of a stateless solve (a 20 000-meeting forum is about 1.5 MB).
 pub const SOLVE_LIMIT: usize = 16 * 1024 * 1024;
@@ -215,12 +215,30 @@ fn card_of(cards: &std::collections::HashMap<String, FirmCard>, id: &str) -> Fir
     })
 }
 
+/// The formats of a firm's agenda.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AgendaFormat {
+    Json,
+    Csv,
+    Ics,
+    Txt,
+}
+
+crate::choice!(AgendaFormat {
+    AgendaFormat::Json => "json",
+    AgendaFormat::Csv => "csv",
+    AgendaFormat::Ics => "ics",
+    AgendaFormat::Txt => "txt",
+});
+
 /// `?format=&lang=` of a firm's agenda.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AgendaQuery {
     /// `json` (default), `csv`, `ics` (iCalendar) or `txt` (a message ready for WhatsApp).
-    pub format: Option<String>,
+    #[param(value_type = Option<AgendaFormat>, inline)]
+    pub format: Option<Parsed<AgendaFormat>>,
     /// Language of the `txt` message: `id` (default) or `en`.
     pub lang: Option<crate::matching::Lang>,
 }
@@ -268,10 +286,16 @@ pub async fn agenda(
         id: firm.clone(),
     })?;
     caller.require_firm(&firm)?;
-    let format = FormatQuery {
-        format: query.0.format,
+    let mut errors = Vec::new();
+    let format = choose(
+        "format",
+        query.0.format.as_ref(),
+        AgendaFormat::Json,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::from_fields(errors));
     }
-    .pick("json", &["json", "csv", "ics", "txt"])?;
     let language = message_language(query.0.lang);
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
@@ -311,22 +335,22 @@ pub async fn agenda(
     let own = card_of(&cards, firm.as_str());
     let agenda = forum::agenda(&event, &plan, &own, &|id| card_of(&cards, id));
     let file = format!("agenda-{}-{}", event.id, firm);
-    Ok(match format.as_str() {
-        "csv" => super::attachment(
+    Ok(match format {
+        AgendaFormat::Csv => super::attachment(
             "text/csv; charset=utf-8",
             &format!("{file}.csv"),
             forum::agenda_csv(&agenda).map_err(anyhow::Error::from)?,
         ),
-        "ics" => super::attachment(
+        AgendaFormat::Ics => super::attachment(
             "text/calendar; charset=utf-8",
             &format!("{file}.ics"),
             forum::agenda_ics(&event, &agenda),
         ),
-        "txt" => HttpResponse::Ok()
+        AgendaFormat::Txt => HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(agenda_text(&event, &agenda, language)),
-        _ => HttpResponse::Ok().json(agenda),
+        AgendaFormat::Json => HttpResponse::Ok().json(agenda),
     })
 }
 
@@ -372,13 +396,22 @@ pub async fn agenda_messages(
     Ok(HttpResponse::Ok().json(messages))
 }
 
+crate::format_query!(
+    /// `xlsx` (default) or `json`.
+    AgendasQuery,
+    AgendasFormat {
+        Xlsx => "xlsx",
+        Json => "json",
+    }
+);
+
 /// Every participant's agenda at once (organizers): an .xlsx workbook with a sheet per
 /// firm (`format=xlsx`, the default; sheets named after the firms, at most 31 characters,
 /// each name once) or the agendas as JSON (`format=json`), ordered by firm name.
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), AgendasQuery),
     responses(
         (status = 200, description = "The agendas", content(
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -392,15 +425,15 @@ pub async fn agendas(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    format: QueryParams<FormatQuery>,
+    format: QueryParams<AgendasQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("xlsx", &["xlsx", "json"])?;
+    let format = format.0.pick(AgendasFormat::Xlsx)?;
     let id = event_id(&id)?;
     let (event, agendas) = state
         .call(move |app| app::messages::forum_agendas(app, &id))
         .await?;
-    if format == "json" {
+    if format == AgendasFormat::Json {
         let list: Vec<Agenda> = agendas.into_iter().map(|(_, one)| one).collect();
         return Ok(HttpResponse::Ok().json(list));
     }
@@ -409,13 +442,23 @@ pub async fn agendas(
     Ok(super::attachment(app::xlsx::MEDIA_TYPE, &file, body))
 }
 
+crate::format_query!(
+    /// `csv` (default), `html` or `xlsx`.
+    GridQuery,
+    GridFormat {
+        Csv => "csv",
+        Html => "html",
+        Xlsx => "xlsx",
+    }
+);
+
 /// The organizer's grid of the timetable, slots × tables: CSV, a printable HTML page
 /// (A4 landscape) with `format=html`, or an .xlsx workbook with `format=xlsx` (one sheet per
 /// day, the forum's local times).
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), FormatQuery),
+    params(("id" = String, Path, description = "Forum id", example = "temu-bisnis-mataram-2026"), GridQuery),
     responses(
         (status = 200, description = "The grid", content(
             (String = "text/csv"),
@@ -430,23 +473,23 @@ pub async fn grid(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    format: QueryParams<FormatQuery>,
+    format: QueryParams<GridQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let format = format.0.pick("csv", &["csv", "html", "xlsx"])?;
+    let format = format.0.pick(GridFormat::Csv)?;
     let id = event_id(&id)?;
     let event = load_event(&state, &id).await?;
     let plan = load_schedule(&state, &id).await?;
     let cards = cards(&state, &plan).await?;
     let card = |id: &str| card_of(&cards, id);
-    Ok(if format == "xlsx" {
+    Ok(if format == GridFormat::Xlsx {
         let body = app::xlsx::write_grid(&event, &plan, &card)?;
         super::attachment(
             app::xlsx::MEDIA_TYPE,
             &format!("grid-{}.xlsx", event.id),
             body,
         )
-    } else if format == "html" {
+    } else if format == GridFormat::Html {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CONTENT_SECURITY_POLICY, super::PRINTED_PAGE_CSP))

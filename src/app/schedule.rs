@@ -30,11 +30,17 @@ pub struct GenerateRequest {
     /// every mutual (accepted) request with the fewest idle slots.
     pub objective: Option<Objective>,
     /// Search budget, 1–60000 ms (default 2000).
+    #[schema(minimum = 1, maximum = 60000)]
+    #[serde(default, deserialize_with = "crate::domain::whole::optional")]
     pub time_limit_ms: Option<u64>,
+    #[serde(default, deserialize_with = "crate::domain::whole::optional")]
     pub seed: Option<u64>,
     /// Recommended partners per participant added as candidates (0–50, default 5).
+    #[schema(minimum = 0, maximum = 50)]
+    #[serde(default, deserialize_with = "crate::domain::whole::optional")]
     pub recommendations_per_firm: Option<usize>,
-    /// Least match score of a recommendation (default 0.2).
+    /// Least match score of a recommendation, 0–1 (default 0.2).
+    #[schema(minimum = 0, maximum = 1)]
     pub min_score: Option<f64>,
     /// Language of the recommendations' reasons stored with the timetable (and printed on
     /// agendas): `en` (default) or `id`.
@@ -49,10 +55,16 @@ pub struct GenerateRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"time_limit_ms": 2000, "recommendations_per_firm": 5, "min_score": 0.2}))]
 pub struct RepairOptions {
+    /// Search budget, 1–60000 ms (default 2000).
+    #[schema(minimum = 1, maximum = 60000)]
+    #[serde(default, deserialize_with = "crate::domain::whole::optional")]
     pub time_limit_ms: Option<u64>,
     /// Recommended partners per participant added as candidates (0–50, default 5).
+    #[schema(minimum = 0, maximum = 50)]
+    #[serde(default, deserialize_with = "crate::domain::whole::optional")]
     pub recommendations_per_firm: Option<usize>,
     /// Least match score of a recommendation, 0–1 (default 0.2).
+    #[schema(minimum = 0, maximum = 1)]
     pub min_score: Option<f64>,
     /// Language of the reasons of newly recommended meetings: `en` (default) or `id`.
     pub lang: Option<Lang>,

@@ -147,21 +147,24 @@ fn derive_slots(days: &[EventDay], slot_minutes: u32, break_minutes: u32) -> Vec
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct SessionInput {
-    #[schema(required = true)]
+    /// Not blank, unique within its day ("pagi").
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
-    /// "HH:MM"
-    #[schema(required = true)]
+    /// Local time "HH:MM".
+    #[schema(required = true, nullable = false)]
     pub start: Option<String>,
-    #[schema(required = true)]
+    /// Local time "HH:MM", after `start`.
+    #[schema(required = true, nullable = false)]
     pub end: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct DayInput {
     /// "YYYY-MM-DD"
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false, format = Date)]
     pub date: Option<String>,
-    #[schema(required = true)]
+    /// One to four sessions, in time order, not overlapping.
+    #[schema(required = true, nullable = false, min_items = 1, max_items = 4)]
     pub sessions: Option<Vec<SessionInput>>,
 }
 
@@ -181,20 +184,33 @@ pub struct DayInput {
     "tables": 14
 }))]
 pub struct EventInput {
+    /// Optional slug `[a-z0-9][a-z0-9-]{0,63}`; the server assigns one when absent.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")]
     pub id: Option<String>,
-    #[schema(required = true)]
+    /// Not blank, at most 200 characters, no control characters.
+    #[schema(required = true, nullable = false, max_length = 200)]
     pub name: Option<String>,
     pub venue: Option<String>,
-    /// IANA name (Asia/Makassar) or WIB/WITA/WIT.
-    #[schema(required = true)]
+    /// An IANA time-zone name (Asia/Makassar) or WIB/WITA/WIT. The pattern gives the shape
+    /// of a name; a name of that shape that is no zone (Asia/Atlantis) is refused.
+    #[schema(
+        required = true,
+        nullable = false,
+        pattern = r"^\s*[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}\s*$",
+        example = "Asia/Makassar"
+    )]
     pub time_zone: Option<String>,
-    #[schema(required = true)]
+    /// One to 14 days, in date order, each date once; together at most 128 slots.
+    #[schema(required = true, nullable = false, min_items = 1, max_items = 14)]
     pub days: Option<Vec<DayInput>>,
-    #[schema(required = true)]
+    /// Minutes of one meeting, 5–240.
+    #[schema(required = true, nullable = false, minimum = 5, maximum = 240)]
     pub slot_minutes: Option<i64>,
-    /// Minutes between two slots (default 0).
+    /// Minutes between two slots, 0–120 (default 0).
+    #[schema(minimum = 0, maximum = 120)]
     pub break_minutes: Option<i64>,
-    #[schema(required = true)]
+    /// Tables, 1–1000.
+    #[schema(required = true, nullable = false, minimum = 1, maximum = 1000)]
     pub tables: Option<i64>,
     /// One name per table.
     pub table_names: Option<Vec<String>>,

@@ -340,21 +340,21 @@ pub struct ContactInput {
 pub struct FirmInput {
     /// Optional slug `[a-z0-9][a-z0-9-]{0,63}`; the server assigns one when absent.
     pub id: Option<String>,
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     /// NTB or JATIM; 52/35 and the full names are accepted.
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     pub province: Option<String>,
     /// Kabupaten/kota of that province: code ("52.03", "5203") or name ("Lombok Timur").
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     pub regency: Option<String>,
     /// One or more KBLI 2020 subclasses (5 digits).
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     pub kbli: Option<Vec<String>>,
     /// micro, small or medium (mikro, kecil, menengah).
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     pub size: Option<String>,
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     pub employees: Option<i64>,
     pub certifications: Option<Vec<String>>,
     pub products: Option<Vec<ProductInput>>,

@@ -12,6 +12,7 @@ mod participant;
 pub mod province;
 pub mod quantity;
 pub mod reference;
+pub mod whole;
 
 pub use firm::{
     Certification, Contact, FieldError, Firm, FirmId, FirmInput, FirmProfile, FirmSize, Need,

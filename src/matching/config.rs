@@ -10,12 +10,16 @@ use utoipa::ToSchema;
 #[schema(example = json!({"supply": 0.0, "capacity": 1.0, "certification": 0.51, "sector": 0.02}))]
 pub struct Weights {
     /// What the supplier makes against what the buyer needs (HS codes or names).
+    #[schema(minimum = 0)]
     pub supply: f64,
     /// Supplier capacity against buyer volume.
+    #[schema(minimum = 0)]
     pub capacity: f64,
     /// Certifications the buyer requires that the supplier holds.
+    #[schema(minimum = 0)]
     pub certification: f64,
     /// How much the buyer's IO sector buys from the supplier's.
+    #[schema(minimum = 0)]
     pub sector: f64,
 }
 
@@ -36,8 +40,11 @@ impl Default for Weights {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HsLevels {
+    #[schema(minimum = 0, maximum = 1)]
     pub subheading6: f64,
+    #[schema(minimum = 0, maximum = 1)]
     pub heading4: f64,
+    #[schema(minimum = 0, maximum = 1)]
     pub chapter2: f64,
 }
 
@@ -69,30 +76,41 @@ pub struct ScoringConfig {
     pub hs: HsLevels,
     /// Trust in a concept read from the HS/BTKI wording alone (the glossary or a given code
     /// count in full).
+    #[schema(minimum = 0, maximum = 1)]
     pub hs_description_factor: f64,
     /// When an item's HS code says something other than its name, the name's own reading
     /// still counts, scaled by this.
+    #[schema(minimum = 0, maximum = 1)]
     pub name_when_hs_differs: f64,
     /// Two items that read as no HS concept match by their names' trigrams, scaled by this.
+    #[schema(minimum = 0, maximum = 1)]
     pub text_only_factor: f64,
     /// Within one concept, the share of the item similarity that comes from how alike the two
     /// names are (trigram cosine); the rest from the concept alone.
+    #[schema(minimum = 0, maximum = 1)]
     pub name_weight: f64,
     /// Below this similarity a product does not answer a need at all.
+    #[schema(minimum = 0, maximum = 1)]
     pub min_item_similarity: f64,
     /// Capacity fit when capacity and volume cannot be compared (pcs against kg).
+    #[schema(minimum = 0, maximum = 1)]
     pub capacity_neutral: f64,
     /// Capacity fit falls from 1 (capacity ≥ volume) to 0 when capacity is this many orders
     /// of magnitude below the volume (2: 1 % of the volume scores 0).
+    #[schema(exclusive_minimum = 0)]
     pub capacity_zero_decades: f64,
     /// A capacity short of the volume loses this share of the capacity fit at once: the
     /// buyer needs a second supplier, however small the gap.
+    #[schema(minimum = 0, maximum = 1)]
     pub capacity_shortfall: f64,
     /// Supply fit over several needs = this share × the best need + the rest × the mean.
+    #[schema(minimum = 0, maximum = 1)]
     pub best_need_share: f64,
     /// Input coefficient at which the sector fit reaches 1 (it grows as a square root).
+    #[schema(exclusive_minimum = 0)]
     pub sector_saturation: f64,
     /// Pair score = max(fits) + this × min(fits) × (1 − max(fits)): two-way trade counts.
+    #[schema(minimum = 0, maximum = 1)]
     pub two_way_bonus: f64,
 }
 

@@ -43,6 +43,8 @@ pub struct Label {
     pub a: String,
     pub b: String,
     /// 0 (no interest) to 3 (deal).
+    #[schema(minimum = 0, maximum = 3)]
+    #[serde(deserialize_with = "crate::domain::whole::required")]
     pub grade: u8,
 }
 

@@ -182,6 +182,9 @@ async fn list_filters_by_province_kbli_regency_certification_and_text() {
     assert_eq!(ids("kbli=10761").await, vec![coffee.clone()]);
     assert_eq!(ids("regency=52.71").await, vec![honey.clone()]);
     assert_eq!(ids("regency=Sidoarjo").await, vec![pack.clone()]);
+    // Filters are all met or none: a kab/kota of the other province matches no firm.
+    assert!(ids("province=NTB&regency=Sidoarjo").await.is_empty());
+    assert!(ids("province=JATIM&regency=52.71").await.is_empty());
     assert_eq!(
         ids("certification=halal").await,
         sorted(vec![&coffee, &pack])

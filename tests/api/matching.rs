@@ -334,6 +334,18 @@ async fn the_scoring_config_is_validated_versioned_persisted_and_applied() {
         .await
         .unwrap();
     assert_problem(stale, 412, "precondition_failed").await;
+    // The shapes the document states: a quoted version, weak or not, or a bare one.
+    for (tag, status) in [("W/\"0\"", 412), ("0", 412), ("\"v1\"", 422), ("\"\"", 422)] {
+        let response = app
+            .client
+            .put(format!("{}/v1/scoring/config", app.address))
+            .header("If-Match", tag)
+            .json(&sector_only)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "If-Match: {tag}");
+    }
 
     // Survives a restart.
     let data_dir = app.data_dir.clone();
