@@ -21,7 +21,9 @@ pub mod text;
 pub mod topk;
 
 pub use config::{HsLevels, ScoringConfig, Weights};
-pub use rank::{recall, Direction, Match, MatchQuery, Matcher, MatcherStats, Partner, Scope};
+pub use rank::{
+    recall, Among, Direction, Match, MatchQuery, Matcher, MatcherStats, Partner, Scope,
+};
 pub use score::{score_profiles, Components, DirectedScore, Lang, PairScore};
 
 impl Matcher {

@@ -98,6 +98,20 @@ pub struct Match {
     pub reasons: Vec<String>,
 }
 
+/// Firms a query may answer with, by slot ([`Matcher::among`]).
+#[derive(Debug, Clone)]
+pub struct Among {
+    words: Vec<u64>,
+}
+
+impl Among {
+    fn contains(&self, slot: Slot) -> bool {
+        self.words
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+}
+
 /// Counters since the matcher was built.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MatcherStats {
@@ -387,12 +401,14 @@ impl Matcher {
         query: &MatchQuery,
         candidates: impl Iterator<Item = (Slot, u8, f64)>,
     ) -> Vec<Match> {
+        let among = None;
         let scorer = QueryScorer {
             matcher: self,
             me,
             province: profile.province,
             q,
             query,
+            among,
         };
         let mut scored = 0u64;
         let best = best_k(
@@ -413,7 +429,7 @@ impl Matcher {
     /// the top k, scored exactly ([`topk::search`]).
     fn top_k_indexed(
         &self,
-        me: Option<Slot>,
+        (me, among): (Option<Slot>, Option<&Among>),
         profile: &FirmProfile,
         q: &FirmFeatures,
         query: &MatchQuery,
@@ -431,6 +447,7 @@ impl Matcher {
             province: profile.province,
             q,
             query,
+            among,
         };
         let found = topk::search(
             scratch,
@@ -509,14 +526,54 @@ impl Matcher {
         let slot = *self.by_id.get(id)?;
         let e = self.entry(slot)?;
         Some(self.with_scratch(|scratch| {
-            self.top_k_indexed(Some(slot), &e.firm.profile, &e.features, query, scratch)
+            self.top_k_indexed(
+                (Some(slot), None),
+                &e.firm.profile,
+                &e.features,
+                query,
+                scratch,
+            )
+        }))
+    }
+
+    /// The stored firms of `ids` (unknown ids left out), as a set that queries to this
+    /// matcher, as it is now, can be held to ([`Matcher::matches_among`]).
+    pub fn among<'a>(&self, ids: impl IntoIterator<Item = &'a FirmId>) -> Among {
+        let mut words = vec![0u64; self.slots.len().div_ceil(64)];
+        for id in ids {
+            if let Some(&slot) = self.by_id.get(id) {
+                words[slot as usize / 64] |= 1 << (slot % 64);
+            }
+        }
+        Among { words }
+    }
+
+    /// Top-k partners of a stored firm among `among` only, such as a forum's participants:
+    /// the best k of those, however far down the overall ranking they are. `None` for an
+    /// unknown id.
+    pub fn matches_among(
+        &self,
+        id: &FirmId,
+        query: &MatchQuery,
+        among: &Among,
+    ) -> Option<Vec<Match>> {
+        let slot = *self.by_id.get(id)?;
+        let e = self.entry(slot)?;
+        Some(self.with_scratch(|scratch| {
+            self.top_k_indexed(
+                (Some(slot), Some(among)),
+                &e.firm.profile,
+                &e.features,
+                query,
+                scratch,
+            )
         }))
     }
 
     /// Top-k partners of a profile that need not be stored ("who would I meet?").
     pub fn matches_for_profile(&self, profile: &FirmProfile, query: &MatchQuery) -> Vec<Match> {
         let q = FirmFeatures::of(profile);
-        self.with_scratch(|scratch| self.top_k_indexed(None, profile, &q, query, scratch))
+        self.with_scratch(|scratch| self.top_k_indexed((None, None), profile, &q, query, scratch))
     }
 
     /// Top-k of a stored firm by scoring every firm: the reference for recall.
@@ -571,7 +628,7 @@ impl Matcher {
                     .map(|&(id, slot)| {
                         let e = self.entry(slot).expect("indexed slot");
                         let found = self.top_k_indexed(
-                            Some(slot),
+                            (Some(slot), None),
                             &e.firm.profile,
                             &e.features,
                             query,
@@ -617,12 +674,15 @@ struct QueryScorer<'a> {
     province: Province,
     q: &'a FirmFeatures,
     query: &'a MatchQuery,
+    among: Option<&'a Among>,
 }
 
 impl topk::Scorer for QueryScorer<'_> {
     fn fits(&self, slot: Slot, which: u8) -> Option<(f64, f64)> {
         let e = self.matcher.entry(slot)?;
-        if Some(slot) == self.me || !Matcher::in_scope(self.province, e.province, self.query.scope)
+        if Some(slot) == self.me
+            || !Matcher::in_scope(self.province, e.province, self.query.scope)
+            || !self.admits(slot)
         {
             return None;
         }
@@ -638,6 +698,14 @@ impl topk::Scorer for QueryScorer<'_> {
 
     fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
         self.matcher.rank_cmp(a, b)
+    }
+
+    fn filters(&self) -> bool {
+        self.among.is_some()
+    }
+
+    fn admits(&self, slot: Slot) -> bool {
+        self.among.is_none_or(|among| among.contains(slot))
     }
 
     fn prefetch(&self, slot: Slot, near: bool) {

@@ -49,6 +49,15 @@ pub trait Scorer {
     fn fits(&self, slot: Slot, which: u8) -> Option<(f64, f64)>;
     /// The ranking order: higher score first, ties broken by the firm's id.
     fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering;
+    /// Whether the query is held to a set of firms ([`Scorer::admits`]).
+    fn filters(&self) -> bool {
+        false
+    }
+    /// False for a firm the query may not answer with (one outside a forum): its answers are
+    /// dropped as they are read.
+    fn admits(&self, _slot: Slot) -> bool {
+        true
+    }
     /// A hint that a firm will be scored soon: `near` when it is next but one, else a few
     /// further on. Scoring waits on memory more than it computes, so the scorer may start
     /// loading what it will read.
@@ -117,7 +126,18 @@ pub fn search(
         if top <= 0.0 || top < least {
             break;
         }
+        let read = scratch.reaches.len();
         answers.walk_to((top - STEP).max(least), &mut scratch.reaches);
+        if scorer.filters() {
+            let mut kept = read;
+            for i in read..scratch.reaches.len() {
+                if scorer.admits(scratch.reaches[i].slot) {
+                    scratch.reaches[kept] = scratch.reaches[i];
+                    kept += 1;
+                }
+            }
+            scratch.reaches.truncate(kept);
+        }
         if scratch.reaches.len() >= k {
             let (reached, n) = cut(
                 &mut scratch.reaches,
