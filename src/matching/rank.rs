@@ -606,7 +606,7 @@ impl Matcher {
         // Firms that read alike ask the same posting lists and meet the same partners:
         // ranked one after the other, those stay in cache (at 200 000 firms a query waits on
         // memory more than it computes). The answers go back in id order at the end.
-        let mut ids = self.ids_sorted();
+        let mut ids: Vec<(&FirmId, Slot)> = self.by_id.iter().map(|(id, &s)| (id, s)).collect();
         ids.sort_by_cached_key(|&(_, slot)| {
             let f = &self.entry(slot).expect("indexed slot").features;
             let first = |items: &[ItemFeatures]| items.first().and_then(|i| i.reading.best());
