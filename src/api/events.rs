@@ -67,14 +67,19 @@ fn firm_id(raw: &str) -> Result<FirmId, ApiError> {
 
 /// Loads a forum or answers 404.
 pub async fn load_event(state: &AppState, id: &EventId) -> Result<Event, ApiError> {
-    let store = state.store.clone();
     let key = id.to_string();
-    web::block(move || store.get_event(&key))
-        .await??
+    state
+        .with_store(move |store| store.get_event(&key))
+        .await?
         .ok_or_else(|| ApiError::NotFound {
             what: "event",
             id: id.to_string(),
         })
+}
+
+/// Loads the forum a path names, or answers 404 (a malformed id is an unknown one).
+pub async fn load_forum(state: &AppState, raw: &str) -> Result<Event, ApiError> {
+    load_event(state, &event_id(raw)?).await
 }
 
 /// Create a forum (organizers): days with sessions, slot length, break, tables.
@@ -102,8 +107,9 @@ pub async fn create_event(
         .clone()
         .unwrap_or_else(|| EventId::generate(now.timestamp_millis().max(0) as u64, rand::random()));
     let event = spec.into_event(id, now);
-    let store = state.store.clone();
-    let event = web::block(move || store.create_event(event)).await??;
+    let event = state
+        .with_store(move |store| store.create_event(event))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/events/{}", event.id)))
         .json(EventView::new(event, false)))
@@ -124,18 +130,16 @@ pub async fn list_events(
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
-    let store = state.store.clone();
-    let views = web::block(
-        move || -> Result<Vec<EventView>, crate::store::StoreError> {
+    let views = state
+        .with_store(move |store| {
             let mut views = Vec::new();
             for event in store.events()? {
                 let scheduled = store.has_schedule(&event.id)?;
-                views.push(EventView::new(event, scheduled).for_caller(&store, &caller)?);
+                views.push(EventView::new(event, scheduled).for_caller(store, &caller)?);
             }
-            Ok(views)
-        },
-    )
-    .await??;
+            Ok::<_, crate::store::StoreError>(views)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -156,13 +160,13 @@ pub async fn get_event(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
-    let event = load_event(&state, &event_id(&id)?).await?;
-    let store = state.store.clone();
-    let view = web::block(move || {
-        let scheduled = store.has_schedule(&event.id)?;
-        EventView::new(event, scheduled).for_caller(&store, &caller)
-    })
-    .await??;
+    let event = load_forum(&state, &id).await?;
+    let view = state
+        .with_store(move |store| {
+            let scheduled = store.has_schedule(&event.id)?;
+            EventView::new(event, scheduled).for_caller(store, &caller)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -184,8 +188,9 @@ pub async fn delete_event(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let id = event_id(&id)?;
-    let store = state.store.clone();
-    web::block(move || store.delete_event(&id)).await??;
+    state
+        .with_store(move |store| store.delete_event(&id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -290,8 +295,7 @@ pub async fn add_participant(
         },
     )?;
     caller.require_signed_in()?;
-    let id = event_id(&id)?;
-    let event = load_event(&state, &id).await?;
+    let event = load_forum(&state, &id).await?;
     let now = chrono::Utc::now();
     let (inputs, single) = match body {
         Registration::One(input) => (vec![*input], true),
@@ -325,8 +329,9 @@ pub async fn add_participant(
             .require_organizer()
             .map_err(|_| ApiError::Forbidden("only organizers may make a firm a host".into()))?;
     }
-    let store = state.store.clone();
-    let stored = web::block(move || store.put_participants(&id, participants)).await??;
+    let stored = state
+        .with_store(move |store| store.put_participants(&event.id, participants))
+        .await?;
     let answer = match (single, stored) {
         (true, mut one) => Registered::One(Box::new(one.remove(0))),
         (false, many) => Registered::Many(many),
@@ -351,11 +356,11 @@ pub async fn list_participants(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
-    let id = event_id(&id)?;
-    load_event(&state, &id).await?;
+    let id = load_forum(&state, &id).await?.id;
     require_forum_member(&state, &caller, &id).await?;
-    let store = state.store.clone();
-    let participants = web::block(move || store.participants(&id)).await??;
+    let participants = state
+        .with_store(move |store| store.participants(&id))
+        .await?;
     Ok(HttpResponse::Ok().json(participants))
 }
 
@@ -382,8 +387,9 @@ pub async fn remove_participant(
     let (id, firm) = path.into_inner();
     let (id, firm) = (event_id(&id)?, firm_id(&firm)?);
     caller.require_firm(&firm)?;
-    let store = state.store.clone();
-    web::block(move || store.remove_participant(&id, &firm)).await??;
+    state
+        .with_store(move |store| store.remove_participant(&id, &firm))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -414,8 +420,9 @@ pub async fn create_request(
         .parse(request_id, now)
         .map_err(ApiError::from_fields)?;
     caller.require_firm(&request.from)?;
-    let store = state.store.clone();
-    let request = web::block(move || store.add_request(&id, request)).await??;
+    let request = state
+        .with_store(move |store| store.add_request(&id, request))
+        .await?;
     Ok(HttpResponse::Created().json(request))
 }
 
@@ -437,10 +444,8 @@ pub async fn list_requests(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
-    let id = event_id(&id)?;
-    load_event(&state, &id).await?;
-    let store = state.store.clone();
-    let requests = web::block(move || store.requests(&id)).await??;
+    let id = load_forum(&state, &id).await?.id;
+    let requests = state.with_store(move |store| store.requests(&id)).await?;
     let visible: Vec<MeetingRequest> = requests
         .into_iter()
         .filter(|r| caller.require_firm(&r.from).is_ok() || caller.require_firm(&r.to).is_ok())
@@ -494,19 +499,19 @@ pub async fn answer_request(
         what: "request",
         id: request_id.clone(),
     })?;
-    let store = state.store.clone();
     let (event, rid) = (id.clone(), request_id.clone());
-    let request = web::block(move || store.request(&event, &rid))
-        .await??
+    let request = state
+        .with_store(move |store| store.request(&event, &rid))
+        .await?
         .ok_or_else(|| ApiError::NotFound {
             what: "request",
             id: request_id.to_string(),
         })?;
     caller.require_firm(&request.to)?;
-    let store = state.store.clone();
     let now = chrono::Utc::now();
-    let answered =
-        web::block(move || store.answer_request(&id, &request_id, status, now)).await??;
+    let answered = state
+        .with_store(move |store| store.answer_request(&id, &request_id, status, now))
+        .await?;
     Ok(HttpResponse::Ok().json(answered))
 }
 
@@ -521,10 +526,10 @@ pub async fn require_forum_member(
         Caller::Organizer => Ok(()),
         Caller::Anonymous => Err(ApiError::Unauthorized),
         Caller::Firm(own) => {
-            let store = state.store.clone();
             let (key, firm) = (event.clone(), own.clone());
-            if web::block(move || store.participant(&key, &firm))
-                .await??
+            if state
+                .with_store(move |store| store.participant(&key, &firm))
+                .await?
                 .is_some()
             {
                 Ok(())

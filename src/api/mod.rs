@@ -59,6 +59,17 @@ impl AppState {
         Ok(actix_web::web::block(move || work(&app)).await??)
     }
 
+    /// Reads or writes the store (which may block on disk) off the async workers.
+    pub async fn with_store<T: Send + 'static, E: Into<error::ApiError> + Send + 'static>(
+        &self,
+        work: impl FnOnce(&crate::store::Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let store = self.app.store.clone();
+        actix_web::web::block(move || work(&store))
+            .await?
+            .map_err(Into::into)
+    }
+
     /// Runs a heavy use case in a pool of the executor; 503 while another heavy job runs.
     pub async fn heavy<T: Send + 'static>(
         &self,

@@ -3,7 +3,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::events::{event_id, load_event};
+use super::events::{event_id, load_forum};
 use super::extract::{JsonBody, QueryParams};
 use super::AppState;
 use crate::app;
@@ -119,10 +119,10 @@ pub async fn get_outcome(
     let (id, meeting) = path.into_inner();
     let id = event_id(&id)?;
     meeting_access(&state, &caller, &id, &meeting).await?;
-    let store = state.store.clone();
     let key = meeting.clone();
-    let outcome = web::block(move || store.outcome(&id, &key))
-        .await??
+    let outcome = state
+        .with_store(move |store| store.outcome(&id, &key))
+        .await?
         .ok_or_else(|| ApiError::NotFound {
             what: "outcome of meeting",
             id: meeting.clone(),
@@ -149,10 +149,8 @@ pub async fn list_outcomes(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let id = event_id(&id)?;
-    load_event(&state, &id).await?;
-    let store = state.store.clone();
-    let mut outcomes = web::block(move || store.outcomes(&id)).await??;
+    let id = load_forum(&state, &id).await?.id;
+    let mut outcomes = state.with_store(move |store| store.outcomes(&id)).await?;
     outcomes.sort_by(|a, b| a.meeting_id.cmp(&b.meeting_id));
     Ok(HttpResponse::Ok().json(outcomes))
 }
