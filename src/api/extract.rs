@@ -499,6 +499,22 @@ pub struct HeavyJson<T, const LIMIT: usize = JSON_LIMIT> {
     pub permit: crate::app::HeavyPermit,
 }
 
+impl<T: Send + 'static, const LIMIT: usize> HeavyJson<T, LIMIT> {
+    /// Runs the heavy use case on this body in a pool of the executor, under the slot the
+    /// request took.
+    pub async fn run<R: Send + 'static>(
+        self,
+        state: &super::AppState,
+        pool: crate::app::Pool,
+        work: impl FnOnce(&crate::app::Mitra, T) -> Result<R, crate::app::AppError> + Send + 'static,
+    ) -> Result<R, ApiError> {
+        let HeavyJson { body, permit } = self;
+        state
+            .heavy_with(permit, pool, move |app| work(app, body))
+            .await
+    }
+}
+
 impl<T: DeserializeOwned + utoipa::ToSchema + 'static, const LIMIT: usize> FromRequest
     for HeavyJson<T, LIMIT>
 {

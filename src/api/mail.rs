@@ -5,21 +5,13 @@ use super::auth::Caller;
 use super::error::{ApiError, Problems};
 use super::events::event_id;
 use super::extract::QueryParams;
-use super::schedule::MessagesQuery;
+use super::schedule::{message_language, MessagesQuery};
 use super::AppState;
 use crate::app::mail::{self, MailJob};
-use crate::schedule::message::Language;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-fn language(lang: Option<crate::matching::Lang>) -> Language {
-    match lang {
-        Some(crate::matching::Lang::En) => Language::English,
-        _ => Language::Indonesian,
-    }
-}
 
 /// Send every participant of the forum its agenda by e-mail (organizers): the agenda as
 /// text (as `agenda/{firm_id}?format=txt`, `lang=id` or `en`) with its `.ics` file
@@ -54,7 +46,7 @@ pub async fn send_agenda_emails(
         .mailer
         .clone()
         .ok_or_else(|| ApiError::from(mail::not_configured()))?;
-    let language = language(query.0.lang);
+    let language = message_language(query.0.lang);
     let key = id.clone();
     let job = state
         .call(move |app| mailer.start(app, &key, language))
@@ -95,8 +87,7 @@ pub async fn list_agenda_emails(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let id = event_id(&id)?;
-    super::events::load_event(&state, &id).await?;
+    let id = super::events::load_forum(&state, &id).await?.id;
     Ok(HttpResponse::Ok().json(MailJobs {
         configured: state.mailer.is_some(),
         jobs: state

@@ -34,6 +34,11 @@ impl SearchQuery {
             )])),
         }
     }
+
+    /// The words to look for and how many entries to answer at most.
+    fn terms(&self) -> Result<(&str, usize), ApiError> {
+        Ok((self.q.as_deref().unwrap_or(""), self.limit()?))
+    }
 }
 
 /// KBLI 2020 codes (all levels) whose code starts with `q` or whose title contains it.
@@ -53,11 +58,8 @@ pub async fn kbli(
     query: QueryParams<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
-    let q = query.0;
-    let entries = state
-        .reference
-        .search_kbli(q.q.as_deref().unwrap_or(""), q.limit()?);
-    Ok(HttpResponse::Ok().json(entries))
+    let (q, limit) = query.0.terms()?;
+    Ok(HttpResponse::Ok().json(state.reference.search_kbli(q, limit)))
 }
 
 /// HS 2022 codes (2, 4, 6 digits) whose code starts with `q` or whose description contains it.
@@ -77,11 +79,8 @@ pub async fn hs(
     query: QueryParams<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_signed_in()?;
-    let q = query.0;
-    let entries = state
-        .reference
-        .search_hs(q.q.as_deref().unwrap_or(""), q.limit()?);
-    Ok(HttpResponse::Ok().json(entries))
+    let (q, limit) = query.0.terms()?;
+    Ok(HttpResponse::Ok().json(state.reference.search_hs(q, limit)))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -4,7 +4,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, Problems};
-use super::events::{event_id, load_event, require_forum_member};
+use super::events::{event_id, load_forum, require_forum_member};
 use super::extract::{choose, HeavyJson, Parsed, QueryParams};
 use super::AppState;
 use crate::app::{self, Pool};
@@ -45,12 +45,8 @@ pub async fn solve(
     body: HeavyJson<ScheduleRequest, SOLVE_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let HeavyJson {
-        body: request,
-        permit,
-    } = body;
-    let response = state
-        .heavy_with(permit, Pool::Solver, move |app| {
+    let response = body
+        .run(&state, Pool::Solver, |app, request| {
             app::schedule::solve(app.observer(), &request)
         })
         .await?;
@@ -78,18 +74,7 @@ pub async fn generate(
     id: web::Path<String>,
     body: HeavyJson<GenerateRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_organizer()?;
-    let HeavyJson {
-        body: options,
-        permit,
-    } = body;
-    let id = event_id(&id)?;
-    let schedule = state
-        .heavy_with(permit, Pool::Solver, move |app| {
-            app::schedule::generate(app, &id, &options)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(schedule))
+    plan_forum(&state, &caller, &id, body, app::schedule::generate).await
 }
 
 /// The forum's timetable: all of it for organizers, its own meetings for a firm registered
@@ -161,15 +146,23 @@ pub async fn repair(
     id: web::Path<String>,
     body: HeavyJson<RepairOptions>,
 ) -> Result<HttpResponse, ApiError> {
+    plan_forum(&state, &caller, &id, body, app::schedule::repair).await
+}
+
+/// Plans a forum's timetable (organizers): `plan` runs in the solver pool under the slot
+/// the request took, and its result is the answer.
+async fn plan_forum<O: Send + 'static, R: Serialize + Send + 'static>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body: HeavyJson<O>,
+    plan: fn(&app::Mitra, &EventId, &O) -> Result<R, app::AppError>,
+) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
-    let HeavyJson {
-        body: options,
-        permit,
-    } = body;
-    let id = event_id(&id)?;
-    let result = state
-        .heavy_with(permit, Pool::Solver, move |app| {
-            app::schedule::repair(app, &id, &options)
+    let id = event_id(id)?;
+    let result = body
+        .run(state, Pool::Solver, move |app, options| {
+            plan(app, &id, &options)
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -194,16 +187,18 @@ async fn cards(
     Ok(meeting_firms(state, plan)
         .await?
         .into_iter()
-        .map(|(id, firm)| {
-            let card = FirmCard {
-                id: id.clone(),
-                name: firm.profile.name,
-                province: firm.profile.province.to_string(),
-                regency: firm.profile.regency_name,
-            };
-            (id, card)
-        })
+        .map(|(id, firm)| (id.clone(), card(&id, firm)))
         .collect())
+}
+
+/// A firm's name and place, as the exports show them.
+fn card(id: &str, firm: crate::domain::Firm) -> FirmCard {
+    FirmCard {
+        id: id.to_string(),
+        name: firm.profile.name,
+        province: firm.profile.province.to_string(),
+        regency: firm.profile.regency_name,
+    }
 }
 
 fn card_of(cards: &std::collections::HashMap<String, FirmCard>, id: &str) -> FirmCard {
@@ -244,7 +239,7 @@ pub struct AgendaQuery {
 }
 
 /// The language of an agenda message: Indonesian unless English is asked.
-fn message_language(lang: Option<crate::matching::Lang>) -> Language {
+pub(super) fn message_language(lang: Option<crate::matching::Lang>) -> Language {
     match lang {
         Some(crate::matching::Lang::En) => Language::English,
         _ => Language::Indonesian,
@@ -297,14 +292,12 @@ pub async fn agenda(
         return Err(ApiError::from_fields(errors));
     }
     let language = message_language(query.0.lang);
-    let id = event_id(&id)?;
-    let event = load_event(&state, &id).await?;
-    let plan = load_schedule(&state, &id).await?;
-    let store = state.store.clone();
-    let key = id.clone();
-    let fid = firm.clone();
-    if web::block(move || store.participant(&key, &fid))
-        .await??
+    let event = load_forum(&state, &id).await?;
+    let plan = load_schedule(&state, &event.id).await?;
+    let (key, fid) = (event.id.clone(), firm.clone());
+    if state
+        .with_store(move |store| store.participant(&key, &fid))
+        .await?
         .is_none()
         && !plan
             .meetings
@@ -318,18 +311,9 @@ pub async fn agenda(
     }
     let mut cards = cards(&state, &plan).await?;
     if !cards.contains_key(firm.as_str()) {
-        let store = state.store.clone();
         let key = firm.to_string();
-        if let Some(f) = web::block(move || store.get_firm(&key)).await?? {
-            cards.insert(
-                firm.to_string(),
-                FirmCard {
-                    id: firm.to_string(),
-                    name: f.profile.name,
-                    province: f.profile.province.to_string(),
-                    regency: f.profile.regency_name,
-                },
-            );
+        if let Some(f) = state.with_store(move |store| store.get_firm(&key)).await? {
+            cards.insert(firm.to_string(), card(firm.as_str(), f));
         }
     }
     let own = card_of(&cards, firm.as_str());
@@ -477,9 +461,8 @@ pub async fn grid(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_organizer()?;
     let format = format.0.pick(GridFormat::Csv)?;
-    let id = event_id(&id)?;
-    let event = load_event(&state, &id).await?;
-    let plan = load_schedule(&state, &id).await?;
+    let event = load_forum(&state, &id).await?;
+    let plan = load_schedule(&state, &event.id).await?;
     let cards = cards(&state, &plan).await?;
     let card = |id: &str| card_of(&cards, id);
     Ok(if format == GridFormat::Xlsx {
