@@ -1,7 +1,7 @@
 //! The console's files: served from the binary, with a policy that allows no foreign or
 //! inline script.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{coffee_roaster, spawn_app};
 
 #[actix_web::test]
 async fn the_console_is_served_with_a_strict_content_policy() {
@@ -92,7 +92,7 @@ async fn me_names_the_caller() {
 #[actix_web::test]
 async fn me_names_a_firm_by_its_token() {
     let app = spawn_app().await;
-    let (firm, token) = app.register_firm(&crate::helpers::coffee_roaster()).await;
+    let (firm, token) = app.register_firm(&coffee_roaster()).await;
     let me: serde_json::Value = app
         .anonymous
         .get(format!("{}/v1/me", app.address))

@@ -1,4 +1,4 @@
-use crate::helpers::{assert_problem, coffee_roaster, problem_fields, spawn_app};
+use crate::helpers::{assert_invalid, assert_problem, coffee_roaster, problem_fields, spawn_app};
 use serde_json::json;
 
 #[actix_web::test]
@@ -42,7 +42,7 @@ async fn a_value_of_the_wrong_type_names_its_path() {
     let app = spawn_app().await;
     let mut body = coffee_roaster();
     body["products"][0]["capacity"]["amount"] = json!("tiga ratus");
-    let problem = assert_problem(app.post_firm(&body).await, 422, "validation_failed").await;
+    let problem = assert_invalid(app.post_firm(&body).await).await;
     assert_eq!(problem["errors"][0]["field"], "products[0].capacity.amount");
 }
 
@@ -56,7 +56,7 @@ async fn every_invalid_field_is_listed() {
     body["products"][0]["hs_code"] = json!("7701");
     body["needs"][0]["required_certifications"] = json!(["kosher"]);
     body["contact"]["phone"] = json!("+1 555 0100");
-    let problem = assert_problem(app.post_firm(&body).await, 422, "validation_failed").await;
+    let problem = assert_invalid(app.post_firm(&body).await).await;
     let fields: Vec<String> = problem_fields(&problem)
         .into_iter()
         .map(|(f, _)| f)
@@ -99,7 +99,7 @@ async fn docs_and_the_document_are_served() {
     let docs = app.get("/docs/").await;
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger-ui"));
-    let served: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
+    let served: serde_json::Value = app.get_json("/openapi.json").await;
     assert_eq!(served, serde_json::to_value(mitra::api::openapi()).unwrap());
 }
 
@@ -123,7 +123,7 @@ async fn invalid_fields_carry_stable_codes_with_their_parameters() {
         .send()
         .await
         .unwrap();
-    let problem = assert_problem(response, 422, "validation_failed").await;
+    let problem = assert_invalid(response).await;
     let by_field = |field: &str| {
         problem["errors"]
             .as_array()
@@ -180,6 +180,6 @@ async fn invalid_fields_carry_stable_codes_with_their_parameters() {
         .send()
         .await
         .unwrap();
-    let problem = assert_problem(response, 422, "validation_failed").await;
+    let problem = assert_invalid(response).await;
     assert_eq!(problem["errors"][0]["code"], "out_of_range");
 }

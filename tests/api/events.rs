@@ -1,5 +1,6 @@
 use crate::helpers::{
-    assert_problem, coffee_roaster, forum, packaging_maker, problem_fields, spawn_app,
+    assert_invalid, assert_problem, coffee_roaster, forum, packaging_maker, problem_fields,
+    spawn_app,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -20,19 +21,9 @@ async fn a_forum_is_created_with_its_slots() {
     assert_eq!(slots[1]["start"], "2026-12-10T08:55:00");
     assert_eq!(slots[8]["session"], "siang");
 
-    let again: Value = app
-        .call(Method::GET, "/v1/events/temu-bisnis-mataram", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again: Value = app.get_json("/v1/events/temu-bisnis-mataram").await;
     assert_eq!(again, event);
-    let all: Vec<Value> = app
-        .call(Method::GET, "/v1/events", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Vec<Value> = app.get_json("/v1/events").await;
     assert_eq!(all.len(), 1);
     assert_problem(
         app.call(Method::POST, "/v1/events", Some(&forum())).await,
@@ -50,12 +41,7 @@ async fn an_invalid_forum_names_every_bad_field() {
     bad["tables"] = json!(0);
     bad["slot_minutes"] = json!(2);
     bad["days"][0]["sessions"][0]["start"] = json!("8.30");
-    let problem = assert_problem(
-        app.call(Method::POST, "/v1/events", Some(&bad)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, "/v1/events", Some(&bad)).await).await;
     let fields: Vec<String> = problem_fields(&problem)
         .into_iter()
         .map(|(f, _)| f)
@@ -71,18 +57,13 @@ async fn an_invalid_forum_names_every_bad_field() {
     );
     let mut empty = forum();
     empty["days"] = json!([]);
-    assert_problem(
-        app.call(Method::POST, "/v1/events", Some(&empty)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    assert_invalid(app.call(Method::POST, "/v1/events", Some(&empty)).await).await;
 }
 
 #[actix_web::test]
 async fn participants_register_and_withdraw() {
     let app = spawn_app().await;
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    app.create_forum().await;
     let (coffee, coffee_token) = app.register_firm(&coffee_roaster()).await;
     let pack = app.create_firm(&packaging_maker()).await;
     let coffee_id = coffee["id"].as_str().unwrap();
@@ -118,12 +99,7 @@ async fn participants_register_and_withdraw() {
     )
     .await;
     let bad = json!({"firm_id": coffee_id, "unavailable_slots": [13]});
-    let problem = assert_problem(
-        app.call(Method::POST, path, Some(&bad)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, path, Some(&bad)).await).await;
     assert_eq!(problem["errors"][0]["field"], "unavailable_slots[0]");
     assert_problem(
         app.call(
@@ -137,12 +113,7 @@ async fn participants_register_and_withdraw() {
     )
     .await;
 
-    let listed: Vec<Value> = app
-        .call(Method::GET, path, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<Value> = app.get_json(path).await;
     assert_eq!(listed.len(), 2);
     let withdraw = format!("{path}/{coffee_id}");
     assert_eq!(
@@ -162,18 +133,11 @@ async fn participants_register_and_withdraw() {
 #[actix_web::test]
 async fn requests_are_sent_and_answered_by_the_right_firms() {
     let app = spawn_app().await;
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    app.create_forum().await;
     let (coffee, coffee_token) = app.register_firm(&coffee_roaster()).await;
     let (pack, pack_token) = app.register_firm(&packaging_maker()).await;
     let (coffee_id, pack_id) = (coffee["id"].as_str().unwrap(), pack["id"].as_str().unwrap());
-    for id in [coffee_id, pack_id] {
-        app.call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/participants",
-            Some(&json!({"firm_id": id})),
-        )
-        .await;
-    }
+    app.register_participants(&[coffee_id, pack_id]).await;
     let path = "/v1/events/temu-bisnis-mataram/requests";
     let body =
         json!({"from": coffee_id, "to": pack_id, "priority": 3, "message": "Butuh standing pouch"});
@@ -233,12 +197,7 @@ async fn requests_are_sent_and_answered_by_the_right_firms() {
     assert_eq!(seen.len(), 1);
 
     let bad = json!({"from": coffee_id, "to": coffee_id, "priority": 5});
-    let problem = assert_problem(
-        app.call(Method::POST, path, Some(&bad)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, path, Some(&bad)).await).await;
     let fields: Vec<String> = problem_fields(&problem)
         .into_iter()
         .map(|(f, _)| f)
@@ -256,7 +215,7 @@ async fn requests_are_sent_and_answered_by_the_right_firms() {
 #[actix_web::test]
 async fn deleting_a_forum_removes_its_participants_and_requests() {
     let app = spawn_app().await;
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    app.create_forum().await;
     let coffee = app.create_firm(&coffee_roaster()).await;
     app.call(
         Method::POST,
@@ -282,7 +241,7 @@ async fn deleting_a_forum_removes_its_participants_and_requests() {
     )
     .await;
     // Recreating the forum starts empty.
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    app.create_forum().await;
     let listed: Vec<Value> = app
         .call(
             Method::GET,

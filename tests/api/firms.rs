@@ -1,4 +1,4 @@
-use crate::helpers::{assert_problem, coffee_roaster, packaging_maker, spawn_app};
+use crate::helpers::{assert_invalid, assert_problem, coffee_roaster, packaging_maker, spawn_app};
 use serde_json::{json, Value};
 
 #[actix_web::test]
@@ -39,7 +39,7 @@ async fn server_ids_sort_by_creation_and_client_slugs_are_kept() {
     assert_problem(again, 409, "conflict").await;
 
     body["id"] = json!("Kopi Sembalun!");
-    let bad = assert_problem(app.post_firm(&body).await, 422, "validation_failed").await;
+    let bad = assert_invalid(app.post_firm(&body).await).await;
     assert_eq!(bad["errors"][0]["field"], "id");
 }
 
@@ -81,11 +81,9 @@ async fn put_cannot_change_the_id_or_touch_a_missing_firm() {
     let firm = app.create_firm(&coffee_roaster()).await;
     let mut body = coffee_roaster();
     body["id"] = json!("another-id");
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.put_firm(firm["id"].as_str().unwrap(), &body, None)
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "id");
@@ -115,7 +113,7 @@ async fn patch_changes_only_the_given_fields() {
 
     // Patched values are validated like any other input.
     let bad = app.patch_firm(id, &json!({"size": "huge"})).await;
-    let problem = assert_problem(bad, 422, "validation_failed").await;
+    let problem = assert_invalid(bad).await;
     assert_eq!(problem["errors"][0]["field"], "size");
     // An explicit stale version is a conflict.
     let stale = app
@@ -255,7 +253,7 @@ async fn bad_list_parameters_name_the_parameter() {
         ("certification=kosher", "certification"),
         ("cursor=NOT%20A%20CURSOR", "cursor"),
     ] {
-        let problem = assert_problem(app.list_firms(query).await, 422, "validation_failed").await;
+        let problem = assert_invalid(app.list_firms(query).await).await;
         assert_eq!(problem["errors"][0]["field"], field, "{query}");
     }
 }

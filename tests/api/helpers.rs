@@ -2,7 +2,7 @@
 //! endpoint so tests read like the API's guide.
 
 use mitra::startup::{Application, Settings};
-use reqwest::{Client, Response};
+use reqwest::{Client, Method, Response};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -314,6 +314,11 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// An organizer's GET of a JSON answer.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.get(path).await.json().await.unwrap()
+    }
+
     /// An organizer's request with an optional JSON body.
     pub async fn call(
         &self,
@@ -357,6 +362,66 @@ impl TestApp {
         }
     }
 
+    /// Imports firms sent as a JSON list; returns their ids in order. Panics unless 200.
+    pub async fn import_firms(&self, firms: &[Value]) -> Vec<String> {
+        let response = self
+            .import("application/json", Value::from(firms).to_string(), "")
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let report: Value = response.json().await.unwrap();
+        report["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Creates the forum that [`forum`] describes (at [`FORUM`]). Panics unless 201.
+    pub async fn create_forum(&self) {
+        let response = self.call(Method::POST, "/v1/events", Some(&forum())).await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    }
+
+    /// Registers these firms for the forum at [`FORUM`] in one call; returns the stored
+    /// participants. Panics unless 201.
+    pub async fn register_participants(&self, ids: &[impl AsRef<str>]) -> Vec<Value> {
+        let all: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"firm_id": id.as_ref()}))
+            .collect();
+        let response = self
+            .call(
+                Method::POST,
+                &format!("{FORUM}/participants"),
+                Some(&Value::Array(all)),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    /// Generates the timetable of the forum at [`FORUM`] with these options; returns it.
+    /// Panics unless 200.
+    pub async fn generate_timetable(&self, options: Value) -> Value {
+        let response = self
+            .call(Method::POST, &format!("{FORUM}/schedule"), Some(&options))
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    /// Issues the firm a new token (the old one stops working); returns it.
+    pub async fn reissue_token(&self, firm: &str) -> String {
+        let issued: Value = self
+            .call(Method::POST, &format!("/v1/firms/{firm}/token"), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        issued["token"].as_str().unwrap().to_string()
+    }
+
     /// Stops the server gracefully and waits until its store is flushed and closed.
     pub async fn stop(self) -> Option<TempDir> {
         self.handle.stop(true).await;
@@ -389,6 +454,62 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status);
     body
+}
+
+/// Asserts a 422 `validation_failed` answer; returns the body.
+pub async fn assert_invalid(response: Response) -> Value {
+    assert_problem(response, 422, "validation_failed").await
+}
+
+/// The fields a problem body names, in its order.
+pub fn field_names(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
+/// The path of the forum that [`forum`] describes.
+pub const FORUM: &str = "/v1/events/temu-bisnis-mataram";
+
+/// `count` generated demo firms (the same for the same `seed`), as JSON to import.
+pub fn demo_firms(seed: u64, count: usize) -> Vec<Value> {
+    mitra::gen::demo(seed, count)
+        .into_iter()
+        .map(|f| serde_json::to_value(f).unwrap())
+        .collect()
+}
+
+/// A forum with 24 demo firms registered, two requests (one accepted); returns the firms'
+/// ids.
+pub async fn forum_with_participants(app: &TestApp) -> Vec<String> {
+    let ids = app.import_firms(&demo_firms(11, 24)).await;
+    app.create_forum().await;
+    // Everyone registered in one call.
+    let registered = app.register_participants(&ids).await;
+    assert_eq!(registered.len(), ids.len());
+    let path = format!("{FORUM}/requests");
+    let first: Value = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&json!({"from": ids[0], "to": ids[1], "priority": 3})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let accept = format!("{path}/{}/accept", first["id"].as_str().unwrap());
+    assert_eq!(app.call(Method::POST, &accept, None).await.status(), 200);
+    app.call(
+        Method::POST,
+        &path,
+        Some(&json!({"from": ids[2], "to": ids[3]})),
+    )
+    .await;
+    ids
 }
 
 /// A two-day forum in Mataram: 8 + 3 slots on day one, 2 on day two, 3 tables.

@@ -1,4 +1,6 @@
-use crate::helpers::{assert_problem, coffee_roaster, packaging_maker, problem_fields, spawn_app};
+use crate::helpers::{
+    assert_invalid, assert_problem, coffee_roaster, packaging_maker, problem_fields, spawn_app,
+};
 use serde_json::{json, Value};
 
 const SHEET: &str = "id,name,province,regency,kbli,size,employees,certifications,products,needs,contact_person,contact_phone,contact_email
@@ -34,12 +36,7 @@ async fn one_bad_row_stores_nothing_and_every_bad_row_is_reported() {
         .replace("Lombok Timur,10299", "Lombok Timur,1029")
         .replace("50000 pcs/month", "banyak")
         .replace(",medium,", ",raksasa,");
-    let problem = assert_problem(
-        app.import("text/csv", bad, "").await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.import("text/csv", bad, "").await).await;
     let fields = problem_fields(&problem);
     assert!(fields.contains(&("kbli[0]".into(), Some(3))), "{fields:?}");
     assert!(fields.contains(&("size".into(), Some(4))), "{fields:?}");
@@ -57,11 +54,9 @@ async fn a_json_array_is_imported_and_duplicate_ids_are_rejected() {
     a["id"] = json!("a");
     let mut b = packaging_maker();
     b["id"] = json!("a");
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.import("application/json", json!([a, b]).to_string(), "")
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(problem_fields(&problem), vec![("id".to_string(), Some(2))]);
@@ -128,18 +123,8 @@ async fn import_refuses_other_media_and_broken_bodies() {
         "malformed_csv",
     )
     .await;
-    assert_problem(
-        app.import("application/json", "[]", "").await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    let problem = assert_problem(
-        app.import("text/csv", SHEET, "upsert=maybe").await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    assert_invalid(app.import("application/json", "[]", "").await).await;
+    let problem = assert_invalid(app.import("text/csv", SHEET, "upsert=maybe").await).await;
     assert_eq!(problem["errors"][0]["field"], "upsert");
 }
 
@@ -179,7 +164,7 @@ async fn csv_export_imports_back_into_the_same_profiles() {
         .await
         .unwrap();
     assert_eq!(ntb.len(), 2);
-    assert_problem(target.export("format=xml").await, 422, "validation_failed").await;
+    assert_invalid(target.export("format=xml").await).await;
 }
 
 /// The demo sheet as a workbook: `sheets` before the participants' sheet, which holds
@@ -251,12 +236,7 @@ async fn an_xlsx_sheet_imports_like_its_csv_and_errors_name_sheet_row_and_column
     // A bad regency on row 17: nothing stored, the error names sheet, row and column.
     let target = spawn_app().await;
     let broken = workbook(&csv, &[], Some((17, "regency", "Denpasar")));
-    let problem = assert_problem(
-        target.import(XLSX, broken, "").await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(target.import(XLSX, broken, "").await).await;
     let errors = problem["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{problem}");
     assert_eq!(errors[0]["line"], 17);
@@ -351,20 +331,16 @@ async fn a_workbook_saved_by_libreoffice_imports_like_its_csv() {
 
     // The copy with a bad kab/kota on row 17, as CSV and as LibreOffice's workbook.
     let target = spawn_app().await;
-    let csv_problem = assert_problem(
+    let csv_problem = assert_invalid(
         target
             .import("text/csv", fixture("peserta-demo-baris17.csv"), "")
             .await,
-        422,
-        "validation_failed",
     )
     .await;
-    let problem = assert_problem(
+    let problem = assert_invalid(
         target
             .import(XLSX, fixture("peserta-demo-baris17.xlsx"), "")
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     let errors = problem["errors"].as_array().unwrap();

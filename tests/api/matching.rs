@@ -1,4 +1,7 @@
-use crate::helpers::{assert_problem, coffee_roaster, packaging_maker, spawn_app, spawn_app_on};
+use crate::helpers::{
+    assert_invalid, assert_problem, coffee_roaster, field_names, packaging_maker, spawn_app,
+    spawn_app_on, TestApp,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -28,7 +31,7 @@ fn other_coffee_seller() -> Value {
     body
 }
 
-async fn matches(app: &crate::helpers::TestApp, id: &str, query: &str) -> Value {
+async fn matches(app: &TestApp, id: &str, query: &str) -> Value {
     let response = app
         .call(
             Method::GET,
@@ -117,7 +120,7 @@ async fn reasons_come_in_bahasa_indonesia_when_asked() {
             None,
         )
         .await;
-    let problem = assert_problem(response, 422, "validation_failed").await;
+    let problem = assert_invalid(response).await;
     assert_eq!(problem["errors"][0]["field"], "lang");
 }
 
@@ -209,7 +212,7 @@ async fn a_firm_sees_its_own_matches_only_and_bad_parameters_are_named() {
                 None,
             )
             .await;
-        let problem = assert_problem(response, 422, "validation_failed").await;
+        let problem = assert_invalid(response).await;
         assert_eq!(problem["errors"][0]["field"], field, "{query}");
     }
 }
@@ -236,12 +239,8 @@ async fn two_profiles_are_scored_stored_or_inline() {
     let mut bad = cafe();
     bad["regency"] = json!("Mataram");
     let body = json!({"a": "kopi-sembalun", "b": bad});
-    let problem = assert_problem(
-        app.call(Method::POST, "/v1/match/score", Some(&body)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem =
+        assert_invalid(app.call(Method::POST, "/v1/match/score", Some(&body)).await).await;
     assert_eq!(problem["errors"][0]["field"], "b.regency");
     let body = json!({"a": "nobody", "b": cafe()});
     assert_problem(
@@ -251,18 +250,9 @@ async fn two_profiles_are_scored_stored_or_inline() {
     )
     .await;
     let body = json!({"a": 7});
-    let problem = assert_problem(
-        app.call(Method::POST, "/v1/match/score", Some(&body)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let problem =
+        assert_invalid(app.call(Method::POST, "/v1/match/score", Some(&body)).await).await;
+    let fields = field_names(&problem);
     assert_eq!(fields, ["a", "b"]);
 }
 
@@ -273,12 +263,7 @@ async fn the_scoring_config_is_validated_versioned_persisted_and_applied() {
     roaster["id"] = json!("kopi-sembalun");
     app.create_firm(&roaster).await;
     app.create_firm(&cafe()).await;
-    let config: Value = app
-        .call(Method::GET, "/v1/scoring/config", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let config: Value = app.get_json("/v1/scoring/config").await;
     assert_eq!(config["version"], 0);
     let before = matches(&app, "kafe-nusantara", "min_score=0").await["matches"][0]["score"]
         .as_f64()
@@ -287,19 +272,12 @@ async fn the_scoring_config_is_validated_versioned_persisted_and_applied() {
     let mut bad = config["config"].clone();
     bad["weights"]["supply"] = json!(-1);
     bad["two_way_bonus"] = json!(3);
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(Method::PUT, "/v1/scoring/config", Some(&bad))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = field_names(&problem);
     assert_eq!(fields, ["weights.supply", "two_way_bonus"]);
     let unknown = json!({"weights": {"supply": 1, "luck": 2}});
     assert_eq!(
@@ -351,12 +329,7 @@ async fn the_scoring_config_is_validated_versioned_persisted_and_applied() {
     let data_dir = app.data_dir.clone();
     let dir = app.stop().await;
     let app = spawn_app_on(&data_dir).await;
-    let config: Value = app
-        .call(Method::GET, "/v1/scoring/config", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let config: Value = app.get_json("/v1/scoring/config").await;
     assert_eq!(config["version"], 1);
     assert_eq!(config["config"]["weights"]["sector"], 1.0);
     let restarted = matches(&app, "kafe-nusantara", "min_score=0").await;
@@ -415,12 +388,7 @@ async fn a_batch_ranks_every_firm() {
         .unwrap();
     assert!(summary.get("results").is_none());
     let bad = json!({"limit": 0, "direction": "up"});
-    let problem = assert_problem(
-        app.call(Method::POST, "/v1/match/batch", Some(&bad)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, "/v1/match/batch", Some(&bad)).await).await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
 }
 
@@ -465,18 +433,11 @@ async fn rankings_are_evaluated_against_labels_beside_baselines() {
     assert!(ndcg("config") > ndcg("random"), "{report}");
 
     let bad = json!({"labels": [{"a": "x", "b": "y", "grade": 5}], "config": {"weights": {"supply": -1}}});
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(Method::POST, "/v1/scoring/evaluate", Some(&bad))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = field_names(&problem);
     assert_eq!(fields, ["labels[0].grade", "config.weights.supply"]);
 }

@@ -1,43 +1,15 @@
-use crate::helpers::spawn_app;
-use crate::helpers::{assert_problem, forum, TestApp};
+use crate::helpers::{assert_invalid, assert_problem, demo_firms, field_names, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 /// A forum of 40 demo firms with a generated timetable; returns its meetings.
 async fn forum_with_timetable(app: &TestApp) -> Vec<Value> {
-    let firms: Vec<Value> = mitra::gen::demo(21, 40)
-        .into_iter()
-        .map(|f| serde_json::to_value(f).unwrap())
-        .collect();
-    let report: Value = app
-        .import("application/json", Value::Array(firms).to_string(), "")
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
-    let all: Vec<Value> = report["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|id| json!({"firm_id": id}))
-        .collect();
-    app.call(
-        Method::POST,
-        "/v1/events/temu-bisnis-mataram/participants",
-        Some(&Value::Array(all)),
-    )
-    .await;
-    let plan: Value = app
-        .call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 300, "min_score": 0.05})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ids = app.import_firms(&demo_firms(21, 40)).await;
+    app.create_forum().await;
+    app.register_participants(&ids).await;
+    let plan = app
+        .generate_timetable(json!({"time_limit_ms": 300, "min_score": 0.05}))
+        .await;
     let meetings = plan["meetings"].as_array().unwrap().clone();
     assert!(meetings.len() >= 4, "{plan}");
     meetings
@@ -71,11 +43,8 @@ async fn outcomes_add_up_in_the_report_and_give_labels() {
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
     let recorded: Vec<Value> = app
-        .call(Method::GET, "/v1/events/temu-bisnis-mataram/outcomes", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/v1/events/temu-bisnis-mataram/outcomes")
+        .await;
     let mut want: Vec<&str> = meetings[..4]
         .iter()
         .map(|m| m["id"].as_str().unwrap())
@@ -89,12 +58,7 @@ async fn outcomes_add_up_in_the_report_and_give_labels() {
         listed, want,
         "one outcome per recorded meeting, in id order"
     );
-    let report: Value = app
-        .call(Method::GET, "/v1/events/temu-bisnis-mataram/report", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let report: Value = app.get_json("/v1/events/temu-bisnis-mataram/report").await;
     assert_eq!(report["meetings_planned"], meetings.len());
     assert_eq!(report["meetings_held"], 3);
     assert_eq!(report["meetings_no_show"], 1);
@@ -275,21 +239,10 @@ async fn only_the_two_firms_or_an_organizer_record_and_bad_outcomes_are_refused(
         .flat_map(|m| [m["a"].as_str().unwrap(), m["b"].as_str().unwrap()])
         .find(|f| *f != a && *f != meeting["b"].as_str().unwrap())
         .unwrap();
-    let token_of = |id: &str| {
-        let path = format!("/v1/firms/{id}/token");
-        let app = &app;
-        async move {
-            app.call(Method::POST, &path, None)
-                .await
-                .json::<Value>()
-                .await
-                .unwrap()["token"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        }
-    };
-    let (own, other) = (token_of(a).await, token_of(outsider).await);
+    let (own, other) = (
+        app.reissue_token(a).await,
+        app.reissue_token(outsider).await,
+    );
     // A firm says which version it replaces: 0 for a first record.
     let held = json!({"status": "held", "interest_a": "high", "version": 0});
     assert_problem(
@@ -323,31 +276,19 @@ async fn only_the_two_firms_or_an_organizer_record_and_bad_outcomes_are_refused(
             .status(),
         200
     );
-    let read: Value = app
-        .call(Method::GET, &outcome_path(meeting), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = app.get_json(&outcome_path(meeting)).await;
     assert_eq!(
         (read["interest_a"].as_str(), read["version"].as_u64()),
         (Some("low"), Some(2))
     );
 
     let bad = json!({"status": "held", "deals": [{"product": "Kopi", "value_idr": 0, "direction": "east"}]});
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(Method::POST, &outcome_path(meeting), Some(&bad))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = field_names(&problem);
     assert_eq!(fields, ["deals[0].value_idr", "deals[0].direction"]);
     let unknown = "/v1/events/temu-bisnis-mataram/meetings/nobody~nowhere/outcome";
     assert_problem(

@@ -2,7 +2,7 @@
 //! nothing, each bad row named by line (the sheet's row) and field, and in a workbook by
 //! sheet, column and cell.
 
-use crate::helpers::{assert_problem, forum, spawn_app, TestApp};
+use crate::helpers::{assert_invalid, assert_problem, demo_firms, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -11,37 +11,12 @@ const PARTICIPANTS: &str = "/v1/events/temu-bisnis-mataram/participants";
 
 /// Six demo firms and the forum; answers the firms' ids and names.
 async fn firms_and_forum(app: &TestApp) -> Vec<(String, String)> {
-    let firms: Vec<Value> = mitra::gen::demo(5, 6)
-        .into_iter()
-        .map(|f| serde_json::to_value(f).unwrap())
-        .collect();
-    let report: Value = app
-        .import(
-            "application/json",
-            Value::Array(firms.clone()).to_string(),
-            "",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        app.call(Method::POST, "/v1/events", Some(&forum()))
-            .await
-            .status(),
-        201
-    );
-    report["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let firms = demo_firms(5, 6);
+    let ids = app.import_firms(&firms).await;
+    app.create_forum().await;
+    ids.into_iter()
         .zip(&firms)
-        .map(|(id, f)| {
-            (
-                id.as_str().unwrap().to_string(),
-                f["name"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|(id, f)| (id, f["name"].as_str().unwrap().to_string()))
         .collect()
 }
 
@@ -56,7 +31,7 @@ async fn send(app: &TestApp, content_type: &str, body: Vec<u8>, query: &str) -> 
 }
 
 async fn registered(app: &TestApp) -> Vec<Value> {
-    app.get(PARTICIPANTS).await.json().await.unwrap()
+    app.get_json(PARTICIPANTS).await
 }
 
 /// A workbook with a notes sheet first, then "Peserta" holding `rows` (the first is the
@@ -110,12 +85,7 @@ async fn a_csv_sheet_registers_participants_with_indonesian_headers() {
         "firm_id,max_meetings\n{},dua\ntidak-ada,\n{},3\n{},2\n",
         firms[3].0, firms[4].0, firms[4].0
     );
-    let problem = assert_problem(
-        send(&app, "text/csv", csv.into_bytes(), "").await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(send(&app, "text/csv", csv.into_bytes(), "").await).await;
     let errors: Vec<(u64, String, String)> = problem["errors"]
         .as_array()
         .unwrap()
@@ -172,12 +142,7 @@ async fn an_xlsx_sheet_registers_participants_and_errors_name_sheet_row_and_colu
         vec![&firms[1].1, &firms[1].0, "enam", ""],
         vec!["Tidak terdaftar", "firma-tak-dikenal", "", ""],
     ]);
-    let problem = assert_problem(
-        send(&app, XLSX, bad, "?sheet=Peserta").await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(send(&app, XLSX, bad, "?sheet=Peserta").await).await;
     let errors = problem["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{problem}");
     assert_eq!(errors[0]["line"], 3);

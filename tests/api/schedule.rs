@@ -1,5 +1,7 @@
-use crate::helpers::spawn_app;
-use crate::helpers::{assert_problem, forum, TestApp};
+use crate::helpers::{
+    assert_invalid, assert_problem, coffee_roaster, field_names, forum, forum_with_participants,
+    spawn_app,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -57,28 +59,19 @@ async fn bad_problems_name_the_field() {
     for (pointer, value, field) in cases {
         let mut body = base.clone();
         *body.pointer_mut(pointer).unwrap() = value;
-        let problem = assert_problem(
+        let problem = assert_invalid(
             app.call(Method::POST, "/v1/schedule/solve", Some(&body))
                 .await,
-            422,
-            "validation_failed",
         )
         .await;
-        let fields: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap())
-            .collect();
+        let fields = field_names(&problem);
         assert!(fields.contains(&field), "{field} not in {fields:?}");
     }
     let mut wrong_type = base.clone();
     wrong_type["objective"] = json!("fastest");
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(Method::POST, "/v1/schedule/solve", Some(&wrong_type))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "objective");
@@ -122,66 +115,6 @@ async fn a_pair_meets_twice_back_to_back_and_the_answer_says_how_good_the_plan_i
     assert!(mitra::schedule::check(&parsed_request, &parsed_answer).is_empty());
 }
 
-/// A forum with 24 demo firms registered, two requests (one accepted).
-pub(crate) async fn forum_with_participants(app: &TestApp) -> Vec<String> {
-    let firms: Vec<Value> = mitra::gen::demo(11, 24)
-        .into_iter()
-        .map(|f| serde_json::to_value(f).unwrap())
-        .collect();
-    let report: Value = app
-        .import("application/json", Value::Array(firms).to_string(), "")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ids: Vec<String> = report["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        app.call(Method::POST, "/v1/events", Some(&forum()))
-            .await
-            .status(),
-        201
-    );
-    // Everyone registered in one call.
-    let all: Vec<Value> = ids.iter().map(|id| json!({"firm_id": id})).collect();
-    let response = app
-        .call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/participants",
-            Some(&Value::Array(all)),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    assert_eq!(
-        response.json::<Vec<Value>>().await.unwrap().len(),
-        ids.len()
-    );
-    let path = "/v1/events/temu-bisnis-mataram/requests";
-    let first: Value = app
-        .call(
-            Method::POST,
-            path,
-            Some(&json!({"from": ids[0], "to": ids[1], "priority": 3})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let accept = format!("{path}/{}/accept", first["id"].as_str().unwrap());
-    assert_eq!(app.call(Method::POST, &accept, None).await.status(), 200);
-    app.call(
-        Method::POST,
-        path,
-        Some(&json!({"from": ids[2], "to": ids[3]})),
-    )
-    .await;
-    ids
-}
-
 fn check_plan(plan: &Value) {
     let request: mitra::schedule::ScheduleRequest =
         serde_json::from_value(plan["request"].clone()).unwrap();
@@ -203,25 +136,14 @@ async fn a_forum_timetable_is_generated_from_requests_and_recommendations() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
     let has_schedule = || async {
-        let event: Value = app
-            .call(Method::GET, "/v1/events/temu-bisnis-mataram", None)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let event: Value = app.get_json("/v1/events/temu-bisnis-mataram").await;
         event["has_schedule"].as_bool().unwrap()
     };
     assert!(!has_schedule().await);
-    let response = app
-        .call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 500, "seed": 1})),
-        )
+    let plan = app
+        .generate_timetable(json!({"time_limit_ms": 500, "seed": 1}))
         .await;
-    assert_eq!(response.status(), 200);
     assert!(has_schedule().await, "the forum says it has a timetable");
-    let plan: Value = response.json().await.unwrap();
     check_plan(&plan);
     let meetings = plan["meetings"].as_array().unwrap();
     let mutual = meetings.iter().find(|m| {
@@ -243,11 +165,8 @@ async fn a_forum_timetable_is_generated_from_requests_and_recommendations() {
     assert_eq!(plan["version"], 1);
 
     let stored: Value = app
-        .call(Method::GET, "/v1/events/temu-bisnis-mataram/schedule", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/v1/events/temu-bisnis-mataram/schedule")
+        .await;
     assert_eq!(stored, plan);
 }
 
@@ -259,7 +178,7 @@ async fn a_timetable_generated_in_indonesian_gives_its_reasons_in_indonesian() {
     let bad = app
         .call(Method::POST, generate, Some(&json!({"lang": "jv"})))
         .await;
-    let problem = assert_problem(bad, 422, "validation_failed").await;
+    let problem = assert_invalid(bad).await;
     assert_eq!(problem["errors"][0]["field"], "lang");
 
     let plan: Value = app
@@ -299,19 +218,9 @@ async fn a_timetable_generated_in_indonesian_gives_its_reasons_in_indonesian() {
 async fn agendas_download_as_json_csv_and_ics_in_the_forum_time_zone() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
-    app.call(
-        Method::POST,
-        "/v1/events/temu-bisnis-mataram/schedule",
-        Some(&json!({"time_limit_ms": 500})),
-    )
-    .await;
+    app.generate_timetable(json!({"time_limit_ms": 500})).await;
     let path = format!("/v1/events/temu-bisnis-mataram/agenda/{}", ids[0]);
-    let agenda: Value = app
-        .call(Method::GET, &path, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let agenda: Value = app.get_json(&path).await;
     let entries = agenda["meetings"].as_array().unwrap();
     assert!(!entries.is_empty());
     assert_eq!(agenda["time_zone"], "Asia/Makassar");
@@ -358,11 +267,9 @@ async fn agendas_download_as_json_csv_and_ics_in_the_forum_time_zone() {
         .await
         .unwrap();
     assert_eq!(csv.lines().count(), entries.len() + 1);
-    assert_problem(
+    assert_invalid(
         app.call(Method::GET, &format!("{path}?format=pdf"), None)
             .await,
-        422,
-        "validation_failed",
     )
     .await;
 }
@@ -371,16 +278,7 @@ async fn agendas_download_as_json_csv_and_ics_in_the_forum_time_zone() {
 async fn the_grid_prints_every_meeting() {
     let app = spawn_app().await;
     forum_with_participants(&app).await;
-    let plan: Value = app
-        .call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 500})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let plan = app.generate_timetable(json!({"time_limit_ms": 500})).await;
     let csv = app
         .call(
             Method::GET,
@@ -470,36 +368,22 @@ async fn the_grid_prints_every_meeting() {
 async fn a_repair_after_a_withdrawal_keeps_every_untouched_meeting() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
-    let before: Value = app
-        .call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 500, "span_first": true})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before = app
+        .generate_timetable(json!({"time_limit_ms": 500, "span_first": true}))
+        .await;
     assert_eq!(before["request"]["span_first"], true, "{before}");
     // Repair takes the options generate takes, and refuses the same values (it used to
     // clamp them silently).
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(
             Method::POST,
             "/v1/events/temu-bisnis-mataram/schedule/repair",
             Some(&json!({"recommendations_per_firm": 51, "min_score": -1})),
         )
         .await,
-        422,
-        "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = field_names(&problem);
     assert_eq!(fields, ["recommendations_per_firm", "min_score"]);
     let gone = &ids[5];
     let path = format!("/v1/events/temu-bisnis-mataram/participants/{gone}");
@@ -550,19 +434,8 @@ async fn a_repair_after_a_withdrawal_keeps_every_untouched_meeting() {
 async fn firms_see_only_their_own_meetings() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
-    app.call(
-        Method::POST,
-        "/v1/events/temu-bisnis-mataram/schedule",
-        Some(&json!({"time_limit_ms": 300})),
-    )
-    .await;
-    let issued: Value = app
-        .call(Method::POST, &format!("/v1/firms/{}/token", ids[0]), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = issued["token"].as_str().unwrap();
+    app.generate_timetable(json!({"time_limit_ms": 300})).await;
+    let token = &app.reissue_token(&ids[0]).await;
     let own: Value = app
         .call_as(
             token,
@@ -617,7 +490,7 @@ async fn firms_see_only_their_own_meetings() {
 #[actix_web::test]
 async fn a_forum_without_timetable_or_participants_is_reported() {
     let app = spawn_app().await;
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
+    app.create_forum().await;
     assert_problem(
         app.call(Method::GET, "/v1/events/temu-bisnis-mataram/schedule", None)
             .await,
@@ -625,28 +498,24 @@ async fn a_forum_without_timetable_or_participants_is_reported() {
         "not_found",
     )
     .await;
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(
             Method::POST,
             "/v1/events/temu-bisnis-mataram/schedule",
             Some(&json!({})),
         )
         .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "participants");
     let bad = json!({"recommendations_per_firm": 99, "min_score": 3});
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(
             Method::POST,
             "/v1/events/temu-bisnis-mataram/schedule",
             Some(&bad),
         )
         .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
@@ -666,16 +535,11 @@ async fn a_forum_without_timetable_or_participants_is_reported() {
 #[actix_web::test]
 async fn a_bulk_registration_is_all_or_nothing_and_tables_are_bounded() {
     let app = spawn_app().await;
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
-    let firm = app.create_firm(&crate::helpers::coffee_roaster()).await;
+    app.create_forum().await;
+    let firm = app.create_firm(&coffee_roaster()).await;
     let list = json!([{"firm_id": firm["id"]}, {"firm_id": firm["id"], "unavailable_slots": [99]}, {"firm_id": "Not A Slug"}]);
     let path = "/v1/events/temu-bisnis-mataram/participants";
-    let problem = assert_problem(
-        app.call(Method::POST, path, Some(&list)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, path, Some(&list)).await).await;
     let lines: Vec<u64> = problem["errors"]
         .as_array()
         .unwrap()
@@ -683,12 +547,7 @@ async fn a_bulk_registration_is_all_or_nothing_and_tables_are_bounded() {
         .map(|e| e["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, [2, 3]);
-    let listed: Vec<Value> = app
-        .call(Method::GET, path, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<Value> = app.get_json(path).await;
     assert!(listed.is_empty());
     let unknown = json!([{"firm_id": firm["id"]}, {"firm_id": "nobody-here"}]);
     assert_problem(
@@ -697,32 +556,20 @@ async fn a_bulk_registration_is_all_or_nothing_and_tables_are_bounded() {
         "not_found",
     )
     .await;
-    let listed: Vec<Value> = app
-        .call(Method::GET, path, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<Value> = app.get_json(path).await;
     assert!(listed.is_empty());
 
     // More tables than any forum can use is refused, for forums and for the solver.
     let mut huge = forum();
     huge["id"] = json!("huge");
     huge["tables"] = json!(5000);
-    let problem = assert_problem(
-        app.call(Method::POST, "/v1/events", Some(&huge)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, "/v1/events", Some(&huge)).await).await;
     assert_eq!(problem["errors"][0]["field"], "tables");
     let solve = json!({"sessions": [{"name": "pagi", "slots": 4}], "tables": 20000,
                        "participants": [{"id": "a"}, {"id": "b"}], "meetings": [{"a": "a", "b": "b"}]});
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(Method::POST, "/v1/schedule/solve", Some(&solve))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "tables");
@@ -741,18 +588,9 @@ async fn agendas_go_out_as_whatsapp_messages_that_hostile_names_cannot_break() {
         )
         .await;
     assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
-    assert_eq!(
-        app.call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 300})),
-        )
-        .await
-        .status(),
-        200
-    );
+    app.generate_timetable(json!({"time_limit_ms": 300})).await;
     let path = format!("/v1/events/temu-bisnis-mataram/agenda/{}", ids[0]);
-    let agenda: Value = app.get(&path).await.json().await.unwrap();
+    let agenda: Value = app.get_json(&path).await;
     let meetings = agenda["meetings"].as_array().unwrap().len();
     assert!(meetings > 0);
 
@@ -804,21 +642,13 @@ async fn agendas_go_out_as_whatsapp_messages_that_hostile_names_cannot_break() {
         .await
         .unwrap();
     assert!(english.starts_with("Dear PROMO"), "{english}");
-    let problem = assert_problem(
-        app.get(&format!("{path}?format=txt&lang=jv")).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.get(&format!("{path}?format=txt&lang=jv")).await).await;
     assert_eq!(problem["errors"][0]["field"], "lang");
 
     // The organizer's list: one message per participant, with a wa.me link for a number.
     let list: Vec<Value> = app
-        .get("/v1/events/temu-bisnis-mataram/agenda-messages")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/v1/events/temu-bisnis-mataram/agenda-messages")
+        .await;
     assert_eq!(list.len(), ids.len());
     let own = list
         .iter()
@@ -850,11 +680,9 @@ async fn agendas_go_out_as_whatsapp_messages_that_hostile_names_cannot_break() {
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted);
-    assert_problem(
+    assert_invalid(
         app.get("/v1/events/temu-bisnis-mataram/agenda-messages?lang=xx")
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_problem(

@@ -1,7 +1,9 @@
 //! Workbooks to hand out: the new firms' tokens of an import, and every agenda of a forum
 //! with a sheet per firm.
 
-use crate::helpers::{assert_problem, coffee_roaster, forum, spawn_app};
+use crate::helpers::{
+    assert_invalid, assert_problem, coffee_roaster, field_names, packaging_maker, spawn_app,
+};
 use calamine::{Data, Reader};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -86,19 +88,12 @@ async fn the_tokens_of_an_import_become_a_sheet_only_when_each_is_the_firms_own(
         {"firm_id": tokens[0]["firm_id"], "token": tokens[1]["token"]},
         {"firm_id": "tidak-ada", "token": tokens[0]["token"]},
     ]);
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(Method::POST, "/v1/firms/import/tokens", Some(&swapped))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = field_names(&problem);
     assert_eq!(fields, ["[0].token", "[1].firm_id"], "{problem}");
     // A reissued token makes the old one worthless for the sheet too.
     let id = tokens[0]["firm_id"].as_str().unwrap();
@@ -108,11 +103,9 @@ async fn the_tokens_of_an_import_become_a_sheet_only_when_each_is_the_firms_own(
             .status(),
         200
     );
-    assert_problem(
+    assert_invalid(
         app.call(Method::POST, "/v1/firms/import/tokens", Some(&tokens))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     // Organizers only.
@@ -147,28 +140,15 @@ async fn every_agenda_is_a_sheet_named_after_its_firm_under_excels_rules() {
         let mut firm = if i % 2 == 0 {
             coffee_roaster()
         } else {
-            crate::helpers::packaging_maker()
+            packaging_maker()
         };
         firm["id"] = json!(format!("firma-{i}"));
         firm["name"] = json!(name);
         firms.push(firm);
     }
-    assert_eq!(
-        app.import("application/json", Value::Array(firms).to_string(), "")
-            .await
-            .status(),
-        200
-    );
-    app.call(Method::POST, "/v1/events", Some(&forum())).await;
-    let all: Vec<Value> = (0..4)
-        .map(|i| json!({"firm_id": format!("firma-{i}")}))
-        .collect();
-    app.call(
-        Method::POST,
-        "/v1/events/temu-bisnis-mataram/participants",
-        Some(&Value::Array(all)),
-    )
-    .await;
+    let ids = app.import_firms(&firms).await;
+    app.create_forum().await;
+    app.register_participants(&ids).await;
     // Without a timetable there are no agendas.
     assert_problem(
         app.get("/v1/events/temu-bisnis-mataram/agendas").await,
@@ -176,14 +156,7 @@ async fn every_agenda_is_a_sheet_named_after_its_firm_under_excels_rules() {
         "not_found",
     )
     .await;
-    let plan = app
-        .call(
-            Method::POST,
-            "/v1/events/temu-bisnis-mataram/schedule",
-            Some(&json!({"time_limit_ms": 300})),
-        )
-        .await;
-    assert_eq!(plan.status(), 200);
+    app.generate_timetable(json!({"time_limit_ms": 300})).await;
 
     let response = app.get("/v1/events/temu-bisnis-mataram/agendas").await;
     assert_eq!(response.status(), 200);
@@ -200,11 +173,8 @@ async fn every_agenda_is_a_sheet_named_after_its_firm_under_excels_rules() {
         ]
     );
     let json: Vec<Value> = app
-        .get("/v1/events/temu-bisnis-mataram/agendas?format=json")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/v1/events/temu-bisnis-mataram/agendas?format=json")
+        .await;
     assert_eq!(json.len(), 4);
     for (sheet, agenda) in sheets.iter().zip(&json) {
         let range = book.worksheet_range(sheet).unwrap();
@@ -236,11 +206,9 @@ async fn every_agenda_is_a_sheet_named_after_its_firm_under_excels_rules() {
             .any(|a| !a["meetings"].as_array().unwrap().is_empty()),
         "some firm has a meeting"
     );
-    assert_problem(
+    assert_invalid(
         app.get("/v1/events/temu-bisnis-mataram/agendas?format=pdf")
             .await,
-        422,
-        "validation_failed",
     )
     .await;
 }

@@ -2,23 +2,11 @@
 //! here failed before its fix.
 
 use crate::helpers::{
-    assert_problem, coffee_roaster, problem_fields, spawn_app, spawn_guarded_app, TestApp,
+    assert_invalid, assert_problem, coffee_roaster, forum, forum_with_participants, problem_fields,
+    spawn_app, spawn_guarded_app, FORUM, ORGANIZER,
 };
-use crate::schedule::forum_with_participants;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-const FORUM: &str = "/v1/events/temu-bisnis-mataram";
-
-async fn token_of(app: &TestApp, firm: &str) -> String {
-    let issued: Value = app
-        .call(Method::POST, &format!("/v1/firms/{firm}/token"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    issued["token"].as_str().unwrap().to_string()
-}
 
 /// A solver problem that keeps the solver busy for its whole time limit.
 fn big_problem(time_limit_ms: u64) -> Value {
@@ -39,7 +27,10 @@ fn big_problem(time_limit_ms: u64) -> Value {
 async fn an_organizers_timetable_goes_through_while_firms_hammer_the_heavy_endpoints() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
-    let firm_tokens = [token_of(&app, &ids[5]).await, token_of(&app, &ids[6]).await];
+    let firm_tokens = [
+        app.reissue_token(&ids[5]).await,
+        app.reissue_token(&ids[6]).await,
+    ];
     let problem = big_problem(3000);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut hammers = Vec::new();
@@ -79,14 +70,7 @@ async fn an_organizers_timetable_goes_through_while_firms_hammer_the_heavy_endpo
     // Let the firms start first.
     actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
     for _ in 0..2 {
-        let plan = app
-            .call(
-                Method::POST,
-                &format!("{FORUM}/schedule"),
-                Some(&json!({"time_limit_ms": 300})),
-            )
-            .await;
-        assert_eq!(plan.status(), 200, "{:?}", plan.text().await);
+        app.generate_timetable(json!({"time_limit_ms": 300})).await;
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for hammer in hammers {
@@ -109,7 +93,7 @@ async fn the_heavy_slot_is_taken_before_the_body_is_read_and_a_busy_slot_is_503(
             slow,
             "POST /v1/schedule/solve HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
              Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"sessions\": ",
-            crate::helpers::ORGANIZER
+            ORGANIZER
         )
         .unwrap();
         slow.flush().unwrap();
@@ -165,7 +149,7 @@ async fn only_organizers_make_a_host_and_forum_data_is_for_its_members() {
     let ids = forum_with_participants(&app).await;
     let (outsider, outsider_token) = app.register_firm(&coffee_roaster()).await;
     let outsider = outsider["id"].as_str().unwrap().to_string();
-    let member_token = token_of(&app, &ids[0]).await;
+    let member_token = app.reissue_token(&ids[0]).await;
     let participants = format!("{FORUM}/participants");
 
     // A firm cannot make itself a host; the organizers can.
@@ -193,12 +177,7 @@ async fn only_organizers_make_a_host_and_forum_data_is_for_its_members() {
     )
     .await;
 
-    app.call(
-        Method::POST,
-        &format!("{FORUM}/schedule"),
-        Some(&json!({"time_limit_ms": 300})),
-    )
-    .await;
+    app.generate_timetable(json!({"time_limit_ms": 300})).await;
     // A firm outside the forum sees neither its participants nor its timetable's stats.
     for path in [participants.clone(), format!("{FORUM}/schedule")] {
         assert_problem(
@@ -271,7 +250,7 @@ async fn a_request_is_answered_once() {
         .await
         .unwrap();
     let id = request["id"].as_str().unwrap();
-    let token = token_of(&app, &ids[5]).await;
+    let token = app.reissue_token(&ids[5]).await;
     let answer = |a: &'static str| format!("{path}/{id}/{a}");
     assert_eq!(
         app.call_as(&token, Method::POST, &answer("accept"), None)
@@ -294,12 +273,7 @@ async fn a_request_is_answered_once() {
         )
         .await;
     }
-    let stored: Vec<Value> = app
-        .call(Method::GET, &path, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Vec<Value> = app.get_json(&path).await;
     let stored = stored.iter().find(|r| r["id"] == id).unwrap();
     assert_eq!(stored["status"], "accepted");
     // The same pair cannot ask twice while a request is open or accepted.
@@ -320,22 +294,13 @@ async fn a_request_is_answered_once() {
 async fn a_firm_cannot_overwrite_an_outcome_unseen_nor_the_other_sides_interest() {
     let app = spawn_app().await;
     forum_with_participants(&app).await;
-    let plan: Value = app
-        .call(
-            Method::POST,
-            &format!("{FORUM}/schedule"),
-            Some(&json!({"time_limit_ms": 300})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let plan = app.generate_timetable(json!({"time_limit_ms": 300})).await;
     let meeting = &plan["meetings"][0];
     let (a, b) = (
         meeting["a"].as_str().unwrap(),
         meeting["b"].as_str().unwrap(),
     );
-    let (token_a, token_b) = (token_of(&app, a).await, token_of(&app, b).await);
+    let (token_a, token_b) = (app.reissue_token(a).await, app.reissue_token(b).await);
     let path = format!(
         "{FORUM}/meetings/{}/outcome",
         meeting["id"].as_str().unwrap()
@@ -343,12 +308,8 @@ async fn a_firm_cannot_overwrite_an_outcome_unseen_nor_the_other_sides_interest(
     let deal = json!({"status": "held", "interest_a": "high", "deals": [{"product": "kopi", "value_idr": 10_000_000_000_000i64, "direction": "ntb_to_jatim"}]});
 
     // Without `version`, a firm's write is refused, naming the field.
-    let problem = assert_problem(
-        app.call_as(&token_a, Method::PUT, &path, Some(&deal)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem =
+        assert_invalid(app.call_as(&token_a, Method::PUT, &path, Some(&deal)).await).await;
     assert!(
         problem_fields(&problem).iter().any(|(f, _)| f == "version"),
         "{problem}"
@@ -367,11 +328,9 @@ async fn a_firm_cannot_overwrite_an_outcome_unseen_nor_the_other_sides_interest(
     // Firm B: not A's interest, not a stale version; its own interest keeps A's.
     let overwrite =
         json!({"status": "no_show", "no_show": "a", "interest_a": "none", "version": 1});
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call_as(&token_b, Method::PUT, &path, Some(&overwrite))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert!(
@@ -402,11 +361,9 @@ async fn a_firm_cannot_overwrite_an_outcome_unseen_nor_the_other_sides_interest(
 
     // An organizer locks it: the firms can no longer change it; the organizer can.
     let firm_lock = json!({"status": "held", "version": 2, "locked": true});
-    assert_problem(
+    assert_invalid(
         app.call_as(&token_a, Method::PUT, &path, Some(&firm_lock))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     let mut lock = own.clone();
@@ -432,12 +389,7 @@ async fn a_firm_cannot_overwrite_an_outcome_unseen_nor_the_other_sides_interest(
         "conflict",
     )
     .await;
-    let kept: Value = app
-        .call(Method::GET, &path, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let kept: Value = app.get_json(&path).await;
     assert_eq!(kept["status"], "held");
     assert_eq!(kept["deals"].as_array().unwrap().len(), 1);
 }
@@ -478,25 +430,12 @@ async fn hostile_names_reach_no_csv_as_a_formula_and_every_ics_parses_back() {
         let patched = app.patch_firm(id, &json!({"name": name})).await;
         assert_eq!(patched.status(), 200, "{name}");
     }
-    let plan: Value = app
-        .call(
-            Method::POST,
-            &format!("{FORUM}/schedule"),
-            Some(&json!({"time_limit_ms": 300})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let plan = app.generate_timetable(json!({"time_limit_ms": 300})).await;
     assert!(!plan["meetings"].as_array().unwrap().is_empty());
 
     // The organizer's firm export, which the import reads back to the same names.
     let export = app
-        .as_token(
-            Method::GET,
-            "/v1/firms/export?format=csv",
-            Some(crate::helpers::ORGANIZER),
-        )
+        .as_token(Method::GET, "/v1/firms/export?format=csv", Some(ORGANIZER))
         .send()
         .await
         .unwrap();
@@ -552,7 +491,7 @@ async fn hostile_names_reach_no_csv_as_a_formula_and_every_ics_parses_back() {
 async fn control_characters_are_refused_in_every_forum_text_and_message() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
-    let mut base = crate::helpers::forum();
+    let mut base = forum();
     base["id"] = json!("temu-lain");
     let changed = |change: &dyn Fn(&mut Value)| {
         let mut body = base.clone();
@@ -575,37 +514,28 @@ async fn control_characters_are_refused_in_every_forum_text_and_message() {
         ),
     ];
     for (field, body) in cases {
-        let problem = assert_problem(
-            app.call(Method::POST, "/v1/events", Some(&body)).await,
-            422,
-            "validation_failed",
-        )
-        .await;
+        let problem = assert_invalid(app.call(Method::POST, "/v1/events", Some(&body)).await).await;
         assert!(
             problem_fields(&problem).iter().any(|(f, _)| f == field),
             "{field}: {problem}"
         );
     }
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.call(
             Method::POST,
             &format!("{FORUM}/requests"),
             Some(&json!({"from": ids[6], "to": ids[7], "message": "halo\r\nATTENDEE:mailto:x@y"})),
         )
         .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert!(
         problem_fields(&problem).iter().any(|(f, _)| f == "message"),
         "{problem}"
     );
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.patch_firm(&ids[0], &json!({"name": "CV Kopi\r\nX-EVIL:1"}))
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert!(
@@ -618,12 +548,7 @@ async fn control_characters_are_refused_in_every_forum_text_and_message() {
 async fn printed_pages_forbid_scripts_and_sniffing() {
     let app = spawn_app().await;
     forum_with_participants(&app).await;
-    app.call(
-        Method::POST,
-        &format!("{FORUM}/schedule"),
-        Some(&json!({"time_limit_ms": 300})),
-    )
-    .await;
+    app.generate_timetable(json!({"time_limit_ms": 300})).await;
     for path in [
         format!("{FORUM}/schedule/grid?format=html"),
         format!("{FORUM}/report?format=html"),
@@ -646,7 +571,7 @@ async fn unknown_fields_in_a_write_are_named_with_a_near_name_and_reads_stay_len
     let mut firm = coffee_roaster();
     firm["products"][0]["hs"] = json!("0901.21");
     firm["needs"][0]["requires"] = json!(["halal"]);
-    let problem = assert_problem(app.post_firm(&firm).await, 422, "validation_failed").await;
+    let problem = assert_invalid(app.post_firm(&firm).await).await;
     let errors = problem["errors"].as_array().unwrap();
     let named = |field: &str| {
         errors
@@ -667,22 +592,15 @@ async fn unknown_fields_in_a_write_are_named_with_a_near_name_and_reads_stay_len
 
     let created = app.create_firm(&coffee_roaster()).await;
     let id = created["id"].as_str().unwrap();
-    let problem = assert_problem(
-        app.patch_firm(id, &json!({"employes": 12})).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.patch_firm(id, &json!({"employes": 12})).await).await;
     assert_eq!(problem["errors"][0]["field"], "employes");
     assert_eq!(problem["errors"][0]["params"]["hint"], "employees");
     let mut listed = coffee_roaster();
     listed["id"] = json!("kopi-lain");
     listed["produk"] = json!([]);
-    let problem = assert_problem(
+    let problem = assert_invalid(
         app.import("application/json", json!([listed]).to_string(), "")
             .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert!(
@@ -692,30 +610,18 @@ async fn unknown_fields_in_a_write_are_named_with_a_near_name_and_reads_stay_len
         "{problem}"
     );
 
-    let mut event = crate::helpers::forum();
+    let mut event = forum();
     event["venu"] = json!("Mataram");
-    let problem = assert_problem(
-        app.call(Method::POST, "/v1/events", Some(&event)).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let problem = assert_invalid(app.call(Method::POST, "/v1/events", Some(&event)).await).await;
     assert_eq!(problem["errors"][0]["params"]["hint"], "venue", "{problem}");
-    assert_eq!(
-        app.call(Method::POST, "/v1/events", Some(&crate::helpers::forum()))
-            .await
-            .status(),
-        201
-    );
-    let problem = assert_problem(
+    app.create_forum().await;
+    let problem = assert_invalid(
         app.call(
             Method::POST,
             &format!("{FORUM}/participants"),
             Some(&json!([{"firm_id": id, "max_meeting": 3}])),
         )
         .await,
-        422,
-        "validation_failed",
     )
     .await;
     assert_eq!(
@@ -750,7 +656,7 @@ async fn an_address_that_keeps_guessing_tokens_is_slowed_down_and_valid_tokens_a
         waits[8].as_millis() >= 400,
         "the ninth guess waits: {waits:?}"
     );
-    for token in [crate::helpers::ORGANIZER, firm_token.as_str()] {
+    for token in [ORGANIZER, firm_token.as_str()] {
         let started = std::time::Instant::now();
         let answer = app
             .as_token(Method::GET, "/v1/me", Some(token))
@@ -766,18 +672,13 @@ async fn an_address_that_keeps_guessing_tokens_is_slowed_down_and_valid_tokens_a
 async fn an_organizer_backs_up_every_tree_while_the_server_runs_and_it_restores_whole() {
     let app = spawn_app().await;
     let ids = forum_with_participants(&app).await;
-    let config: Value = app
-        .call(Method::GET, "/v1/scoring/config", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let config: Value = app.get_json("/v1/scoring/config").await;
     let changed = config["config"].clone();
     let put = app
         .call(Method::PUT, "/v1/scoring/config", Some(&changed))
         .await;
     assert_eq!(put.status(), 200, "{:?}", put.text().await);
-    let token = token_of(&app, &ids[0]).await;
+    let token = app.reissue_token(&ids[0]).await;
     assert_problem(
         app.call_as(&token, Method::GET, "/v1/backup", None).await,
         403,
