@@ -17,6 +17,14 @@ fn client(token: &str) -> Client {
     Client::builder().default_headers(headers).build().unwrap()
 }
 
+/// `GET /v1/me` on the server with this bearer token.
+fn get_me(server: &Server, token: &str) -> reqwest::blocking::Response {
+    client(token)
+        .get(format!("{}/v1/me", server.base))
+        .send()
+        .unwrap()
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
@@ -86,23 +94,13 @@ fn serve_generates_an_organizer_token_loads_demo_data_and_schedule_event_plans_i
     );
     let token = std::fs::read_to_string(data.join("organizer-token")).unwrap();
     let organizer = client(token.trim());
-    let me: Value = organizer
-        .get(format!("{}/v1/me", server.base))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let me: Value = get_me(&server, token.trim()).json().unwrap();
     assert_eq!(me["role"], "organizer", "{me}");
     // Each demo firm can sign in with its own token.
     let tokens = std::fs::read_to_string(data.join("demo-firm-tokens.csv")).unwrap();
     assert_eq!(tokens.lines().count(), 61);
     let (firm_id, firm_token) = tokens.lines().nth(1).unwrap().split_once(',').unwrap();
-    let me: Value = client(firm_token)
-        .get(format!("{}/v1/me", server.base))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let me: Value = get_me(&server, firm_token).json().unwrap();
     assert_eq!(me["firm_id"], firm_id, "{me}");
 
     // A forum with every demo firm, for `mitra schedule --event`.
@@ -223,21 +221,9 @@ fn serve_takes_organizer_tokens_from_the_environment_or_a_file() {
         "env-b-2e4a6c8b0d1f3a5c7e9b2d4f6a8c",
         "file-token-3c5e7a9b1d2f4a6c8e0b2d4f",
     ] {
-        let status = client(token)
-            .get(format!("{}/v1/me", server.base))
-            .send()
-            .unwrap()
-            .status();
-        assert_eq!(status, 200, "{token}");
+        assert_eq!(get_me(&server, token).status(), 200, "{token}");
     }
-    assert_eq!(
-        client("other")
-            .get(format!("{}/v1/me", server.base))
-            .send()
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(get_me(&server, "other").status(), 401);
     assert!(!dir.path().join("data/organizer-token").exists());
 }
 

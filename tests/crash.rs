@@ -19,61 +19,28 @@ use rand_chacha::ChaCha8Rng;
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
+
+#[path = "support/server.rs"]
+mod server;
 
 const ORGANIZER: &str = "crash-organizer-token-5d1e7a3c9b2f4e6a";
 const WRITERS: usize = 4;
 
-/// The real server as a child process.
+/// The real server as a child process, with an organizer's client.
 struct Server {
-    child: Child,
+    process: server::Server,
     base: String,
     client: Client,
 }
 
 impl Server {
     fn start(data_dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
-            .arg("serve")
-            .env("MITRA_ADDR", "127.0.0.1:0")
-            .env("MITRA_DATA_DIR", data_dir)
-            .env("MITRA_ORGANIZER_TOKENS", ORGANIZER)
-            .env("MITRA_WORKERS", "2")
-            .env("MITRA_LOG_JSON", "true")
-            .env("RUST_LOG", "warn,mitra=info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("mitra starts");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let mut seen = Vec::new();
-        let port = loop {
-            let Some(Ok(line)) = lines.next() else {
-                let _ = child.kill();
-                panic!("mitra exited before listening:\n{}", seen.join("\n"));
-            };
-            if let Ok(entry) = serde_json::from_str::<Value>(&line) {
-                if let Some(port) = entry["fields"]["port"].as_u64() {
-                    break port;
-                }
-            }
-            seen.push(line);
-        };
-        // Keep draining the log so the server never blocks on a full pipe; show it on
-        // request.
-        let echo = std::env::var("TEST_LOG").is_ok();
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                if echo {
-                    eprintln!("[mitra] {line}");
-                }
-            }
-        });
+        let process =
+            server::Server::start(data_dir, &[], &[("MITRA_ORGANIZER_TOKENS", ORGANIZER)]);
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
             reqwest::header::AUTHORIZATION,
@@ -85,8 +52,8 @@ impl Server {
             .build()
             .unwrap();
         Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: process.base.clone(),
+            process,
             client,
         }
     }
@@ -126,18 +93,9 @@ impl Server {
             .collect()
     }
 
-    fn kill(mut self) {
-        // `Child::kill` sends SIGKILL on Unix: no shutdown hook runs.
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for Server {
-    /// A failing test must not leave its server running.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    /// SIGKILL: no shutdown hook runs. (A failing test's server is killed when dropped.)
+    fn kill(self) {
+        self.process.kill();
     }
 }
 

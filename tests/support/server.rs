@@ -95,6 +95,12 @@ impl Server {
         self.base.rsplit(':').next().unwrap().parse().unwrap()
     }
 
+    /// Kills the server with SIGKILL (`Child::kill` on Unix): no shutdown hook runs.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
     /// Stops the server with SIGTERM and waits until it has flushed and exited.
     pub fn stop(mut self) {
         let _ = Command::new("kill")
