@@ -18,7 +18,8 @@
 use super::concept::Concept;
 use super::config::ScoringConfig;
 use super::rank::Direction;
-use super::score::{AnswerBounds, AnswerSide, FirmFeatures, ItemFeatures, HALAL};
+use super::score::{sector_fit, AnswerBounds, AnswerSide, FirmFeatures, ItemFeatures, HALAL};
+use super::sector::{SectorId, SECTORS};
 use super::text::TrigramSketch;
 use super::topk;
 use crate::domain::Province;
@@ -39,13 +40,72 @@ pub struct Levels {
     pub chapter: bool,
 }
 
-/// One item of a firm under one key, with the sketch of its name's trigrams: 64 bytes, one
-/// cache line, read in list order.
+/// One item of a firm under one key, with the sketch of its name's trigrams and the firm's
+/// sectors: 64 bytes, one cache line, read in list order.
 #[derive(Debug, Clone, Copy)]
 struct Posting {
     name: TrigramSketch,
     side: AnswerSide,
     slot: Slot,
+    sectors: PostedSectors,
+}
+
+/// A firm's IO sectors as its postings carry them, so that an answer is bounded by the
+/// sector link the pair really has rather than the strongest there is: up to four ids,
+/// padded with [`NO_SECTOR`]; a firm with more carries [`ANY_SECTOR`], bounded by the
+/// strongest link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PostedSectors([u8; 4]);
+
+const NO_SECTOR: u8 = u8::MAX;
+const ANY_SECTOR: u8 = u8::MAX - 1;
+const _: () = assert!(SECTORS < ANY_SECTOR as usize);
+
+impl PostedSectors {
+    fn of(sectors: &[SectorId]) -> PostedSectors {
+        let mut ids = [NO_SECTOR; 4];
+        if sectors.len() > ids.len() {
+            ids[0] = ANY_SECTOR;
+        } else {
+            ids[..sectors.len()].copy_from_slice(sectors);
+        }
+        PostedSectors(ids)
+    }
+}
+
+/// The sector fit of a query with a partner in each sector, one table per direction
+/// (indexed by [`PostedSectors`] ids), made once per query.
+struct SectorBounds {
+    fit: [f32; 256],
+}
+
+impl SectorBounds {
+    /// The fits of partners in each sector with `mine`, the query's sectors: as suppliers
+    /// of the query when `supplier` is true, else as its buyers.
+    fn new(mine: &[SectorId], supplier: bool, cfg: &ScoringConfig) -> SectorBounds {
+        let mut fit = [0f32; 256];
+        let mut strongest = 0f32;
+        for s in 0..SECTORS as SectorId {
+            let one = [s];
+            let f = if supplier {
+                sector_fit(&one, mine, cfg)
+            } else {
+                sector_fit(mine, &one, cfg)
+            };
+            // Rounded up to f32 so the bound never falls below the scorer's f64.
+            let f = (f * (1.0 + 1e-6)).min(1.0) as f32;
+            fit[s as usize] = f;
+            strongest = strongest.max(f);
+        }
+        fit[ANY_SECTOR as usize] = strongest;
+        SectorBounds { fit }
+    }
+
+    #[inline]
+    fn of(&self, sectors: PostedSectors) -> f64 {
+        let [a, b, c, d] = sectors.0.map(|s| self.fit[s as usize]);
+        a.max(b).max(c.max(d)) as f64
+    }
 }
 
 const _: () = assert!(std::mem::size_of::<Posting>() == 64);
@@ -176,7 +236,7 @@ struct Part {
 /// The postings of each item of a side under its keys, handed to `emit`.
 fn postings_of(
     items: &[ItemFeatures],
-    certs: Option<u16>,
+    (certs, sectors): (Option<u16>, PostedSectors),
     slot: Slot,
     mut emit: impl FnMut(u64, Posting),
 ) {
@@ -188,7 +248,15 @@ fn postings_of(
         for &(key, concept, _) in &keys {
             let side =
                 AnswerSide::new(concept.as_ref(), &item.rate, certs.unwrap_or(item.required));
-            emit(key, Posting { name, side, slot });
+            emit(
+                key,
+                Posting {
+                    name,
+                    side,
+                    slot,
+                    sectors,
+                },
+            );
         }
     }
 }
@@ -197,7 +265,7 @@ fn postings_of(
 fn post(
     map: &mut HashMap<u64, List>,
     items: &[ItemFeatures],
-    certs: Option<u16>,
+    certs: (Option<u16>, PostedSectors),
     slot: Slot,
     touched: &mut Vec<u64>,
 ) {
@@ -268,16 +336,23 @@ impl Postings {
     /// Posts a firm's items; the lists it touched are sorted again at once.
     pub fn insert(&mut self, slot: Slot, province: Province, f: &FirmFeatures) {
         let part = &mut self.parts[part_of(province)];
+        let sectors = PostedSectors::of(&f.sectors);
         let mut touched = Vec::new();
         post(
             &mut part.products,
             &f.products,
-            Some(f.certifications),
+            (Some(f.certifications), sectors),
             slot,
             &mut touched,
         );
         seal(&mut part.products, &mut touched, false);
-        post(&mut part.needs, &f.needs, None, slot, &mut touched);
+        post(
+            &mut part.needs,
+            &f.needs,
+            (None, sectors),
+            slot,
+            &mut touched,
+        );
         seal(&mut part.needs, &mut touched, true);
     }
 
@@ -290,10 +365,16 @@ impl Postings {
             .par_iter()
             .map(|&(slot, _, f)| {
                 let mut out = Vec::new();
-                postings_of(&f.products, Some(f.certifications), slot, |key, p| {
-                    out.push((false, key, p))
+                let sectors = PostedSectors::of(&f.sectors);
+                postings_of(
+                    &f.products,
+                    (Some(f.certifications), sectors),
+                    slot,
+                    |key, p| out.push((false, key, p)),
+                );
+                postings_of(&f.needs, (None, sectors), slot, |key, p| {
+                    out.push((true, key, p))
                 });
-                postings_of(&f.needs, None, slot, |key, p| out.push((true, key, p)));
                 out
             })
             .collect();
@@ -335,6 +416,10 @@ impl Postings {
         (levels, cfg): (Levels, &ScoringConfig),
     ) -> Walk<'a> {
         let bounds = AnswerBounds::new(cfg);
+        let sectors = [
+            SectorBounds::new(&q.sectors, true, cfg),
+            SectorBounds::new(&q.sectors, false, cfg),
+        ];
         let mut streams = Vec::new();
         let mut keys = Vec::new();
         let mut look = |item: &ItemFeatures, how: u8| {
@@ -386,7 +471,11 @@ impl Postings {
                 look(product, BUYS);
             }
         }
-        Walk { bounds, streams }
+        Walk {
+            bounds,
+            sectors,
+            streams,
+        }
     }
 }
 
@@ -403,23 +492,24 @@ struct Stream<'a> {
 
 impl Stream<'_> {
     #[inline]
-    fn bound(&self, bounds: &AnswerBounds, other: &AnswerSide, names: f64) -> f64 {
+    fn bound(&self, bounds: &AnswerBounds, other: &AnswerSide, names: f64, sector: f64) -> f64 {
+        let met = (self.level, names, sector);
         if self.how == SUPPLIES {
-            bounds.bound(&self.mine, other, self.level, names)
+            bounds.bound(&self.mine, other, met)
         } else {
-            bounds.bound(other, &self.mine, self.level, names)
+            bounds.bound(other, &self.mine, met)
         }
     }
 
-    /// The bound of an answer through `p` as its run's best side with a perfect name: at
-    /// least its own bound, and never rising along the run.
+    /// The bound of an answer through `p` as its run's best side with a perfect name and
+    /// sector link: at least its own bound, and never rising along the run.
     #[inline]
     fn ceiling(&self, bounds: &AnswerBounds, p: &Posting) -> f64 {
         let side = AnswerSide {
             log_rate: p.side.log_rate,
             ..self.best
         };
-        self.bound(bounds, &side, 1.0)
+        self.bound(bounds, &side, 1.0, 1.0)
     }
 
     fn head(&self, bounds: &AnswerBounds) -> f64 {
@@ -432,13 +522,20 @@ impl Stream<'_> {
 /// A query's answers, handed over strongest first ([`topk::Answers`]).
 pub struct Walk<'a> {
     bounds: AnswerBounds,
+    /// Sector fits of partners that supply the query, then of those that buy from it.
+    sectors: [SectorBounds; 2],
     streams: Vec<Stream<'a>>,
 }
 
 impl topk::Answers for Walk<'_> {
     fn unseen(&self) -> f64 {
+        self.unseen_by(SUPPLIES | BUYS)
+    }
+
+    fn unseen_by(&self, how: u8) -> f64 {
         self.streams
             .iter()
+            .filter(|s| s.how & how != 0)
             .map(|s| s.head(&self.bounds))
             .fold(0.0, f64::max)
     }
@@ -446,6 +543,7 @@ impl topk::Answers for Walk<'_> {
     fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>) {
         let bounds = &self.bounds;
         for s in &mut self.streams {
+            let sectors = &self.sectors[usize::from(s.how != SUPPLIES)];
             let postings = s.postings;
             let n = if theta <= 0.0 {
                 postings.len()
@@ -454,7 +552,8 @@ impl topk::Answers for Walk<'_> {
             };
             let (now, rest) = postings.split_at(n);
             for p in now {
-                let bound = s.bound(bounds, &p.side, s.name.cosine_bound(&p.name));
+                let names = s.name.cosine_bound(&p.name);
+                let bound = s.bound(bounds, &p.side, names, sectors.of(p.sectors));
                 // An answer bounded by 0 is no answer: the slot need not be proposed for
                 // it (a direction reached only so scores 0).
                 if bound > 0.0 {
@@ -468,5 +567,106 @@ impl topk::Answers for Walk<'_> {
             s.postings = rest;
         }
         self.streams.retain(|s| !s.postings.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FirmInput, Reference};
+    use crate::matching::score::directed;
+    use crate::matching::topk::Answers;
+
+    fn features(v: serde_json::Value) -> (Province, FirmFeatures) {
+        let input: FirmInput = serde_json::from_value(v).unwrap();
+        let (_, profile) = input.parse(Reference::shared()).unwrap();
+        (profile.province, FirmFeatures::of(&profile))
+    }
+
+    /// The strongest bound of each (slot, lookup) among every answer to `q`.
+    fn bounds_of(
+        postings: &Postings,
+        q: &FirmFeatures,
+        parts: &[usize],
+        cfg: &ScoringConfig,
+    ) -> HashMap<(Slot, u8), f64> {
+        let levels = Levels {
+            heading: cfg.hs.heading4 > 0.0,
+            chapter: cfg.hs.chapter2 > 0.0,
+        };
+        let mut walk = postings.walk(q, parts, Direction::Both, (levels, cfg));
+        let mut reaches = Vec::new();
+        walk.walk_to(0.0, &mut reaches);
+        assert_eq!(walk.unseen(), 0.0, "a walk to 0 reads every answer");
+        let mut best = HashMap::new();
+        for r in reaches {
+            let b = best.entry((r.slot, r.how)).or_insert(0.0f64);
+            *b = b.max(r.bound);
+        }
+        best
+    }
+
+    #[test]
+    fn an_answer_bound_is_the_fit_itself_for_identical_names_sector_link_included() {
+        let cfg = ScoringConfig::default();
+        let (province, roaster) = features(serde_json::json!({
+            "id": "ntb-roaster", "name": "UD Sangrai Rinjani", "province": "NTB",
+            "regency": "Lombok Timur", "kbli": ["10761"], "size": "small", "employees": 8,
+            "products": [{"name": "kopi arabika sangrai",
+                          "capacity": {"amount": 500, "unit": "kg", "per": "month"}}]
+        }));
+        let (_, cafe) = features(serde_json::json!({
+            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
+            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
+            "needs": [{"name": "kopi arabika sangrai",
+                       "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
+        }));
+        let exact = directed(&roaster, &cafe, &cfg, None);
+        assert!(exact.components.sector > 0.0, "the pair has a sector link");
+        let mut postings = Postings::default();
+        postings.insert(7, province, &roaster);
+        let bound = bounds_of(&postings, &cafe, &[part_of(province)], &cfg)[&(7, SUPPLIES)];
+        // Neither below the fit (the partner would be lost) nor above it by more than the
+        // rounding margin: a bound with the strongest sector link instead of this pair's
+        // would be 0.013 higher.
+        assert!(bound >= exact.score, "{bound} < {}", exact.score);
+        assert!(bound - exact.score < 1e-5, "{bound} vs {}", exact.score);
+    }
+
+    #[test]
+    fn no_answer_bound_falls_below_the_exact_fit() {
+        use crate::gen::{parsed_firms, GenConfig, NoiseProfile};
+        let cfg = ScoringConfig::default();
+        let firms = parsed_firms(&GenConfig::for_profile(NoiseProfile::Hard, 17, 160));
+        let features: Vec<(Province, FirmFeatures)> = firms
+            .iter()
+            .map(|f| (f.profile.province, FirmFeatures::of(&f.profile)))
+            .collect();
+        let mut postings = Postings::default();
+        for (slot, (province, f)) in features.iter().enumerate() {
+            postings.insert(slot as Slot, *province, f);
+        }
+        let mut answered = 0;
+        for (province, q) in features.iter().take(60) {
+            let others = Province::ALL.map(part_of);
+            let bounds = bounds_of(&postings, q, &others, &cfg);
+            for (slot, (other, p)) in features.iter().enumerate() {
+                if other == province {
+                    continue;
+                }
+                let slot = slot as Slot;
+                for (how, exact) in [
+                    (SUPPLIES, directed(p, q, &cfg, None).score),
+                    (BUYS, directed(q, p, &cfg, None).score),
+                ] {
+                    if exact > 0.0 {
+                        answered += 1;
+                        let bound = bounds.get(&(slot, how)).copied().unwrap_or(0.0);
+                        assert!(bound >= exact, "slot {slot} how {how}: {bound} < {exact}");
+                    }
+                }
+            }
+        }
+        assert!(answered > 100, "the firms answer each other ({answered})");
     }
 }

@@ -400,12 +400,18 @@ impl AnswerBounds {
 
     /// An upper bound of the directed fit of a supplier whose product is `product` to a
     /// buyer whose need is `need`, when the two items meet at a subheading similarity of
-    /// `level` with names whose trigram cosine is at most `names`: [`met_similarity`], then
-    /// the fit with that product answering that need and the sector link at its most. No
-    /// directed fit of the pair exceeds the largest such bound over the pairs of their
-    /// items that meet. 0 when the product cannot answer the need at all.
+    /// `level` with names whose trigram cosine is at most `names` and the firms' sectors
+    /// link with a sector fit of at most `sector`: [`met_similarity`], then the fit with
+    /// that product answering that need. No directed fit of the pair exceeds the largest
+    /// such bound over the pairs of their items that meet. 0 when the product cannot
+    /// answer the need at all.
     #[inline]
-    pub fn bound(&self, need: &AnswerSide, product: &AnswerSide, level: f64, names: f64) -> f64 {
+    pub fn bound(
+        &self,
+        need: &AnswerSide,
+        product: &AnswerSide,
+        (level, names, sector): (f64, f64, f64),
+    ) -> f64 {
         let sim = if need.source == NAME_ONLY || product.source == NAME_ONLY {
             names * self.text_only_factor
         } else {
@@ -444,7 +450,7 @@ impl AnswerBounds {
         let [base, per_capacity, per_certification] = self.quality;
         let quality = base + per_capacity * capacity + per_certification * certification;
         let fit = (sim * quality).clamp(0.0, 1.0);
-        (self.scale * fit + self.sector) * BOUND_SLACK
+        (self.scale * fit + self.sector * sector) * BOUND_SLACK
     }
 }
 

@@ -36,6 +36,8 @@ const STEP: f64 = 0.05;
 pub trait Answers {
     /// An upper bound of every answer not yet handed over; 0 when none is left.
     fn unseen(&self) -> f64;
+    /// The same for the answers of the lookups in `how` ([`SUPPLIES`], [`BUYS`]) only.
+    fn unseen_by(&self, how: u8) -> f64;
     /// Appends to `out` every answer not yet handed over whose bound may reach `theta`
     /// (all of them when `theta` is 0), with its bound.
     fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>);
@@ -150,8 +152,8 @@ pub fn search(
         }
     }
     // Every answer left unread is bounded below `least`: it adds no candidate, but may
-    // be a candidate's weaker direction.
-    let unseen = answers.unseen();
+    // be a candidate's weaker direction, bounded by what is left of that direction.
+    let unseen = (answers.unseen_by(SUPPLIES), answers.unseen_by(BUYS));
     let least = least_for(floor);
 
     // The answers bounded by at least `least` choose the candidates. Then every other
@@ -183,7 +185,7 @@ pub fn search(
         .bounded
         .extend(scratch.candidates.iter().map(|&slot| {
             let (supplies, buys) = marks.bounds(slot);
-            let (supplies, buys) = (supplies.max(unseen), buys.max(unseen));
+            let (supplies, buys) = (supplies.max(unseen.0), buys.max(unseen.1));
             let bound = match direction {
                 Direction::Supplies => supplies,
                 Direction::Buys => buys,
@@ -194,7 +196,7 @@ pub fn search(
     // An unread answer may be a direction the marks do not show, bounded by `unseen`. Such
     // a direction is scored only when the reached ones, with it at `unseen`, could still
     // enter the top k (`beat`): most candidates of a two-way query are settled without it.
-    let unread = if unseen > 0.0 { SUPPLIES | BUYS } else { 0 };
+    let unread = if unseen.0 > 0.0 { SUPPLIES } else { 0 } | if unseen.1 > 0.0 { BUYS } else { 0 };
     let cached = &scratch.scored;
     let mut exact =
         |slot: Slot, reached: u8, beat: f64| match cached.iter().find(|(s, _)| *s == slot) {
@@ -208,9 +210,9 @@ pub fn search(
                 }
                 let (supplies, buys) = scorer.fits(slot, reached)?;
                 let upper = if missing == BUYS {
-                    combine(supplies, unseen, cfg)
+                    combine(supplies, unseen.1, cfg)
                 } else {
-                    combine(unseen, buys, cfg)
+                    combine(unseen.0, buys, cfg)
                 };
                 if upper + MARGIN < beat {
                     // Below what it must beat even at best: it cannot enter.
@@ -280,8 +282,12 @@ fn cut(
             found.push((r.slot, score));
         }
     }
-    let floor = if found.len() == k {
-        found.iter().map(|f| f.1).fold(f64::INFINITY, f64::min)
+    // Every firm this query has scored counts, not only those found now: the k-th best of
+    // them is a score k partners reach.
+    let floor = if scored.len() >= k {
+        let mut scores: Vec<f64> = scored.iter().map(|s| s.1).collect();
+        let (_, kth, _) = scores.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        kth.max(0.0)
     } else {
         0.0
     };
