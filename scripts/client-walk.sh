@@ -65,7 +65,10 @@ if grep -E "Unable to process schema|Endpoint will not be generated|Could not fi
     echo "openapi-python-client left out part of openapi/openapi.json (see above)" >&2
     exit 1
 fi
-echo "client generated into $client/mitra_client" >&2
+echo "client generated into $client/mitra_client; what the generator passed over:" >&2
+awk '/^WARNING parsing/ { op = $3 " " $4; next }
+     op != "" && NF { sub(/ <[^>]*>/, ""); print "  " op ": " $0; op = "" }' \
+    "$work/generate.log" | sort -u >&2
 
 # As the README says: with no organizer token configured, `serve --demo` generates one into
 # its data folder (organizer-token); the demo firms are the README's.
