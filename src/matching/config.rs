@@ -72,7 +72,16 @@ impl Default for HsLevels {
     "sector_saturation": 0.16, "two_way_bonus": 0.23
 }))]
 pub struct ScoringConfig {
+    /// Relative weights of a directed fit's components; each absent weight keeps its default.
+    // The defaults are published per field in `Weights` (the same values as
+    // `Weights::default()`), not as an object on this property: generated clients
+    // (openapi-python-client) drop a schema whose referenced property has an object default,
+    // and with it every operation that reads or writes the config.
+    #[schema(default)]
     pub weights: Weights,
+    /// Scores of the HS levels; each absent level keeps its default.
+    // As for `weights`: the defaults are `HsLevels`' own, field by field.
+    #[schema(default)]
     pub hs: HsLevels,
     /// Trust in a concept read from the HS/BTKI wording alone (the glossary or a given code
     /// count in full).
