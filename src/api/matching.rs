@@ -305,7 +305,7 @@ pub async fn rank_batch(
     let include = request.include_matches.unwrap_or(true);
     let ranked = state
         .heavy_with(permit, Pool::Ranking, move |app| {
-            app::matches::rank_all(app, &query, &|_| {})
+            Ok(app::matches::rank_all(app, &query, &|_| {}))
         })
         .await?;
     Ok(HttpResponse::Ok().json(BatchResult {

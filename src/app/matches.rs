@@ -114,44 +114,25 @@ pub fn of_firm(
 /// Every firm's partners, ranked in parallel (run it in the ranking pool).
 pub struct Ranked {
     pub lists: Vec<FirmMatches>,
-    /// Candidate pairs scored by this ranking.
+    /// Candidate pairs scored on the batch's matcher while it ran: the batch's own, plus
+    /// those of any one-firm queries answered on that matcher meanwhile (each about what
+    /// one firm of the batch costs), since they share its counter.
     pub pairs_scored: u64,
     pub elapsed: std::time::Duration,
 }
 
-/// Ranks every firm with `progress` told of each finished firm, on a snapshot of its own:
-/// the stored firms indexed afresh with the scoring config in force. The shared matcher is
-/// locked only to copy its config, so queries and firm writes never wait for a batch
-/// (which takes seconds); the price is the index built again (about 40 % of the ranking's
-/// time) and its memory for the batch's length.
-pub fn rank_all(
-    app: &Mitra,
-    query: &MatchQuery,
-    progress: &(dyn Fn(usize) + Sync),
-) -> Result<Ranked, AppError> {
+/// Ranks every firm with `progress` told of each finished firm, on a snapshot of the
+/// matcher ([`Mitra::snapshot`]): the firms and scoring config in force when it starts,
+/// with no lock held, so queries and firm writes never wait for a batch (which takes
+/// seconds). The index is not copied unless a firm write or config change comes before
+/// the batch ends; then that write copies it once and the batch finishes on the old one.
+pub fn rank_all(app: &Mitra, query: &MatchQuery, progress: &(dyn Fn(usize) + Sync)) -> Ranked {
     let started = std::time::Instant::now();
-    let config = app.matcher().config().clone();
-    let firms = app
-        .store
-        .all_firms()
-        .map(|f| f.map(std::sync::Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
-    let snapshot = crate::matching::Matcher::build(config, firms);
-    Ok(rank_with(app, &snapshot, query, progress, started))
-}
-
-/// Ranks every firm of `matcher` (the command line ranks on its own, where nothing else
-/// runs); `started` is when the work began.
-pub fn rank_with(
-    app: &Mitra,
-    matcher: &crate::matching::Matcher,
-    query: &MatchQuery,
-    progress: &(dyn Fn(usize) + Sync),
-    started: std::time::Instant,
-) -> Ranked {
+    let matcher = app.snapshot();
     let before = matcher.stats().pairs_scored;
     let ranked = matcher.rank_all_with_progress(query, progress);
     let pairs_scored = matcher.stats().pairs_scored - before;
+    drop(matcher);
     let elapsed = started.elapsed();
     app.observer().ranked("batch", elapsed);
     Ranked {
@@ -168,31 +149,44 @@ pub fn rank_with(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_held_batch_stalls_neither_queries_nor_firm_writes() {
-        use std::sync::{mpsc, Arc, Mutex};
-        use std::time::Duration;
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        crate::app::demo::load(&store, dir.path(), 7, 40).unwrap();
-        let app = Arc::new(Mitra::open(store).unwrap());
+    /// A batch over `app`'s firms, held after its first firm until the returned sender
+    /// lets it go (or is dropped).
+    fn held_batch(
+        app: &std::sync::Arc<Mitra>,
+    ) -> (std::thread::JoinHandle<Ranked>, std::sync::mpsc::Sender<()>) {
+        use std::sync::{atomic, mpsc, Mutex};
         let (started_tx, started_rx) = mpsc::channel::<()>();
         let (release_tx, release_rx) = mpsc::channel::<()>();
         let release_rx = Mutex::new(release_rx);
-        let held = std::sync::atomic::AtomicBool::new(false);
-        let batch = {
-            let app = app.clone();
-            std::thread::spawn(move || {
-                rank_all(&app, &MatchQuery::default(), &|_| {
-                    // The first firm done holds the batch until the test lets it go.
-                    if !held.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                        started_tx.send(()).unwrap();
-                        release_rx.lock().unwrap().recv().unwrap();
-                    }
-                })
+        let held = atomic::AtomicBool::new(false);
+        let app = app.clone();
+        let batch = std::thread::spawn(move || {
+            rank_all(&app, &MatchQuery::default(), &|_| {
+                if !held.swap(true, atomic::Ordering::SeqCst) {
+                    started_tx.send(()).unwrap();
+                    let _ = release_rx.lock().unwrap().recv();
+                }
             })
-        };
-        started_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        });
+        started_rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap();
+        (batch, release_tx)
+    }
+
+    fn demo_app(firms: usize) -> (tempfile::TempDir, std::sync::Arc<Mitra>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        crate::app::demo::load(&store, dir.path(), 7, firms).unwrap();
+        (dir, std::sync::Arc::new(Mitra::open(store).unwrap()))
+    }
+
+    #[test]
+    fn a_held_batch_stalls_neither_queries_nor_firm_writes() {
+        use std::sync::mpsc;
+        use std::time::Duration;
+        let (_dir, app) = demo_app(40);
+        let (batch, release) = held_batch(&app);
         let mut firm = app.store.all_firms().next().unwrap().unwrap();
         let id = firm.id.clone();
         firm.version += 1;
@@ -223,12 +217,93 @@ mod tests {
         ];
         finished.sort();
         assert_eq!(finished, ["query", "write"]);
-        release_tx.send(()).unwrap();
-        let ranked = batch.join().unwrap().unwrap();
+        release.send(()).unwrap();
+        let ranked = batch.join().unwrap();
         assert_eq!(ranked.lists.len(), 40);
+        assert!(ranked.pairs_scored > 0);
         writer.join().unwrap();
         reader.join().unwrap();
     }
+
+    #[test]
+    fn writes_during_a_held_batch_reach_the_next_query_but_not_the_batch() {
+        let (_dir, app) = demo_app(40);
+        let ids = |lists: &[FirmMatches]| -> Vec<String> {
+            lists.iter().map(|l| l.firm_id.clone()).collect()
+        };
+        let before = ids(&rank_all(&app, &MatchQuery::default(), &|_| {}).lists);
+        let (batch, release) = held_batch(&app);
+
+        // One firm deleted, one added as the copy of another under a new id.
+        let gone = crate::domain::FirmId::parse(&before[0]).unwrap();
+        crate::app::firms::delete(&app, &gone, None).unwrap();
+        let mut added = app.store.all_firms().next().unwrap().unwrap();
+        added.id = crate::domain::FirmId::parse("zz-added-during-the-batch").unwrap();
+        app.firms_changed(std::slice::from_ref(&added));
+
+        let query = MatchQuery::default();
+        assert!(matches!(
+            of_firm(&app, &gone, &query, Lang::En),
+            Err(AppError::NotFound { .. })
+        ));
+        of_firm(&app, &added.id, &query, Lang::En).expect("the added firm is ranked at once");
+        assert_eq!(app.matcher().len(), 40);
+
+        release.send(()).unwrap();
+        let ranked = batch.join().unwrap();
+        assert_eq!(
+            ids(&ranked.lists),
+            before,
+            "the batch ranks the firms it started with"
+        );
+        assert!(ranked
+            .lists
+            .iter()
+            .flat_map(|l| &l.matches)
+            .all(|m| m.partner.id != added.id));
+        let after = ids(&rank_all(&app, &query, &|_| {}).lists);
+        assert!(!after.contains(&before[0]) && after.contains(&added.id.to_string()));
+    }
+
+    #[test]
+    fn a_write_copies_the_matcher_only_while_a_snapshot_holds_it() {
+        let (_dir, app) = demo_app(10);
+        let firm = |n: usize| app.store.all_firms().nth(n).unwrap().unwrap();
+        let bumped = |n: usize| {
+            let mut f = firm(n);
+            f.version += 1;
+            f
+        };
+        let shared = || std::sync::Arc::as_ptr(&app.snapshot());
+        let alone = shared();
+        app.firms_changed(&[bumped(0)]);
+        assert_eq!(shared(), alone, "no snapshot held: changed in place");
+
+        let held = app.snapshot();
+        app.firms_changed(&[bumped(1)]);
+        let copy = shared();
+        assert_ne!(copy, alone, "the first write under a snapshot copies");
+        app.firms_changed(&[bumped(2)]);
+        app.firm_removed(&firm(3).id);
+        assert_eq!(shared(), copy, "later writes change the copy");
+        // A write that changes nothing copies nothing.
+        let again = app.snapshot();
+        app.firms_changed(&[firm(4)]);
+        app.firm_removed(&firm(3).id);
+        assert_eq!(shared(), copy);
+        drop(again);
+        assert_eq!(held.len(), 10);
+        assert_eq!(app.matcher().len(), 9);
+
+        // A config change leaves a held snapshot its own config.
+        let mut config = crate::matching::ScoringConfig::default();
+        config.two_way_bonus /= 2.0;
+        let held = app.snapshot();
+        crate::app::scoring::replace(&app, config.clone(), None).unwrap();
+        assert_eq!(held.config(), &crate::matching::ScoringConfig::default());
+        assert_eq!(app.matcher().config(), &config);
+    }
+
     use crate::matching::{Components, DirectedScore, Partner};
 
     fn m(supplies: f64, buys: f64) -> Match {

@@ -28,7 +28,8 @@ use crate::domain::{Firm, FirmId, Reference};
 use crate::matching::Matcher;
 use crate::schedule::Objective;
 use crate::store::Store;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::ops::Deref;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 /// Told of finished heavy runs (the HTTP layer's metrics; nothing on the command line).
@@ -52,9 +53,22 @@ impl Observer for Unobserved {
 pub struct Mitra {
     pub store: Store,
     pub reference: &'static Reference,
-    matcher: RwLock<Matcher>,
+    /// Copy on write: a batch ranks on a snapshot (an `Arc` of the matcher as it was), and
+    /// a write made meanwhile copies the matcher for itself ([`Mitra::snapshot`]).
+    matcher: RwLock<Arc<Matcher>>,
     pub executor: Executor,
     observer: Arc<dyn Observer>,
+}
+
+/// A read of the shared matcher ([`Mitra::matcher`]); firm writes wait while it is held.
+pub struct MatcherRead<'a>(RwLockReadGuard<'a, Arc<Matcher>>);
+
+impl Deref for MatcherRead<'_> {
+    type Target = Matcher;
+
+    fn deref(&self) -> &Matcher {
+        &self.0
+    }
 }
 
 impl Mitra {
@@ -64,7 +78,7 @@ impl Mitra {
         Ok(Mitra {
             store,
             reference: Reference::shared(),
-            matcher: RwLock::new(matcher),
+            matcher: RwLock::new(Arc::new(matcher)),
             executor: Executor::new()?,
             observer: Arc::new(Unobserved),
         })
@@ -80,37 +94,64 @@ impl Mitra {
         self.observer.as_ref()
     }
 
-    pub fn matcher(&self) -> RwLockReadGuard<'_, Matcher> {
+    /// The matcher for short reads (one firm's matches, a pair's score, a firm's name):
+    /// firm writes wait until it is dropped, so hold it for a query, not for a batch.
+    pub fn matcher(&self) -> MatcherRead<'_> {
+        MatcherRead(self.read_lock())
+    }
+
+    /// The matcher as it is now, to rank on for as long as it takes with no lock held (the
+    /// batch ranking). Free while nothing is written; the first firm write or config
+    /// change before it is dropped copies the whole matcher (index and features) under the
+    /// write lock, so the snapshot keeps its firms and config and later writes change the
+    /// copy. So at most one copy per snapshot, and none when no write comes.
+    pub fn snapshot(&self) -> Arc<Matcher> {
+        Arc::clone(&self.read_lock())
+    }
+
+    fn read_lock(&self) -> RwLockReadGuard<'_, Arc<Matcher>> {
         // A panic while holding the lock cannot leave the matcher half-updated in a way
         // that matters more than refusing service: keep serving the last state.
         self.matcher.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The matcher to change: through `Arc::make_mut`, which changes it in place, or a copy
+    /// of it when a snapshot still holds it. Callers check first that there is a change to
+    /// make, so no copy is made for nothing.
+    fn write_lock(&self) -> RwLockWriteGuard<'_, Arc<Matcher>> {
+        self.matcher.write().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Brings the matcher up to stored firms, unless it already has a newer version of one
     /// (two writes of one firm can finish in either order).
     fn firms_changed(&self, firms: &[Firm]) {
-        let mut matcher = self.matcher.write().unwrap_or_else(|e| e.into_inner());
-        for firm in firms {
-            let newer = matcher
+        let newer = |matcher: &Matcher, firm: &Firm| {
+            matcher
                 .get(&firm.id)
-                .is_none_or(|known| known.version < firm.version);
-            if newer {
+                .is_none_or(|known| known.version < firm.version)
+        };
+        let mut shared = self.write_lock();
+        if !firms.iter().any(|firm| newer(&shared, firm)) {
+            return;
+        }
+        let matcher = Arc::make_mut(&mut shared);
+        for firm in firms {
+            if newer(matcher, firm) {
                 matcher.upsert(Arc::new(firm.clone()));
             }
         }
     }
 
     fn firm_removed(&self, id: &FirmId) {
-        self.matcher
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
+        let mut shared = self.write_lock();
+        if shared.get(id).is_some() {
+            Arc::make_mut(&mut shared).remove(id);
+        }
     }
 
     fn set_scoring_config(&self, config: crate::matching::ScoringConfig) -> Result<(), AppError> {
-        self.matcher
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
+        config.validate().map_err(AppError::Invalid)?;
+        Arc::make_mut(&mut self.write_lock())
             .set_config(config)
             .map_err(AppError::Invalid)
     }

@@ -43,13 +43,7 @@ pub fn rank(
         .progress_chars("=> "),
     );
     let ranked = app.executor.install(Pool::Ranking, || {
-        matches::rank_with(
-            &app,
-            &app.matcher(),
-            &query,
-            &|n| bar.inc(n as u64),
-            std::time::Instant::now(),
-        )
+        matches::rank_all(&app, &query, &|n| bar.inc(n as u64))
     });
     bar.finish_and_clear();
     if let Some(path) = out {

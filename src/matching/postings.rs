@@ -154,7 +154,7 @@ fn item_keys(
 /// small needs). Along a run the bound with the run's best confidence and certificates
 /// and a perfect name ([`Stream::ceiling`]) never rises, so a query binary-searches where
 /// it falls below what could still enter its top k.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct List {
     postings: Vec<Posting>,
     runs: Vec<Run>,
@@ -227,7 +227,7 @@ impl List {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Part {
     products: HashMap<u64, List>,
     needs: HashMap<u64, List>,
@@ -323,7 +323,7 @@ pub struct Reach {
 }
 
 /// Posting lists per province.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Postings {
     parts: [Part; 2],
 }

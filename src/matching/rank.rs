@@ -122,6 +122,7 @@ pub struct MatcherStats {
     pub candidates: u64,
 }
 
+#[derive(Clone)]
 struct Entry {
     firm: Arc<Firm>,
     /// The firm's province, beside its features: the scorer checks it for every candidate,
@@ -162,6 +163,24 @@ pub struct Matcher {
 impl Default for Matcher {
     fn default() -> Self {
         Matcher::new(ScoringConfig::default())
+    }
+}
+
+/// A copy with the counters so far and an empty scratch pool (scratch is only a cache).
+impl Clone for Matcher {
+    fn clone(&self) -> Self {
+        let count = |c: &AtomicU64| AtomicU64::new(c.load(AtomicOrdering::Relaxed));
+        Matcher {
+            config: self.config.clone(),
+            slots: self.slots.clone(),
+            id_keys: self.id_keys.clone(),
+            free: self.free.clone(),
+            by_id: self.by_id.clone(),
+            postings: self.postings.clone(),
+            pairs_scored: count(&self.pairs_scored),
+            candidates: count(&self.candidates),
+            scratch_pool: Mutex::new(Vec::new()),
+        }
     }
 }
 
