@@ -18,8 +18,9 @@ pub struct ProblemField {
     pub field: String,
     pub message: String,
     /// What is wrong, stable across wording changes: `required`, `empty`, `too_long`,
-    /// `out_of_range`, `not_one_of`, `unknown_regency`, `unknown_kbli`, `not_in_hs2022`,
-    /// `unknown_unit`, … (`invalid` when nothing more precise applies).
+    /// `out_of_range`, `not_one_of`, `duplicate`, `unknown_regency`, `unknown_kbli`,
+    /// `not_in_hs2022`, `unknown_unit`, … (the README's list of field codes gives each
+    /// one's `params`).
     pub code: String,
     /// The values the message speaks of (`value`, `min`, `max`, `province`, …).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -185,8 +186,9 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError::Invalid(vec![FieldError::new(field, message).into()])
+    /// One invalid field.
+    pub fn invalid(error: FieldError) -> ApiError {
+        ApiError::Invalid(vec![error.into()])
     }
 
     pub fn from_fields(errors: Vec<FieldError>) -> ApiError {

@@ -68,7 +68,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let field = if path == "." { String::new() } else { path };
-                ApiError::invalid(field, strip_position(&inner.to_string()))
+                ApiError::invalid(FieldError::unreadable(
+                    field,
+                    strip_position(&inner.to_string()),
+                ))
             }
             _ => ApiError::MalformedJson(inner.to_string()),
         }
@@ -92,7 +95,10 @@ pub fn parse_write<T: DeserializeOwned + utoipa::ToSchema>(bytes: &[u8]) -> Resu
             return Err(match inner.classify() {
                 serde_json::error::Category::Data => {
                     let field = if path == "." { String::new() } else { path };
-                    ApiError::invalid(field, strip_position(&inner.to_string()))
+                    ApiError::invalid(FieldError::unreadable(
+                        field,
+                        strip_position(&inner.to_string()),
+                    ))
                 }
                 _ => ApiError::MalformedJson(inner.to_string()),
             });
@@ -335,7 +341,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
                 .map(QueryParams)
                 .map_err(|e| {
                     let field = e.path().to_string();
-                    ApiError::invalid(field, e.into_inner().to_string())
+                    ApiError::invalid(FieldError::unreadable(field, e.into_inner().to_string()))
                 }),
         )
     }
@@ -360,8 +366,12 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
     match digits.parse::<u64>() {
         Ok(version) if is_version => Ok(Some(version)),
         _ => Err(ApiError::invalid(
-            "If-Match",
-            format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
+            FieldError::coded(
+                "If-Match",
+                "not_etag",
+                format!("'{text}' is not an ETag of this API (e.g. \"3\")"),
+            )
+            .with("value", text),
         )),
     }
 }

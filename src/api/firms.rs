@@ -240,7 +240,10 @@ pub async fn patch_firm(
     caller.require_firm(&id)?;
     let patch = body.0;
     if !patch.is_object() {
-        return Err(ApiError::invalid("", "a merge patch must be a JSON object"));
+        return Err(ApiError::invalid(
+            FieldError::coded("", "wrong_type", "a merge patch must be a JSON object")
+                .with("expected", "object"),
+        ));
     }
     let key = id.clone();
     let current = state.call(move |app| app::firms::get(app, &key)).await?;
@@ -461,8 +464,12 @@ pub async fn list_firms(
     let PageQuery { cursor, limit } = page.0;
     if cursor.as_deref().is_some_and(|c| FirmId::parse(c).is_err()) {
         return Err(ApiError::invalid(
-            "cursor",
-            "is not a cursor returned by this API",
+            FieldError::coded(
+                "cursor",
+                "not_cursor",
+                "is not a cursor returned by this API",
+            )
+            .with("value", cursor.as_deref().unwrap_or_default()),
         ));
     }
     let limit = limit.unwrap_or(50);

@@ -10,7 +10,7 @@ use crate::app::firms::IssuedToken;
 pub use crate::app::import::ImportReport;
 use crate::app::import::{self, ImportRow};
 use crate::app::{csv_format, xlsx};
-use crate::domain::{Firm, FirmInput};
+use crate::domain::{FieldError, Firm, FirmInput};
 use crate::store::{ImportMode, StoreError, MAX_PAGE_SIZE};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -214,10 +214,11 @@ pub async fn export_firms(
     let format = match format.0.format {
         Some(Parsed::Valid(f)) => f,
         Some(Parsed::Invalid(other)) => {
-            return Err(ApiError::invalid(
+            return Err(ApiError::invalid(FieldError::not_one_of(
                 "format",
-                format!("'{other}' is not an export format; use csv, json or xlsx"),
-            ))
+                &other,
+                "csv, json, xlsx",
+            )))
         }
         None if accept.contains("text/csv") => ExportFormat::Csv,
         None if accept.contains(xlsx::MEDIA_TYPE) => ExportFormat::Xlsx,

@@ -203,19 +203,20 @@ fn profile_of(
             match input.parse(state.reference) {
                 Ok((_, profile)) => Ok(Some(profile)),
                 Err(list) => {
-                    errors.extend(
-                        list.into_iter()
-                            .map(|e| FieldError::new(format!("{side}.{}", e.field), e.message)),
-                    );
+                    errors.extend(list.into_iter().map(|e| e.prefixed(side)));
                     Ok(None)
                 }
             }
         }
         Some(_) => {
-            errors.push(FieldError::new(
-                side,
-                "must be a firm id (string) or a profile (object)",
-            ));
+            errors.push(
+                FieldError::coded(
+                    side,
+                    "wrong_type",
+                    "must be a firm id (string) or a profile (object)",
+                )
+                .with("expected", "string, object"),
+            );
             Ok(None)
         }
     }
@@ -417,17 +418,20 @@ pub async fn evaluate(
         .iter()
         .enumerate()
         .filter(|(_, l)| l.grade > crate::tuning::labels::MAX_GRADE)
-        .map(|(i, _)| FieldError::new(format!("labels[{i}].grade"), "must be 0, 1, 2 or 3"))
+        .map(|(i, _)| {
+            FieldError::out_of_range(
+                format!("labels[{i}].grade"),
+                0,
+                crate::tuning::labels::MAX_GRADE,
+            )
+        })
         .collect();
     if request.labels.is_empty() {
-        errors.push(FieldError::new("labels", "must list at least one pair"));
+        errors.push(FieldError::too_few("labels", 1, "pair"));
     }
     if let Some(config) = &request.config {
         if let Err(list) = config.validate() {
-            errors.extend(
-                list.into_iter()
-                    .map(|e| FieldError::new(format!("config.{}", e.field), e.message)),
-            );
+            errors.extend(list.into_iter().map(|e| e.prefixed("config")));
         }
     }
     if !errors.is_empty() {
@@ -445,7 +449,7 @@ pub async fn evaluate(
                 .collect::<Result<Vec<_>, _>>()?;
             let labels = crate::tuning::labels::LabelSet::new(&request.labels);
             crate::tuning::evaluate::evaluate(firms, &labels, &config, Default::default())
-                .map_err(|e| AppError::invalid("labels", e))
+                .map_err(|e| AppError::invalid(FieldError::coded("config", "config_refused", e)))
         })
         .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -110,9 +110,14 @@ pub async fn regencies(
     let province = query
         .0
         .province
-        .map(|p| p.parse::<Province>())
-        .transpose()
-        .map_err(|e| ApiError::invalid("province", e))?;
+        .map(|p| {
+            p.parse::<Province>().map_err(|e| {
+                ApiError::invalid(
+                    FieldError::coded("province", "unknown_province", e).with("value", p.trim()),
+                )
+            })
+        })
+        .transpose()?;
     let entries: Vec<&RegencyEntry> = state
         .reference
         .regencies

@@ -41,8 +41,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
-        AppError::Invalid(vec![FieldError::new(field, message)])
+    /// One invalid field.
+    pub fn invalid(error: FieldError) -> AppError {
+        AppError::Invalid(vec![error])
     }
 
     pub fn import_conflicts_message(count: usize) -> String {

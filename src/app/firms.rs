@@ -3,7 +3,7 @@
 
 use super::tokens::{hash_token, new_firm_id, new_firm_token};
 use super::{AppError, Mitra};
-use crate::domain::{Firm, FirmId, FirmInput};
+use crate::domain::{FieldError, Firm, FirmId, FirmInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,8 +39,12 @@ pub fn replace(
     let (body_id, profile) = input.parse(app.reference)?;
     if body_id.as_ref().is_some_and(|b| b != id) {
         return Err(AppError::invalid(
-            "id",
-            format!("a firm's id cannot change (the path says '{id}')"),
+            FieldError::coded(
+                "id",
+                "id_mismatch",
+                format!("a firm's id cannot change (the path says '{id}')"),
+            )
+            .with("value", id),
         ));
     }
     let firm = app

@@ -107,7 +107,7 @@ pub fn validate_rows(
     reference: &Reference,
 ) -> Result<(Vec<Firm>, Vec<u64>), AppError> {
     if rows.is_empty() {
-        return Err(AppError::invalid("", "the import holds no firm"));
+        return Err(AppError::invalid(FieldError::too_few("", 1, "firm")));
     }
     let now = chrono::Utc::now();
     let mut problems = Vec::new();
@@ -120,10 +120,15 @@ pub fn validate_rows(
             Ok((id, profile)) if errors.is_empty() => {
                 let id = id.unwrap_or_else(|| new_firm_id(now));
                 if let Some(first) = seen.insert(id.to_string(), row.line) {
-                    errors.push(FieldError::new(
-                        "id",
-                        format!("'{id}' appears twice in this import (first on line {first})"),
-                    ));
+                    errors.push(
+                        FieldError::coded(
+                            "id",
+                            "duplicate",
+                            format!("'{id}' appears twice in this import (first on line {first})"),
+                        )
+                        .with("value", &id)
+                        .with("line", first),
+                    );
                 } else {
                     firms.push(Firm {
                         id,

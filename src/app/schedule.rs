@@ -226,10 +226,11 @@ pub fn generate(
     check_seed(options.seed)?;
     let forum = load_forum(&app.store, id)?;
     if forum.participants.len() < 2 {
-        return Err(AppError::invalid(
+        return Err(AppError::invalid(FieldError::too_few(
             "participants",
-            "the forum needs at least two participants",
-        ));
+            2,
+            "participants",
+        )));
     }
     let (request, candidates) = forum_problem(
         app,

@@ -2,6 +2,7 @@
 //! optional expected version, applied to the matcher at once.
 
 use super::{AppError, Mitra};
+use crate::domain::FieldError;
 use crate::matching::{Matcher, ScoringConfig};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -70,10 +71,11 @@ pub fn read_config(path: Option<&std::path::Path>) -> Result<ScoringConfig, AppE
     let text = std::fs::read(path)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("reading {}: {e}", path.display())))?;
     let config: ScoringConfig = serde_json::from_slice(&text).map_err(|e| {
-        AppError::invalid(
+        AppError::invalid(FieldError::coded(
             path.display().to_string(),
+            "not_scoring_config",
             format!("not a scoring config: {e}"),
-        )
+        ))
     })?;
     config.validate()?;
     Ok(config)

@@ -322,10 +322,11 @@ impl EventInput {
                 match name.parse::<chrono_tz::Tz>() {
                     Ok(tz) => Some(tz.name().to_string()),
                     Err(_) => {
-                        errors.push(FieldError::new(
+                        errors.push(FieldError::coded(
                             "time_zone",
+                            "unknown_time_zone",
                             format!("'{raw}' is not a time zone; use e.g. Asia/Makassar (WITA) or Asia/Jakarta (WIB)"),
-                        ));
+                        ).with("value", raw.trim()));
                         None
                     }
                 }
@@ -343,22 +344,24 @@ impl EventInput {
         let mut days = Vec::new();
         match self.days.as_deref() {
             None => errors.push(FieldError::required("days")),
-            Some([]) => errors.push(
-                FieldError::coded("days", "too_few", "must list at least one day").with("min", 1),
-            ),
-            Some(list) if list.len() > MAX_DAYS => errors.push(FieldError::new(
-                "days",
-                format!("must list at most {MAX_DAYS} days"),
-            )),
+            Some([]) => errors.push(FieldError::too_few("days", 1, "day")),
+            Some(list) if list.len() > MAX_DAYS => {
+                errors.push(FieldError::too_many("days", MAX_DAYS, "days"))
+            }
             Some(list) => {
                 for (d, day) in list.iter().enumerate() {
                     if let Some(day) = parse_day(&mut errors, d, day) {
                         if let Some(prev) = days.last().map(|p: &EventDay| p.date) {
                             if day.date <= prev {
-                                errors.push(FieldError::new(
-                                    format!("days[{d}].date"),
-                                    "days must be in order, each date once",
-                                ));
+                                errors.push(
+                                    FieldError::coded(
+                                        format!("days[{d}].date"),
+                                        "not_in_order",
+                                        "days must be in order, each date once",
+                                    )
+                                    .with("value", day.date)
+                                    .with("previous", prev),
+                                );
                             }
                         }
                         days.push(day);
@@ -370,10 +373,15 @@ impl EventInput {
         let table_names = match (&self.table_names, tables) {
             (Some(names), Some(count)) => {
                 if names.len() != count as usize {
-                    errors.push(FieldError::new(
-                        "table_names",
-                        format!("has {} names for {count} tables", names.len()),
-                    ));
+                    errors.push(
+                        FieldError::coded(
+                            "table_names",
+                            "wrong_count",
+                            format!("has {} names for {count} tables", names.len()),
+                        )
+                        .with("count", names.len())
+                        .with("expected", count),
+                    );
                 }
                 let trimmed: Vec<String> = names.iter().map(|n| n.trim().to_string()).collect();
                 for (i, n) in trimmed.iter().enumerate() {
@@ -385,11 +393,10 @@ impl EventInput {
                             MAX_NAME_CHARS,
                         ));
                     }
-                    if n.is_empty() || trimmed[..i].contains(n) {
-                        errors.push(FieldError::new(
-                            format!("table_names[{i}]"),
-                            "must be non-empty and unique",
-                        ));
+                    if n.is_empty() {
+                        errors.push(FieldError::empty(format!("table_names[{i}]")));
+                    } else if trimmed[..i].contains(n) {
+                        errors.push(FieldError::duplicate(format!("table_names[{i}]"), n));
                     }
                 }
                 trimmed
@@ -401,15 +408,24 @@ impl EventInput {
             if errors.is_empty() {
                 let slots = derive_slots(&days, slot, pause);
                 if slots.is_empty() {
-                    errors.push(FieldError::new(
-                        "days",
-                        "no session is long enough for one slot",
-                    ));
+                    errors.push(
+                        FieldError::coded(
+                            "days",
+                            "no_slots",
+                            "no session is long enough for one slot",
+                        )
+                        .with("slot_minutes", slot),
+                    );
                 } else if slots.len() > MAX_SLOTS {
-                    errors.push(FieldError::new(
-                        "days",
-                        format!("the sessions make more than {MAX_SLOTS} slots"),
-                    ));
+                    errors.push(
+                        FieldError::coded(
+                            "days",
+                            "too_many_slots",
+                            format!("the sessions make more than {MAX_SLOTS} slots"),
+                        )
+                        .with("max", MAX_SLOTS)
+                        .with("count", slots.len()),
+                    );
                 }
             }
         }
@@ -435,7 +451,11 @@ impl EventInput {
                 tables,
                 table_names,
             }),
-            _ => Err(vec![FieldError::new("", "incomplete event")]),
+            _ => Err(vec![FieldError::coded(
+                "",
+                "incomplete",
+                "incomplete event",
+            )]),
         }
     }
 }
@@ -462,13 +482,15 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
     };
     let mut sessions: Vec<Session> = Vec::new();
     match day.sessions.as_deref() {
-        None | Some([]) => errors.push(FieldError::new(
+        None | Some([]) => errors.push(FieldError::too_few(
             format!("{field}.sessions"),
-            "must list at least one session",
+            1,
+            "session",
         )),
-        Some(list) if list.len() > MAX_SESSIONS_PER_DAY => errors.push(FieldError::new(
+        Some(list) if list.len() > MAX_SESSIONS_PER_DAY => errors.push(FieldError::too_many(
             format!("{field}.sessions"),
-            format!("must list at most {MAX_SESSIONS_PER_DAY} sessions"),
+            MAX_SESSIONS_PER_DAY,
+            "sessions",
         )),
         Some(list) => {
             for (s, session) in list.iter().enumerate() {
@@ -508,15 +530,24 @@ fn parse_day(errors: &mut Vec<FieldError>, d: usize, day: &DayInput) -> Option<E
                             .with("other", "start"),
                         );
                     } else if sessions.iter().any(|x| x.name == name) {
-                        errors.push(FieldError::new(
-                            format!("{sf}.name"),
-                            format!("'{name}' is used twice on this day"),
-                        ));
-                    } else if sessions.last().is_some_and(|prev| start < prev.end) {
-                        errors.push(FieldError::new(
-                            format!("{sf}.start"),
-                            "sessions must be in order and not overlap",
-                        ));
+                        errors.push(
+                            FieldError::coded(
+                                format!("{sf}.name"),
+                                "duplicate",
+                                format!("'{name}' is used twice on this day"),
+                            )
+                            .with("value", &name),
+                        );
+                    } else if let Some(prev) = sessions.last().filter(|prev| start < prev.end) {
+                        errors.push(
+                            FieldError::coded(
+                                format!("{sf}.start"),
+                                "overlapping_sessions",
+                                "sessions must be in order and not overlap",
+                            )
+                            .with("previous", &prev.name)
+                            .with("previous_end", prev.end.format("%H:%M")),
+                        );
                     } else {
                         sessions.push(Session { name, start, end });
                     }

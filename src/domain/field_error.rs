@@ -1,5 +1,9 @@
 //! Invalid input, field by field: each [`FieldError`] names its field, a stable code with
 //! parameters, and the reason in words.
+//!
+//! Every code is in [`CODES`]; the README's section on errors says what each means and which
+//! params it carries, and the console words each one in Indonesian and English (a test
+//! checks both).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -18,7 +22,7 @@ pub struct FieldError {
     pub field: String,
     pub message: String,
     /// What is wrong, for programs (and the console's translations): stable across
-    /// wording changes. `invalid` when nothing more precise applies.
+    /// wording changes. The README lists the codes and their params.
     #[serde(default = "invalid_code")]
     pub code: String,
     /// The values the message speaks of, by name, as text.
@@ -26,26 +30,90 @@ pub struct FieldError {
     pub params: BTreeMap<String, String>,
 }
 
+/// Every code a [`FieldError`] may carry. A code keeps its meaning once published; a new
+/// one goes here, in the README's list and in the console's words.
+pub const CODES: &[&str] = &[
+    "all_zero",
+    "config_refused",
+    "control_characters",
+    "duplicate",
+    "empty",
+    "host_only",
+    "id_mismatch",
+    "id_taken",
+    "incomplete",
+    "invalid_id",
+    "no_slots",
+    "not_after",
+    "not_cursor",
+    "not_date",
+    "not_date_time",
+    "not_descending",
+    "not_email",
+    "not_etag",
+    "not_finite",
+    "not_found",
+    "not_hs_code",
+    "not_in_hs2022",
+    "not_in_order",
+    "not_integer",
+    "not_kbli_prefix",
+    "not_kbli_subclass",
+    "not_one_of",
+    "not_phone",
+    "not_positive",
+    "not_quantity",
+    "not_scoring_config",
+    "not_this_firms_token",
+    "not_time",
+    "not_whole_number",
+    "only_with_status",
+    "organizers_only",
+    "other_side",
+    "out_of_range",
+    "overlapping_sessions",
+    "required",
+    "self_meeting",
+    "too_few",
+    "too_large",
+    "too_long",
+    "too_many",
+    "too_many_hosts",
+    "too_many_meetings",
+    "too_many_slots",
+    "too_small",
+    "unknown_certification",
+    "unknown_field",
+    "unknown_kbli",
+    "unknown_participant",
+    "unknown_period",
+    "unknown_province",
+    "unknown_regency",
+    "unknown_session",
+    "unknown_size",
+    "unknown_time_zone",
+    "unknown_unit",
+    "wrong_count",
+    "wrong_type",
+];
+
+/// The code of a problem read back without one (written before problems had codes).
 fn invalid_code() -> String {
     "invalid".into()
 }
 
 impl FieldError {
-    /// A problem with no more precise code than `invalid`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem with its stable code (see the module's list).
+    pub fn coded(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            CODES.contains(&code),
+            "'{code}' is not in FieldError's CODES"
+        );
         FieldError {
             field: field.into(),
             message: message.into(),
-            code: invalid_code(),
-            params: BTreeMap::new(),
-        }
-    }
-
-    /// A problem with its stable code.
-    pub fn coded(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        FieldError {
             code: code.into(),
-            ..FieldError::new(field, message)
+            params: BTreeMap::new(),
         }
     }
 
@@ -112,6 +180,88 @@ impl FieldError {
         FieldError::coded(field, "too_many", format!("must list at most {max} {what}"))
             .with("max", max)
     }
+
+    /// A list with fewer than `min` items.
+    pub fn too_few(field: impl Into<String>, min: usize, what: &str) -> Self {
+        FieldError::coded(field, "too_few", format!("must list at least {min} {what}"))
+            .with("min", min)
+    }
+
+    /// A number below `min` (with no upper bound worth naming).
+    pub fn too_small(field: impl Into<String>, min: impl fmt::Display) -> Self {
+        FieldError::coded(field, "too_small", format!("must be at least {min}")).with("min", min)
+    }
+
+    /// A number above `max` (with no lower bound worth naming).
+    pub fn too_large(field: impl Into<String>, max: impl fmt::Display) -> Self {
+        FieldError::coded(field, "too_large", format!("must be at most {max}")).with("max", max)
+    }
+
+    /// NaN or an infinity where a number is expected.
+    pub fn not_finite(field: impl Into<String>) -> Self {
+        FieldError::coded(field, "not_finite", "must be a finite number")
+    }
+
+    /// Zero or less where only more than zero makes sense.
+    pub fn not_positive(field: impl Into<String>) -> Self {
+        FieldError::coded(field, "not_positive", "must be greater than 0")
+    }
+
+    /// A `value` that a list holds twice; the caller adds where it came first (`line`,
+    /// `other`) when it knows.
+    pub fn duplicate(field: impl Into<String>, value: impl fmt::Display) -> Self {
+        let value = value.to_string();
+        FieldError::coded(field, "duplicate", format!("'{value}' is listed twice"))
+            .with("value", value)
+    }
+
+    /// A field that may be given only when `status` is the one named.
+    pub fn only_with_status(field: impl Into<String>, status: &str) -> Self {
+        FieldError::coded(
+            field,
+            "only_with_status",
+            format!("only goes with status {status}"),
+        )
+        .with("status", status)
+    }
+
+    /// A value of the wrong JSON type or shape, in the words of the parser. A missing field
+    /// ("missing field `name`") is `required` on that field, like a null one.
+    pub fn unreadable(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = message.into();
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| name.to_string());
+        match missing {
+            Some(name) if field.is_empty() => FieldError::required(name),
+            Some(name) => FieldError::required(format!("{field}.{name}")),
+            None => {
+                let expected = message
+                    .rsplit_once(", expected ")
+                    .map(|(_, e)| e.trim_end_matches('.').to_string());
+                let error = FieldError::coded(field, "wrong_type", message);
+                match expected {
+                    Some(e) => error.with("expected", e),
+                    None => error,
+                }
+            }
+        }
+    }
+
+    /// The same problem one level down: `prefix.field` (or `prefix` for a whole-body
+    /// problem), code and parameters kept.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.field = if self.field.is_empty() {
+            prefix.to_string()
+        } else if self.field.starts_with('[') {
+            format!("{prefix}{}", self.field)
+        } else {
+            format!("{prefix}.{}", self.field)
+        };
+        self
+    }
 }
 
 impl fmt::Display for FieldError {
@@ -171,3 +321,6 @@ impl FieldErrors {
             .ok()
     }
 }
+
+#[cfg(test)]
+mod tests;

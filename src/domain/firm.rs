@@ -564,7 +564,11 @@ impl FirmInput {
         let (Some(name), Some(province), Some(regency), Some(size), Some(employees)) =
             (name, province, regency, size, employees)
         else {
-            return Err(vec![FieldError::new("", "incomplete profile")]);
+            return Err(vec![FieldError::coded(
+                "",
+                "incomplete",
+                "incomplete profile",
+            )]);
         };
         Ok((
             id,

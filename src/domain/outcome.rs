@@ -144,10 +144,7 @@ fn pick<T: Copy>(
         Some((_, v)) => Some(*v),
         None => {
             let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            errors.push(FieldError::new(
-                field,
-                format!("'{raw}' is not one of {}", names.join(", ")),
-            ));
+            errors.push(FieldError::not_one_of(field, raw, &names.join(", ")));
             None
         }
     }
@@ -201,27 +198,33 @@ impl OutcomeInput {
         )
         .unwrap_or_default();
         match (status, no_show) {
-            (Some(MeetingStatus::NoShow), None) => errors.push(FieldError::new(
-                "no_show",
-                "is required when status is no_show: a, b or both",
-            )),
+            (Some(MeetingStatus::NoShow), None) => errors.push(
+                FieldError::coded(
+                    "no_show",
+                    "required",
+                    "is required when status is no_show: a, b or both",
+                )
+                .with("status", "no_show")
+                .with("allowed", "a, b, both"),
+            ),
             (Some(MeetingStatus::Held | MeetingStatus::Cancelled), Some(_)) => {
-                errors.push(FieldError::new("no_show", "only goes with status no_show"))
+                errors.push(FieldError::only_with_status("no_show", "no_show"))
             }
             _ => {}
         }
         let deals_in = self.deals.as_deref().unwrap_or_default();
         if !deals_in.is_empty() && status.is_some_and(|s| s != MeetingStatus::Held) {
-            errors.push(FieldError::new(
-                "deals",
-                "a meeting that was not held has no deals",
-            ));
+            errors.push(
+                FieldError::coded(
+                    "deals",
+                    "only_with_status",
+                    "a meeting that was not held has no deals",
+                )
+                .with("status", "held"),
+            );
         }
         if deals_in.len() > MAX_DEALS {
-            errors.push(FieldError::new(
-                "deals",
-                format!("must list at most {MAX_DEALS} deals"),
-            ));
+            errors.push(FieldError::too_many("deals", MAX_DEALS, "deals"));
         }
         let mut deals = Vec::new();
         for (i, d) in deals_in.iter().enumerate().take(MAX_DEALS) {
@@ -239,11 +242,12 @@ impl OutcomeInput {
             );
             let product = match d.product.as_deref().map(str::trim) {
                 Some(p) if !p.is_empty() && p.chars().count() <= 200 => Some(p.to_string()),
+                Some("") => {
+                    errors.push(FieldError::empty(format!("{f}.product")));
+                    None
+                }
                 Some(_) => {
-                    errors.push(FieldError::new(
-                        format!("{f}.product"),
-                        "must be 1 to 200 characters",
-                    ));
+                    errors.push(FieldError::too_long(format!("{f}.product"), 200));
                     None
                 }
                 None => {
@@ -254,9 +258,10 @@ impl OutcomeInput {
             let value = match d.value_idr {
                 Some(v) if v > 0 && (v as u64) <= MAX_DEAL_IDR => Some(v as u64),
                 Some(_) => {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::out_of_range(
                         format!("{f}.value_idr"),
-                        format!("must be between 1 and {MAX_DEAL_IDR} rupiah"),
+                        1,
+                        MAX_DEAL_IDR,
                     ));
                     None
                 }
@@ -266,10 +271,14 @@ impl OutcomeInput {
                 }
             };
             if d.direction.is_none() {
-                errors.push(FieldError::new(
-                    format!("{f}.direction"),
-                    "is required: ntb_to_jatim or jatim_to_ntb",
-                ));
+                errors.push(
+                    FieldError::coded(
+                        format!("{f}.direction"),
+                        "required",
+                        "is required: ntb_to_jatim or jatim_to_ntb",
+                    )
+                    .with("allowed", "ntb_to_jatim, jatim_to_ntb"),
+                );
             }
             let direction = pick(
                 &mut errors,
@@ -314,10 +323,22 @@ impl OutcomeInput {
                             None
                         }
                         _ => {
-                            errors.push(FieldError::new(
-                                format!("{f}.volume"),
-                                "needs amount, unit and per",
-                            ));
+                            let missing: Vec<&str> = [
+                                ("amount", r.amount.is_none()),
+                                ("unit", r.unit.is_none()),
+                                ("per", r.per.is_none()),
+                            ]
+                            .into_iter()
+                            .filter_map(|(name, missing)| missing.then_some(name))
+                            .collect();
+                            errors.push(
+                                FieldError::coded(
+                                    format!("{f}.volume"),
+                                    "incomplete",
+                                    "needs amount, unit and per",
+                                )
+                                .with("missing", missing.join(", ")),
+                            );
                             None
                         }
                     }
@@ -337,7 +358,7 @@ impl OutcomeInput {
         }
         let notes = match self.notes.as_deref().map(str::trim) {
             Some(n) if n.chars().count() > 2000 => {
-                errors.push(FieldError::new("notes", "must be at most 2000 characters"));
+                errors.push(FieldError::too_long("notes", 2000));
                 None
             }
             Some(n) if !n.is_empty() => Some(n.to_string()),

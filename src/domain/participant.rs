@@ -70,10 +70,16 @@ impl ParticipantInput {
             .enumerate()
         {
             if slot < 0 || slot as usize >= slots.len() {
-                errors.push(FieldError::new(
-                    format!("unavailable_slots[{i}]"),
-                    format!("slot {slot} is out of range 0..{}", slots.len()),
-                ));
+                errors.push(
+                    FieldError::coded(
+                        format!("unavailable_slots[{i}]"),
+                        "out_of_range",
+                        format!("slot {slot} is out of range 0..{}", slots.len()),
+                    )
+                    .with("value", slot)
+                    .with("min", 0)
+                    .with("max", slots.len().saturating_sub(1)),
+                );
             } else {
                 unavailable.push(slot as u32);
             }
@@ -93,10 +99,12 @@ impl ParticipantInput {
                 NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
                     .or_else(|_| NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S"))
                     .map_err(|_| {
-                        FieldError::new(
+                        FieldError::coded(
                             format!("{field}.{part}"),
+                            "not_date_time",
                             format!("'{raw}' is not a local time YYYY-MM-DDTHH:MM"),
                         )
+                        .with("value", raw.trim())
                     })
             };
             match (parse("from", &range.from), parse("to", &range.to)) {
@@ -203,16 +211,20 @@ impl MeetingRequestInput {
         let from = firm("from", &self.from);
         let to = firm("to", &self.to);
         if from.is_some() && from == to {
-            errors.push(FieldError::new(
-                "to",
-                "a firm cannot request a meeting with itself",
-            ));
+            errors.push(
+                FieldError::coded(
+                    "to",
+                    "self_meeting",
+                    "a firm cannot request a meeting with itself",
+                )
+                .with("other", "from"),
+            );
         }
         let priority = match self.priority {
             None => Some(2),
             Some(p @ 1..=3) => Some(p as u8),
             Some(_) => {
-                errors.push(FieldError::new("priority", "must be 1, 2 or 3"));
+                errors.push(FieldError::out_of_range("priority", 1, 3));
                 None
             }
         };

@@ -155,14 +155,17 @@ impl ScoringConfig {
             ("weights.sector", w.sector),
         ];
         for (field, v) in weights {
-            if !v.is_finite() || v < 0.0 {
-                errs.push(FieldError::new(field, "must be a finite number ≥ 0"));
+            if !v.is_finite() {
+                errs.push(FieldError::not_finite(field));
+            } else if v < 0.0 {
+                errs.push(FieldError::too_small(field, 0));
             }
         }
         let sum: f64 = weights.iter().map(|(_, v)| v).sum();
         if errs.is_empty() && sum <= 0.0 {
-            errs.push(FieldError::new(
+            errs.push(FieldError::coded(
                 "weights",
+                "all_zero",
                 "at least one weight must be > 0",
             ));
         }
@@ -182,22 +185,28 @@ impl ScoringConfig {
         ];
         for (field, v) in unit {
             if !(0.0..=1.0).contains(&v) {
-                errs.push(FieldError::new(field, "must be between 0 and 1"));
+                errs.push(FieldError::out_of_range(field, 0, 1));
             }
         }
         for (field, v) in [
             ("capacity_zero_decades", self.capacity_zero_decades),
             ("sector_saturation", self.sector_saturation),
         ] {
-            if !v.is_finite() || v <= 0.0 {
-                errs.push(FieldError::new(field, "must be a finite number > 0"));
+            if !v.is_finite() {
+                errs.push(FieldError::not_finite(field));
+            } else if v <= 0.0 {
+                errs.push(FieldError::not_positive(field));
             }
         }
         if self.hs.heading4 > self.hs.subheading6 || self.hs.chapter2 > self.hs.heading4 {
-            errs.push(FieldError::new(
-                "hs",
-                "a closer HS match must not score less: subheading6 ≥ heading4 ≥ chapter2",
-            ));
+            errs.push(
+                FieldError::coded(
+                    "hs",
+                    "not_descending",
+                    "a closer HS match must not score less: subheading6 ≥ heading4 ≥ chapter2",
+                )
+                .with("order", "subheading6 ≥ heading4 ≥ chapter2"),
+            );
         }
         if errs.is_empty() {
             Ok(())
@@ -233,21 +242,25 @@ mod tests {
         c.sector_saturation = 0.0;
         c.hs.heading4 = 1.0;
         c.hs.subheading6 = 0.9;
-        let fields: Vec<String> = c
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
+        let errors = c.validate().unwrap_err();
+        let named: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
             .collect();
         assert_eq!(
-            fields,
+            named,
             [
-                "weights.supply",
-                "weights.sector",
-                "capacity_neutral",
-                "sector_saturation",
-                "hs"
+                ("weights.supply", "too_small"),
+                ("weights.sector", "not_finite"),
+                ("capacity_neutral", "out_of_range"),
+                ("sector_saturation", "not_positive"),
+                ("hs", "not_descending")
             ]
+        );
+        assert_eq!(errors[0].params["min"], "0");
+        assert_eq!(
+            (&errors[2].params["min"], &errors[2].params["max"]),
+            (&"0".to_string(), &"1".to_string())
         );
         let zero = ScoringConfig {
             weights: Weights {
@@ -258,6 +271,10 @@ mod tests {
             },
             ..ScoringConfig::default()
         };
-        assert_eq!(zero.validate().unwrap_err()[0].field, "weights");
+        let errors = zero.validate().unwrap_err();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("weights", "all_zero")
+        );
     }
 }

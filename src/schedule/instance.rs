@@ -108,11 +108,11 @@ fn unordered(a: usize, b: usize) -> (usize, usize) {
 impl Instance {
     pub(crate) fn build(r: &ScheduleRequest) -> Result<Instance, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let mut err = |f: String, m: String| errs.push(FieldError::new(f, m));
+        let mut err = |e: FieldError| errs.push(e);
 
         // Sessions and slots.
         if r.sessions.is_empty() {
-            err("sessions".into(), "at least one session is required".into());
+            err(FieldError::too_few("sessions", 1, "session"));
         }
         let mut session_index = HashMap::new();
         let mut session_masks = Vec::new();
@@ -120,15 +120,18 @@ impl Instance {
         let mut total = 0usize;
         for (i, s) in r.sessions.iter().enumerate() {
             if s.name.trim().is_empty() {
-                err(format!("sessions[{i}].name"), "must not be empty".into());
-            } else if session_index.insert(s.name.clone(), i).is_some() {
-                err(
+                err(FieldError::empty(format!("sessions[{i}].name")));
+            } else if let Some(first) = session_index.insert(s.name.clone(), i) {
+                err(FieldError::coded(
                     format!("sessions[{i}].name"),
+                    "duplicate",
                     format!("duplicate session '{}'", s.name),
-                );
+                )
+                .with("value", &s.name)
+                .with("other", format!("sessions[{first}]")));
             }
             if s.slots == 0 {
-                err(format!("sessions[{i}].slots"), "must be at least 1".into());
+                err(FieldError::too_small(format!("sessions[{i}].slots"), 1));
             }
             let lo = total.min(MAX_SLOTS);
             total += s.slots as usize;
@@ -140,37 +143,46 @@ impl Instance {
         }
         slot_session.truncate(MAX_SLOTS);
         if !r.sessions.is_empty() && total == 0 {
-            err(
-                "sessions".into(),
-                "no slots: sessions hold 0 slots in total".into(),
-            );
+            err(FieldError::coded(
+                "sessions",
+                "no_slots",
+                "no slots: sessions hold 0 slots in total",
+            ));
         }
         if total > MAX_SLOTS {
-            err(
-                "sessions".into(),
+            err(FieldError::coded(
+                "sessions",
+                "too_many_slots",
                 format!("{total} slots in total; at most {MAX_SLOTS} are supported"),
-            );
+            )
+            .with("max", MAX_SLOTS)
+            .with("count", total));
         }
         if r.tables == 0 {
-            err("tables".into(), "must be at least 1".into());
+            err(FieldError::too_small("tables", 1));
         } else if r.tables > MAX_TABLES {
-            err("tables".into(), format!("at most {MAX_TABLES}"));
+            err(FieldError::too_large("tables", MAX_TABLES));
         }
         if let Some(t) = r.time_limit_ms {
             if !(1..=MAX_TIME_LIMIT_MS).contains(&t) {
-                err(
-                    "time_limit_ms".into(),
+                err(FieldError::coded(
+                    "time_limit_ms",
+                    "out_of_range",
                     format!("{t} is out of range 1..={MAX_TIME_LIMIT_MS}"),
-                );
+                )
+                .with("value", t)
+                .with("min", 1)
+                .with("max", MAX_TIME_LIMIT_MS));
             }
         }
 
         // Participants.
         if r.participants.len() > MAX_PARTICIPANTS {
-            err(
-                "participants".into(),
-                format!("at most {MAX_PARTICIPANTS} participants"),
-            );
+            err(FieldError::too_many(
+                "participants",
+                MAX_PARTICIPANTS,
+                "participants",
+            ));
         }
         let all = range_mask(0, total.min(MAX_SLOTS));
         let mut index: HashMap<&str, usize> = HashMap::new();
@@ -178,43 +190,58 @@ impl Instance {
         let mut held: HashMap<u32, usize> = HashMap::new();
         for (i, p) in r.participants.iter().enumerate() {
             if p.id.trim().is_empty() {
-                err(format!("participants[{i}].id"), "must not be empty".into());
+                err(FieldError::empty(format!("participants[{i}].id")));
             } else if let Some(first) = index.insert(p.id.as_str(), i) {
-                err(
+                err(FieldError::coded(
                     format!("participants[{i}].id"),
+                    "duplicate",
                     format!(
                         "duplicate participant '{}' (also participants[{first}])",
                         p.id
                     ),
-                );
+                )
+                .with("value", &p.id)
+                .with("other", format!("participants[{first}]")));
             }
             let mut avail = all;
             for (j, &s) in p.unavailable_slots.iter().enumerate() {
                 if (s as usize) >= total {
-                    err(
+                    err(FieldError::coded(
                         format!("participants[{i}].unavailable_slots[{j}]"),
+                        "out_of_range",
                         format!("slot {s} is out of range 0..{total}"),
-                    );
+                    )
+                    .with("value", s)
+                    .with("min", 0)
+                    .with("max", total.saturating_sub(1)));
                 } else if (s as usize) < MAX_SLOTS {
                     avail &= !(1u128 << s);
                 }
             }
             if let Some(t) = p.table {
                 if !p.host {
-                    err(
+                    err(FieldError::coded(
                         format!("participants[{i}].table"),
-                        "only a host keeps a table; set host: true or drop table".into(),
-                    );
+                        "host_only",
+                        "only a host keeps a table; set host: true or drop table",
+                    ));
                 } else if t >= r.tables {
-                    err(
+                    err(FieldError::coded(
                         format!("participants[{i}].table"),
+                        "out_of_range",
                         format!("table {t} is out of range 0..{}", r.tables),
-                    );
+                    )
+                    .with("value", t)
+                    .with("min", 0)
+                    .with("max", r.tables.saturating_sub(1)));
                 } else if let Some(other) = held.insert(t, i) {
-                    err(
+                    err(FieldError::coded(
                         format!("participants[{i}].table"),
+                        "duplicate",
                         format!("table {t} is already kept by participants[{other}]"),
-                    );
+                    )
+                    .with("value", t)
+                    .with("other", format!("participants[{other}]")));
                 }
             }
             parts.push(Part {
@@ -225,18 +252,18 @@ impl Instance {
         }
         let hosts = r.participants.iter().filter(|p| p.host).count();
         if hosts > r.tables as usize {
-            err(
-                "participants".into(),
+            err(FieldError::coded(
+                "participants",
+                "too_many_hosts",
                 format!("{hosts} hosts but only {} tables", r.tables),
-            );
+            )
+            .with("count", hosts)
+            .with("max", r.tables));
         }
 
         // Meetings.
         if r.meetings.len() > MAX_MEETINGS {
-            err(
-                "meetings".into(),
-                format!("at most {MAX_MEETINGS} meetings"),
-            );
+            err(FieldError::too_many("meetings", MAX_MEETINGS, "meetings"));
         }
         let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
         let mut meets = Vec::with_capacity(r.meetings.len());
@@ -244,35 +271,45 @@ impl Instance {
         for (i, m) in r.meetings.iter().enumerate() {
             let count = m.count.unwrap_or(1);
             if count == 0 || count > MAX_COUNT {
-                err(
+                err(FieldError::coded(
                     format!("meetings[{i}].count"),
+                    "out_of_range",
                     format!("{count} is out of range 1..={MAX_COUNT}"),
-                );
+                )
+                .with("value", count)
+                .with("min", 1)
+                .with("max", MAX_COUNT));
             }
             units += count.clamp(1, MAX_COUNT) as usize;
             let a = index.get(m.a.as_str()).copied();
             let b = index.get(m.b.as_str()).copied();
             if a.is_none() {
-                err(
+                err(FieldError::coded(
                     format!("meetings[{i}].a"),
+                    "unknown_participant",
                     format!("unknown participant '{}'", m.a),
-                );
+                )
+                .with("value", &m.a));
             }
             if b.is_none() {
-                err(
+                err(FieldError::coded(
                     format!("meetings[{i}].b"),
+                    "unknown_participant",
                     format!("unknown participant '{}'", m.b),
-                );
+                )
+                .with("value", &m.b));
             }
             let session = match &m.session {
                 None => None,
                 Some(name) => match session_index.get(name) {
                     Some(&s) => Some(s),
                     None => {
-                        err(
+                        err(FieldError::coded(
                             format!("meetings[{i}].session"),
+                            "unknown_session",
                             format!("unknown session '{name}'"),
-                        );
+                        )
+                        .with("value", name));
                         None
                     }
                 },
@@ -280,29 +317,34 @@ impl Instance {
             let value = m
                 .value
                 .unwrap_or_else(|| m.kind.map_or(1.0, MeetingKind::default_value));
-            if !value.is_finite() || value < 0.0 {
-                err(
-                    format!("meetings[{i}].value"),
-                    "must be a finite number ≥ 0".into(),
-                );
+            if !value.is_finite() {
+                err(FieldError::not_finite(format!("meetings[{i}].value")));
+            } else if value < 0.0 {
+                err(FieldError::too_small(format!("meetings[{i}].value"), 0));
             }
             let (Some(a), Some(b)) = (a, b) else { continue };
             if a == b {
-                err(
+                err(FieldError::coded(
                     format!("meetings[{i}].b"),
+                    "self_meeting",
                     format!("participant '{}' cannot meet itself", m.a),
-                );
+                )
+                .with("value", &m.a)
+                .with("other", "a"));
                 continue;
             }
             if let Some(first) = pairs.insert(unordered(a, b), i) {
-                err(
+                err(FieldError::coded(
                     format!("meetings[{i}]"),
+                    "duplicate",
                     format!(
                         "duplicate pair '{}'–'{}' (also meetings[{first}]); list a pair once, \
                          with count when it should meet more than once",
                         m.a, m.b
                     ),
-                );
+                )
+                .with("value", format!("{}–{}", m.a, m.b))
+                .with("other", format!("meetings[{first}]")));
                 continue;
             }
             let smask = session.map_or(all, |s| session_masks[s]);
@@ -330,10 +372,13 @@ impl Instance {
             }
         }
         if units > MAX_MEETINGS && r.meetings.len() <= MAX_MEETINGS {
-            err(
-                "meetings".into(),
+            err(FieldError::coded(
+                "meetings",
+                "too_many_meetings",
                 format!("{units} meetings with counts; at most {MAX_MEETINGS}"),
-            );
+            )
+            .with("count", units)
+            .with("max", MAX_MEETINGS));
         }
         if !errs.is_empty() {
             return Err(errs);

@@ -63,7 +63,18 @@ fn fields(req: &ScheduleRequest) -> Vec<(String, String)> {
     validate(req)
         .unwrap_err()
         .into_iter()
-        .map(|e| (e.field, e.message))
+        .map(|e| {
+            assert_ne!(e.code, "invalid", "{e:?}");
+            (e.field, e.message)
+        })
+        .collect()
+}
+
+fn codes(req: &ScheduleRequest) -> Vec<(String, String)> {
+    validate(req)
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.field, e.code))
         .collect()
 }
 
@@ -108,6 +119,21 @@ fn validation_names_each_field() {
     assert!(has("meetings[6].count", "17 is out of range"), "{errs:?}");
     assert!(has("time_limit_ms", "out of range"), "{errs:?}");
     assert_eq!(errs.len(), 9, "{errs:?}");
+    let coded = codes(&req);
+    for (field, code) in [
+        ("participants[0].unavailable_slots[1]", "out_of_range"),
+        ("participants[3].id", "duplicate"),
+        ("meetings[2].b", "unknown_participant"),
+        ("meetings[3].b", "self_meeting"),
+        ("meetings[4]", "duplicate"),
+        ("meetings[5].count", "out_of_range"),
+        ("time_limit_ms", "out_of_range"),
+    ] {
+        assert!(
+            coded.iter().any(|(f, c)| f == field && c == code),
+            "{field}: {code} in {coded:?}"
+        );
+    }
 
     let mut req = request(&[], 0, 2, &[]);
     req.meetings.push(MeetingRequest {
