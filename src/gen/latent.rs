@@ -19,6 +19,8 @@ fn lognormal<R: Rng>(rng: &mut R, sigma: f64) -> f64 {
 }
 
 /// A latent firm of line `line_ix`, without its id (which names its place: see [`draw`]).
+///
+/// [`draw`]: super::draw
 pub(super) fn latent_firm<R: Rng>(rng: &mut R, line_ix: usize) -> Latent {
     let line: &Line = &LINES[line_ix];
     let province = if rng.gen_bool(line.ntb) {

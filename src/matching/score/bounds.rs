@@ -116,6 +116,8 @@ impl AnswerBounds {
     /// that product answering that need. No directed fit of the pair exceeds the largest
     /// such bound over the pairs of their items that meet. 0 when the product cannot
     /// answer the need at all.
+    ///
+    /// [`met_similarity`]: super::met_similarity
     #[inline]
     pub fn bound(
         &self,
