@@ -34,16 +34,8 @@ if [[ ! -x "$venv/bin/openapi-python-client" || "$(cat "$venv/requirement" 2>/de
 fi
 echo "generator: $("$venv/bin/openapi-python-client" --version)" >&2
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=lib/serve.sh
+source "$root/scripts/lib/serve.sh"
 
 # The generated package goes to $client/mitra_client. The generator's warnings are kept:
 # a schema or an operation it leaves out is a finding about the document. It warns about
@@ -77,22 +69,7 @@ env -u MITRA_ORGANIZER_TOKENS -u MITRA_ORGANIZER_TOKENS_FILE \
     "$bin" serve --demo 2>"$work/server.log" &
 server_pid=$!
 
-port=""
-for _ in $(seq 1 1200); do
-    port="$(sed -n 's/.*"mitra listening[^}]*"port":\([0-9]*\).*/\1/p' "$work/server.log" | head -n1)"
-    [[ -n "$port" ]] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        cat "$work/server.log" >&2
-        echo "mitra exited before listening" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ -z "$port" ]]; then
-    cat "$work/server.log" >&2
-    echo "mitra did not start listening" >&2
-    exit 1
-fi
+port="$(wait_for_port "$work/server.log" 120)"
 [[ -s "$work/data/organizer-token" ]] || { echo "no organizer token in $work/data" >&2; exit 1; }
 echo "mitra on http://127.0.0.1:$port (demo data, $((SECONDS - started)) s in)" >&2
 

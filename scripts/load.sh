@@ -31,29 +31,14 @@ token="load-organizer-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")"
 cargo build --release --bin mitra --example load >&2
 bin="$target/release/mitra"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=lib/serve.sh
+source "$root/scripts/lib/serve.sh"
 
 MITRA_ADDR=127.0.0.1:0 MITRA_DATA_DIR="$work/data" MITRA_ORGANIZER_TOKENS="$token" \
     MITRA_LOG_JSON=true RUST_LOG=warn,mitra=info \
     "$bin" serve --demo --demo-firms "$firms" "${profile[@]}" 2>"$work/server.log" &
 server_pid=$!
-port=""
-for _ in $(seq 1 $((start_seconds * 10))); do
-    port="$(sed -n 's/.*"mitra listening[^}]*"port":\([0-9]*\).*/\1/p' "$work/server.log" | head -n1)"
-    [[ -n "$port" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
-done
-[[ -n "$port" ]] || { cat "$work/server.log" >&2; exit 1; }
+port="$(wait_for_port "$work/server.log" "$start_seconds")"
 
 rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status"; }
 echo "machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"

@@ -45,16 +45,8 @@ else
     bin="$target/debug/mitra"
 fi
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=lib/serve.sh
+source "$root/scripts/lib/serve.sh"
 
 # E-mail is configured towards a closed loopback port, so the agenda e-mail routes run
 # (their jobs end `failed`) instead of answering 501 "not configured" to every call.
@@ -63,22 +55,7 @@ MITRA_ADDR=127.0.0.1:0 MITRA_DATA_DIR="$work/data" MITRA_ORGANIZER_TOKENS="$toke
     "$bin" serve --demo --demo-firms "${ST_DEMO_FIRMS:-300}" 2>"$work/server.log" &
 server_pid=$!
 
-port=""
-for _ in $(seq 1 600); do
-    port="$(sed -n 's/.*"mitra listening[^}]*"port":\([0-9]*\).*/\1/p' "$work/server.log" | head -n1)"
-    [[ -n "$port" ]] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        cat "$work/server.log" >&2
-        echo "mitra exited before listening" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ -z "$port" ]]; then
-    cat "$work/server.log" >&2
-    echo "mitra did not start listening" >&2
-    exit 1
-fi
+port="$(wait_for_port "$work/server.log" 60)"
 base="http://127.0.0.1:$port"
 echo "mitra on $base (demo data, log: $work/server.log)" >&2
 
