@@ -114,9 +114,7 @@ pub fn of_firm(
 /// Every firm's partners, ranked in parallel (run it in the ranking pool).
 pub struct Ranked {
     pub lists: Vec<FirmMatches>,
-    /// Candidate pairs scored on the batch's matcher while it ran: the batch's own, plus
-    /// those of any one-firm queries answered on that matcher meanwhile (each about what
-    /// one firm of the batch costs), since they share its counter.
+    /// Candidate pairs this ranking scored.
     pub pairs_scored: u64,
     pub elapsed: std::time::Duration,
 }
@@ -129,9 +127,7 @@ pub struct Ranked {
 pub fn rank_all(app: &Mitra, query: &MatchQuery, progress: &(dyn Fn(usize) + Sync)) -> Ranked {
     let started = std::time::Instant::now();
     let matcher = app.snapshot();
-    let before = matcher.stats().pairs_scored;
-    let ranked = matcher.rank_all_with_progress(query, progress);
-    let pairs_scored = matcher.stats().pairs_scored - before;
+    let (ranked, pairs_scored) = matcher.rank_all_with_progress(query, progress);
     drop(matcher);
     let elapsed = started.elapsed();
     app.observer().ranked("batch", elapsed);
@@ -223,6 +219,20 @@ mod tests {
         assert!(ranked.pairs_scored > 0);
         writer.join().unwrap();
         reader.join().unwrap();
+    }
+
+    #[test]
+    fn a_batch_counts_its_own_pairs_not_those_of_queries_meanwhile() {
+        let (_dir, app) = demo_app(40);
+        let alone = rank_all(&app, &MatchQuery::default(), &|_| {}).pairs_scored;
+        assert!(alone > 0);
+        let (batch, release) = held_batch(&app);
+        let id = app.store.all_firms().next().unwrap().unwrap().id;
+        for _ in 0..5 {
+            of_firm(&app, &id, &MatchQuery::default(), Lang::En).unwrap();
+        }
+        release.send(()).unwrap();
+        assert_eq!(batch.join().unwrap().pairs_scored, alone);
     }
 
     #[test]

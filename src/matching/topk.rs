@@ -86,6 +86,9 @@ pub struct Found {
 #[derive(Default)]
 pub struct Scratch {
     pub reaches: Vec<Reach>,
+    /// Pairs scored by the queries run with this scratch, for a caller that counts its own
+    /// (the matcher's counter is shared by every query on it).
+    pub pairs_scored: u64,
     marks: Marks,
     candidates: Vec<Slot>,
     /// The candidates with the upper bound of their score, strongest first.

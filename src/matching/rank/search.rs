@@ -10,7 +10,7 @@ use crate::matching::topk::{self, best_k, Scratch};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::atomic::Ordering as AtomicOrdering;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 impl Matcher {
     fn in_scope(me: Province, other: Province, scope: Scope) -> bool {
@@ -127,6 +127,7 @@ impl Matcher {
             .fetch_add(found.candidates, AtomicOrdering::Relaxed);
         self.pairs_scored
             .fetch_add(found.scored, AtomicOrdering::Relaxed);
+        scratch.pairs_scored += found.scored;
         self.finish(profile, q, query, found.best)
     }
 
@@ -258,16 +259,17 @@ impl Matcher {
     /// Top-k for every firm through the index, in parallel on the current rayon pool (run it
     /// inside `pool.install` to choose the pool). Sorted by firm id.
     pub fn rank_all(&self, query: &MatchQuery) -> Vec<(FirmId, Vec<Match>)> {
-        self.rank_all_with_progress(query, &|_| {})
+        self.rank_all_with_progress(query, &|_| {}).0
     }
 
     /// [`Matcher::rank_all`], calling `progress(n)` after each chunk of `n` firms is ranked
-    /// (from the ranking threads; the calls total the number of firms).
+    /// (from the ranking threads; the calls total the number of firms), with the pairs this
+    /// ranking scored (queries answered meanwhile on the same matcher not counted).
     pub fn rank_all_with_progress(
         &self,
         query: &MatchQuery,
         progress: &(dyn Fn(usize) + Sync),
-    ) -> Vec<(FirmId, Vec<Match>)> {
+    ) -> (Vec<(FirmId, Vec<Match>)>, u64) {
         // Firms that read alike ask the same posting lists and meet the same partners:
         // ranked one after the other, those stay in cache (at 200 000 firms a query waits on
         // memory more than it computes). The answers go back in id order at the end.
@@ -284,6 +286,7 @@ impl Matcher {
         // A few contiguous chunks per thread, each with one scratch (as long as the slot
         // table, so allocated per chunk, not per firm).
         let chunk = ids.len().div_ceil(rayon::current_num_threads() * 8).max(1);
+        let pairs_scored = AtomicU64::new(0);
         let mut ranked: Vec<(FirmId, Vec<Match>)> = ids
             .par_chunks(chunk)
             .flat_map_iter(|part| {
@@ -303,11 +306,12 @@ impl Matcher {
                     })
                     .collect();
                 progress(part.len());
+                pairs_scored.fetch_add(scratch.pairs_scored, AtomicOrdering::Relaxed);
                 ranked
             })
             .collect();
         ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        ranked
+        (ranked, pairs_scored.into_inner())
     }
 
     /// Top-k for every firm by scoring every pair: for tests and recall measurement.
