@@ -136,17 +136,17 @@ fn main() {
         let l = latent[id];
         let items = |xs: &[mitra::domain::firm::Product]| {
             xs.iter()
-                .map(|p| format!("{:?}", p.name))
+                .map(|p| format!("{:?}", p.name()))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         format!(
             "{id} makes [{}] needs [{}] certs {:?}\n      latent makes {:?}\n      latent needs {:?}",
-            items(&f.profile.products),
+            items(f.profile.products()),
             f.profile
-                .needs
+                .needs()
                 .iter()
-                .map(|n| format!("{:?} {:?}", n.name, n.required_certifications))
+                .map(|n| format!("{:?} {:?}", n.name(), n.required_certifications()))
                 .collect::<Vec<_>>()
                 .join(", "),
             l.certifications,

@@ -27,7 +27,7 @@ fn firm_response(mut response: actix_web::HttpResponseBuilder, firm: &Firm) -> H
 /// The firm as this caller may see it: contact details only for organizers and the firm.
 pub fn visible_to(caller: &Caller, mut firm: Firm) -> Firm {
     if !caller.sees_contact_of(&firm.id) {
-        firm.profile.contact = None;
+        firm.profile = firm.profile.without_contact();
     }
     firm
 }

@@ -195,9 +195,9 @@ async fn cards(
 fn card(id: &str, firm: crate::domain::Firm) -> FirmCard {
     FirmCard {
         id: id.to_string(),
-        name: firm.profile.name,
-        province: firm.profile.province.to_string(),
-        regency: firm.profile.regency_name,
+        name: firm.profile.name().to_string(),
+        province: firm.profile.province().to_string(),
+        regency: firm.profile.regency_name().to_string(),
     }
 }
 

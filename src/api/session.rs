@@ -42,7 +42,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
             name: state
                 .matcher()
                 .get(&id)
-                .map(|firm| firm.profile.name.clone()),
+                .map(|firm| firm.profile.name().to_string()),
             firm_id: Some(id.to_string()),
         },
         Caller::Organizer => Me {

@@ -311,51 +311,43 @@ pub fn write_firms<'a>(firms: impl IntoIterator<Item = &'a Firm>) -> Result<Vec<
     for firm in firms {
         let p = &firm.profile;
         let products = p
-            .products
+            .products()
             .iter()
             .map(|x| {
-                let hs = x
-                    .hs_code
-                    .as_deref()
-                    .map(|h| format!(" | {h}"))
-                    .unwrap_or_default();
-                format!("{}{hs} | {}", x.name, rate_text(&x.capacity))
+                let hs = x.hs_code().map(|h| format!(" | {h}")).unwrap_or_default();
+                format!("{}{hs} | {}", x.name(), rate_text(&x.capacity()))
             })
             .collect::<Vec<_>>()
             .join("; ");
         let needs = p
-            .needs
+            .needs()
             .iter()
             .map(|x| {
-                let hs = x
-                    .hs_code
-                    .as_deref()
-                    .map(|h| format!(" | {h}"))
-                    .unwrap_or_default();
-                let certs = if x.required_certifications.is_empty() {
+                let hs = x.hs_code().map(|h| format!(" | {h}")).unwrap_or_default();
+                let certs = if x.required_certifications().is_empty() {
                     String::new()
                 } else {
                     let names: Vec<&str> = x
-                        .required_certifications
+                        .required_certifications()
                         .iter()
                         .map(|c| c.as_str())
                         .collect();
                     format!(" | {}", names.join("+"))
                 };
-                format!("{}{hs} | {}{certs}", x.name, rate_text(&x.volume))
+                format!("{}{hs} | {}{certs}", x.name(), rate_text(&x.volume()))
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let contact = p.contact.as_ref();
+        let contact = p.contact();
         writer.row([
             firm.id.as_str(),
-            &p.name,
-            p.province.as_str(),
-            &p.regency,
-            &p.kbli.join(";"),
-            p.size.as_str(),
-            &p.employees.to_string(),
-            &p.certifications
+            p.name(),
+            p.province().as_str(),
+            p.regency(),
+            &p.kbli().join(";"),
+            p.size().as_str(),
+            &p.employees().to_string(),
+            &p.certifications()
                 .iter()
                 .map(|c| c.as_str())
                 .collect::<Vec<_>>()
@@ -385,9 +377,9 @@ mod tests {
         assert!(rows[0].errors.is_empty());
         assert_eq!(rows[0].line, 2);
         let (_, profile) = rows[0].input.parse(Reference::shared()).unwrap();
-        assert_eq!(profile.regency, "52.03");
-        assert_eq!(profile.products[0].capacity.amount(), 300.0);
-        assert_eq!(profile.needs[0].required_certifications.len(), 1);
+        assert_eq!(profile.regency(), "52.03");
+        assert_eq!(profile.products()[0].capacity().amount(), 300.0);
+        assert_eq!(profile.needs()[0].required_certifications().len(), 1);
     }
 
     #[test]

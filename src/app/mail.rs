@@ -207,7 +207,7 @@ impl Mailer {
         let mut firms = Vec::with_capacity(agendas.len());
         let mut messages = Vec::with_capacity(agendas.len());
         for (firm, agenda) in &agendas {
-            let email = firm.profile.contact.as_ref().and_then(|c| c.email.clone());
+            let email = firm.profile.contact().and_then(|c| c.email.clone());
             let prepared = match &email {
                 None => Prepared::NoAddress,
                 Some(address) => match self.message(&event, firm, agenda, address, language) {
@@ -222,7 +222,7 @@ impl Mailer {
             };
             firms.push(MailFirm {
                 firm_id: firm.id.to_string(),
-                name: firm.profile.name.clone(),
+                name: firm.profile.name().to_string(),
                 email,
                 status,
                 attempts: 0,
@@ -308,7 +308,7 @@ impl Mailer {
         );
         Message::builder()
             .from(self.from.clone())
-            .to(Mailbox::new(Some(one_line(&firm.profile.name)), address))
+            .to(Mailbox::new(Some(one_line(firm.profile.name())), address))
             .subject(one_line(&subject))
             .multipart(
                 MultiPart::mixed()

@@ -51,9 +51,9 @@ pub fn forum_agendas(app: &Mitra, id: &EventId) -> Result<(Event, Vec<(Firm, Age
         .map(|(id, f)| {
             let card = FirmCard {
                 id: id.clone(),
-                name: f.profile.name.clone(),
-                province: f.profile.province.to_string(),
-                regency: f.profile.regency_name.clone(),
+                name: f.profile.name().to_string(),
+                province: f.profile.province().to_string(),
+                regency: f.profile.regency_name().to_string(),
             };
             (id.clone(), card)
         })
@@ -73,7 +73,7 @@ pub fn forum_agendas(app: &Mitra, id: &EventId) -> Result<(Event, Vec<(Firm, Age
             (firm, agenda)
         })
         .collect();
-    out.sort_by(|(a, _), (b, _)| a.profile.name.cmp(&b.profile.name).then(a.id.cmp(&b.id)));
+    out.sort_by(|(a, _), (b, _)| a.profile.name().cmp(b.profile.name()).then(a.id.cmp(&b.id)));
     Ok((event, out))
 }
 
@@ -88,14 +88,14 @@ pub fn agenda_messages(
         .into_iter()
         .map(|(firm, agenda)| {
             let text = agenda_text(&event, &agenda, language);
-            let phone = firm.profile.contact.as_ref().and_then(|c| c.phone.clone());
+            let phone = firm.profile.contact().and_then(|c| c.phone.clone());
             let whatsapp_url = phone
                 .as_deref()
                 .and_then(wa_digits)
                 .map(|digits| wa_link(&digits, &text));
             AgendaMessage {
                 firm_id: firm.id.to_string(),
-                name: firm.profile.name.clone(),
+                name: firm.profile.name().to_string(),
                 phone,
                 whatsapp_url,
                 meetings: agenda.meetings.len(),

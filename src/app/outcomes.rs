@@ -131,11 +131,11 @@ pub fn report(app: &Mitra, id: &EventId) -> Result<(Event, ForumReport), AppErro
         .into_iter()
         .map(|(firm_id, f)| {
             let facts = FirmFacts {
-                kbli: f.profile.kbli.first().cloned().unwrap_or_default(),
-                name: f.profile.name,
-                province: f.profile.province,
-                regency: f.profile.regency,
-                regency_name: f.profile.regency_name,
+                kbli: f.profile.kbli().first().cloned().unwrap_or_default(),
+                name: f.profile.name().to_string(),
+                province: f.profile.province(),
+                regency: f.profile.regency().to_string(),
+                regency_name: f.profile.regency_name().to_string(),
             };
             (firm_id, facts)
         })

@@ -156,7 +156,7 @@ pub fn token_rows(
         }
         rows.push((
             firm.id.to_string(),
-            firm.profile.name.clone(),
+            firm.profile.name().to_string(),
             issued.token.clone(),
         ));
     }

@@ -490,7 +490,7 @@ pub fn write_agendas(
     ];
     for (firm, agenda) in agendas {
         let sheet = book.add_worksheet();
-        sheet.set_name(sheet_name(&firm.profile.name, firm.id.as_str(), &mut used))?;
+        sheet.set_name(sheet_name(firm.profile.name(), firm.id.as_str(), &mut used))?;
         sheet.write_string_with_format(0, 0, &agenda.firm.name, &bold)?;
         sheet.write_string(0, 1, &agenda.firm.id)?;
         sheet.write_string(1, 0, &event.name)?;

@@ -4,6 +4,13 @@
 //! Client input arrives as [`FirmInput`] (everything optional, loosely typed) and becomes a
 //! [`FirmProfile`] only through [`FirmInput::parse`], which reports every invalid field at once.
 //! A `FirmProfile` therefore always holds valid values and nothing downstream re-checks them.
+//!
+//! That is a guarantee, not a convention: the fields of [`FirmProfile`], [`Product`] and
+//! [`Need`] are private, so code outside this module reads them through accessors and can
+//! neither build a profile nor change a field without the checks. The one change offered,
+//! [`FirmProfile::without_contact`], drops the optional contact, which leaves a valid profile.
+//! `Deserialize` stays for the store and its backups (export/import), which read back profiles
+//! that were validated before they were written.
 
 pub use super::field_error::FieldError;
 use super::field_error::FieldErrors as Errors;
@@ -150,23 +157,23 @@ impl FirmSize {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "Kopi arabika sangrai", "hs_code": "090121", "capacity": {"amount": 300.0, "unit": "kg", "per": "month"}}))]
 pub struct Product {
-    pub name: String,
+    name: String,
     /// HS 2022 code (2, 4 or 6 digits) when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hs_code: Option<String>,
-    pub capacity: Rate,
+    hs_code: Option<String>,
+    capacity: Rate,
 }
 
 /// An input the firm buys, with the volume and the certifications its supplier must hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "Green arabica coffee beans", "hs_code": "090111", "volume": {"amount": 2.0, "unit": "ton", "per": "month"}, "required_certifications": ["halal"]}))]
 pub struct Need {
-    pub name: String,
+    name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hs_code: Option<String>,
-    pub volume: Rate,
+    hs_code: Option<String>,
+    volume: Rate,
     #[serde(default)]
-    pub required_certifications: Vec<Certification>,
+    required_certifications: Vec<Certification>,
 }
 
 /// Who to call at the firm. Phone numbers are stored in international form (+62…).
@@ -183,26 +190,116 @@ pub struct Contact {
 /// A validated firm profile: everything a client may set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FirmProfile {
-    pub name: String,
-    pub province: Province,
+    name: String,
+    province: Province,
     /// Kemendagri code of the kabupaten/kota, e.g. "52.03".
-    pub regency: String,
+    regency: String,
     /// Name of the kabupaten/kota, from the reference table.
-    pub regency_name: String,
+    regency_name: String,
     /// KBLI 2020 subclasses (5 digits), the first being the main activity.
-    pub kbli: Vec<String>,
-    pub size: FirmSize,
-    pub employees: u32,
-    pub certifications: Vec<Certification>,
-    pub products: Vec<Product>,
-    pub needs: Vec<Need>,
+    kbli: Vec<String>,
+    size: FirmSize,
+    employees: u32,
+    certifications: Vec<Certification>,
+    products: Vec<Product>,
+    needs: Vec<Need>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
+    contact: Option<Contact>,
+}
+
+impl Product {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// HS 2022 code (2, 4 or 6 digits) when known.
+    pub fn hs_code(&self) -> Option<&str> {
+        self.hs_code.as_deref()
+    }
+
+    pub fn capacity(&self) -> Rate {
+        self.capacity
+    }
+}
+
+impl Need {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// HS 2022 code (2, 4 or 6 digits) when known.
+    pub fn hs_code(&self) -> Option<&str> {
+        self.hs_code.as_deref()
+    }
+
+    pub fn volume(&self) -> Rate {
+        self.volume
+    }
+
+    /// Sorted, without duplicates.
+    pub fn required_certifications(&self) -> &[Certification] {
+        &self.required_certifications
+    }
 }
 
 impl FirmProfile {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn province(&self) -> Province {
+        self.province
+    }
+
+    /// Kemendagri code of the kabupaten/kota, e.g. "52.03".
+    pub fn regency(&self) -> &str {
+        &self.regency
+    }
+
+    /// Name of the kabupaten/kota, from the reference table.
+    pub fn regency_name(&self) -> &str {
+        &self.regency_name
+    }
+
+    /// KBLI 2020 subclasses (5 digits), the first being the main activity; no duplicates.
+    pub fn kbli(&self) -> &[String] {
+        &self.kbli
+    }
+
+    pub fn size(&self) -> FirmSize {
+        self.size
+    }
+
+    pub fn employees(&self) -> u32 {
+        self.employees
+    }
+
+    /// Sorted, without duplicates.
+    pub fn certifications(&self) -> &[Certification] {
+        &self.certifications
+    }
+
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    pub fn needs(&self) -> &[Need] {
+        &self.needs
+    }
+
+    pub fn contact(&self) -> Option<&Contact> {
+        self.contact.as_ref()
+    }
+
     pub fn has_certification(&self, c: Certification) -> bool {
         self.certifications.contains(&c)
+    }
+
+    /// The same profile without its contact details (for callers who may not see them).
+    /// Every other field is kept, so the profile stays valid.
+    pub fn without_contact(mut self) -> Self {
+        self.contact = None;
+        self
     }
 }
 

@@ -60,27 +60,27 @@ fn demo_firms_have_people_places_and_contacts_that_fit() {
     let (mut contacts, mut phones, mut emails) = (0, 0, 0);
     for f in &firms {
         let (_, profile) = f.parse(reference).expect("valid");
-        let range = match profile.size {
+        let range = match profile.size() {
             FirmSize::Micro => 1..=4,
             FirmSize::Small => 5..=19,
             FirmSize::Medium => 20..=99,
         };
-        assert!(range.contains(&profile.employees), "{}", profile.name);
+        assert!(range.contains(&profile.employees()), "{}", profile.name());
         assert!(
-            profile.regency.starts_with(profile.province.code()),
+            profile.regency().starts_with(profile.province().code()),
             "{}: {}",
-            profile.name,
-            profile.regency
+            profile.name(),
+            profile.regency()
         );
-        let form = profile.name.split(' ').next().unwrap_or("");
+        let form = profile.name().split(' ').next().unwrap_or("");
         if ["PT", "CV", "UD", "KUB", "IKM", "Koperasi", "PR"].contains(&form) {
-            assert!(profile.name.len() > form.len() + 1, "{}", profile.name);
+            assert!(profile.name().len() > form.len() + 1, "{}", profile.name());
         }
         // Groups are how crafts and smallholders organise, not packaging plants.
-        if profile.kbli[0].starts_with("22") || profile.kbli[0].starts_with("28") {
-            assert!(!profile.name.starts_with("KUB "), "{}", profile.name);
+        if profile.kbli()[0].starts_with("22") || profile.kbli()[0].starts_with("28") {
+            assert!(!profile.name().starts_with("KUB "), "{}", profile.name());
         }
-        if let Some(c) = &profile.contact {
+        if let Some(c) = profile.contact() {
             contacts += 1;
             assert!(!c.person.trim().is_empty());
             phones += usize::from(c.phone.is_some());
@@ -102,28 +102,28 @@ fn demo_certifications_fit_the_line() {
     for f in demo(4, 2000) {
         let (_, profile) = f.parse(reference).expect("valid");
         // KBLI divisions 13 to 32: textiles, crafts and industry, never food permits.
-        let division: u32 = profile.kbli[0][..2].parse().expect("digits");
+        let division: u32 = profile.kbli()[0][..2].parse().expect("digits");
         if (13..=32).contains(&division) {
             assert!(
                 !profile.has_certification(Certification::Pirt),
                 "{}",
-                profile.name
+                profile.name()
             );
             assert!(
                 !profile.has_certification(Certification::Bpom),
                 "{}",
-                profile.name
+                profile.name()
             );
         }
         // Tobacco is not certified halal.
-        if profile.kbli[0].starts_with("12") {
+        if profile.kbli()[0].starts_with("12") {
             assert!(
                 !profile.has_certification(Certification::Halal),
                 "{}",
-                profile.name
+                profile.name()
             );
         }
-        assert!(!profile.products.is_empty());
+        assert!(!profile.products().is_empty());
     }
 }
 

@@ -580,7 +580,7 @@ mod tests {
     fn features(v: serde_json::Value) -> (Province, FirmFeatures) {
         let input: FirmInput = serde_json::from_value(v).unwrap();
         let (_, profile) = input.parse(Reference::shared()).unwrap();
-        (profile.province, FirmFeatures::of(&profile))
+        (profile.province(), FirmFeatures::of(&profile))
     }
 
     /// The strongest bound of each (slot, lookup) among every answer to `q`.
@@ -640,7 +640,7 @@ mod tests {
         let firms = parsed_firms(&GenConfig::for_profile(NoiseProfile::Hard, 17, 160));
         let features: Vec<(Province, FirmFeatures)> = firms
             .iter()
-            .map(|f| (f.profile.province, FirmFeatures::of(&f.profile)))
+            .map(|f| (f.profile.province(), FirmFeatures::of(&f.profile)))
             .collect();
         let mut postings = Postings::default();
         for (slot, (province, f)) in features.iter().enumerate() {

@@ -132,14 +132,10 @@ impl Matcher {
             .iter()
             .flat_map(|f| {
                 let p = &f.profile;
-                p.products
+                p.products()
                     .iter()
-                    .map(|x| (x.name.as_str(), x.hs_code.as_deref()))
-                    .chain(
-                        p.needs
-                            .iter()
-                            .map(|x| (x.name.as_str(), x.hs_code.as_deref())),
-                    )
+                    .map(|x| (x.name(), x.hs_code()))
+                    .chain(p.needs().iter().map(|x| (x.name(), x.hs_code())))
             })
             .collect();
         texts.sort_unstable();
@@ -265,7 +261,7 @@ impl Matcher {
         };
         self.id_keys[slot as usize] = id_key(&firm.id);
         self.by_id.insert(firm.id.clone(), slot);
-        let province = firm.profile.province;
+        let province = firm.profile.province();
         self.slots[slot as usize] = Some(Entry {
             firm,
             province,

@@ -73,25 +73,25 @@ impl FirmFeatures {
     ) -> FirmFeatures {
         let table = SectorTable::shared();
         let mut sectors: Vec<SectorId> = profile
-            .kbli
+            .kbli()
             .iter()
             .filter_map(|k| table.sector_of_kbli(k))
             .collect();
         sectors.sort_unstable();
         sectors.dedup();
         let products: Vec<ItemFeatures> = profile
-            .products
+            .products()
             .iter()
-            .map(|p| item(read(&p.name, p.hs_code.as_deref()), p.capacity, &[]))
+            .map(|p| item(read(p.name(), p.hs_code()), p.capacity(), &[]))
             .collect();
         let needs: Vec<ItemFeatures> = profile
-            .needs
+            .needs()
             .iter()
             .map(|n| {
                 item(
-                    read(&n.name, n.hs_code.as_deref()),
-                    n.volume,
-                    &n.required_certifications,
+                    read(n.name(), n.hs_code()),
+                    n.volume(),
+                    n.required_certifications(),
                 )
             })
             .collect();
@@ -99,7 +99,7 @@ impl FirmFeatures {
             products,
             needs,
             certifications: profile
-                .certifications
+                .certifications()
                 .iter()
                 .fold(0, |m, c| m | cert_bit(*c)),
             sectors,

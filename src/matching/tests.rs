@@ -19,6 +19,19 @@ fn firm(v: serde_json::Value) -> Firm {
     }
 }
 
+/// `f` with its input changed by `change`, parsed again: a changed firm is built the way a
+/// client's update builds it, through validation.
+fn changed(f: &Firm, change: impl FnOnce(&mut FirmInput)) -> Firm {
+    let mut input = f.to_input();
+    change(&mut input);
+    let (id, profile) = input.parse(Reference::shared()).unwrap();
+    Firm {
+        id: id.unwrap(),
+        profile,
+        ..f.clone()
+    }
+}
+
 fn product(name: &str, amount: f64, unit: &str) -> serde_json::Value {
     json!({"name": name, "capacity": {"amount": amount, "unit": unit, "per": "month"}})
 }
@@ -328,7 +341,7 @@ fn scope_and_direction_filter_partners() {
     let firms = hard_firms(300, 3);
     let id = firms[0].id.clone();
     let m = Matcher::build(ScoringConfig::default(), firms.into_iter().map(Arc::new));
-    let me = m.get(&id).unwrap().profile.province;
+    let me = m.get(&id).unwrap().profile.province();
     for (scope, same) in [(Scope::Other, false), (Scope::Same, true)] {
         let q = MatchQuery {
             scope,
@@ -365,10 +378,11 @@ fn upsert_and_remove_update_the_index() {
         ["kopi-sembalun"]
     );
     // Replaced by a firm making something unrelated: no longer proposed by names.
-    let mut changed = (*roaster).clone();
-    changed.profile.products[0].name = "gerabah".into();
-    changed.profile.kbli = vec!["23931".into()];
-    m.upsert(Arc::new(changed));
+    let gerabah = changed(&roaster, |input| {
+        input.products.as_mut().unwrap()[0].name = Some("gerabah".into());
+        input.kbli = Some(vec!["23931".into()]);
+    });
+    m.upsert(Arc::new(gerabah));
     assert_eq!(m.len(), 2);
     let after = m.matches_for(&cafe_id, &q).unwrap();
     assert!(after.iter().all(|x| x.supplies.components.supply == 0.0));
@@ -472,9 +486,10 @@ fn pruned_ranking_equals_exhaustive_ranking() {
     for f in firms.iter().step_by(5) {
         m.remove(&f.id);
     }
-    let mut moved = firms[1].clone();
-    moved.profile.products = firms[2].profile.products.clone();
-    moved.profile.needs = firms[3].profile.needs.clone();
+    let moved = changed(&firms[1], |input| {
+        input.products = firms[2].to_input().products;
+        input.needs = firms[3].to_input().needs;
+    });
     m.upsert(Arc::new(moved));
     for f in hard_firms(150, 6) {
         let mut f = f;
@@ -525,11 +540,12 @@ proptest! {
         let before = base.rank_all_exhaustive(&q);
         let mut m = base;
         // A firm that neither makes nor needs anything and has no sector link.
-        let mut stranger = firms[0].clone();
-        stranger.id = FirmId::parse("zz-stranger").unwrap();
-        stranger.profile.products.clear();
-        stranger.profile.needs.clear();
-        stranger.profile.kbli = vec!["84111".into()];
+        let stranger = changed(&firms[0], |input| {
+            input.id = Some("zz-stranger".into());
+            input.products = Some(vec![]);
+            input.needs = Some(vec![]);
+            input.kbli = Some(vec!["84111".into()]);
+        });
         m.upsert(Arc::new(stranger.clone()));
         let after = m.rank_all_exhaustive(&q);
         for ((id, b), (id2, a)) in before.iter().zip(after.iter()) {
@@ -857,8 +873,8 @@ fn the_readme_roaster_meets_pouch_makers_for_its_need() {
     for s in &supplies {
         let partner = m.get(&s.partner.id).unwrap();
         assert!(
-            partner.profile.products.iter().any(|p| reader
-                .read(&p.name, p.hs_code.as_deref())
+            partner.profile.products().iter().any(|p| reader
+                .read(p.name(), p.hs_code())
                 .best()
                 .map(|c| c.hs)
                 == Some(pouch)),

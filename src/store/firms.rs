@@ -30,15 +30,16 @@ pub struct FirmFilter {
 impl FirmFilter {
     fn matches(&self, firm: &Firm, folded_q: Option<&str>) -> bool {
         let p = &firm.profile;
-        self.province.is_none_or(|v| p.province == v)
-            && self.regency.as_ref().is_none_or(|v| &p.regency == v)
+        self.province.is_none_or(|v| p.province() == v)
+            && self.regency.as_ref().is_none_or(|v| p.regency() == v)
             && self.certification.is_none_or(|c| p.has_certification(c))
             && self
                 .kbli
                 .as_ref()
-                .is_none_or(|prefix| p.kbli.iter().any(|k| k.starts_with(prefix.as_str())))
+                .is_none_or(|prefix| p.kbli().iter().any(|k| k.starts_with(prefix.as_str())))
             && folded_q.is_none_or(|q| {
-                fold(&p.name).contains(q) || p.products.iter().any(|x| fold(&x.name).contains(q))
+                fold(p.name()).contains(q)
+                    || p.products().iter().any(|x| fold(x.name()).contains(q))
             })
     }
 }
@@ -111,12 +112,12 @@ fn index_entries(firm: &Firm) -> Vec<(usize, Vec<u8>)> {
     let id = firm.id.as_str();
     let p = &firm.profile;
     let mut out = vec![
-        (1, index_key(p.province.as_str(), id)),
-        (2, index_key(&p.regency, id)),
+        (1, index_key(p.province().as_str(), id)),
+        (2, index_key(p.regency(), id)),
     ];
-    out.extend(p.kbli.iter().map(|k| (3, index_key(k, id))));
+    out.extend(p.kbli().iter().map(|k| (3, index_key(k, id))));
     out.extend(
-        p.certifications
+        p.certifications()
             .iter()
             .map(|c| (4, index_key(c.as_str(), id))),
     );

@@ -239,7 +239,7 @@ impl Evaluator {
             .map(|f| {
                 let mut s: Vec<_> = f
                     .profile
-                    .kbli
+                    .kbli()
                     .iter()
                     .filter_map(|k| table.sector_of_kbli(k))
                     .collect();

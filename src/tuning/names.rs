@@ -188,24 +188,24 @@ impl NamesBaseline {
         let (mut firm_products, mut firm_needs) = (Vec::new(), Vec::new());
         for (f, firm) in firms.iter().enumerate() {
             let p = &firm.profile;
-            let mut mine = Vec::with_capacity(p.products.len());
-            for x in &p.products {
+            let mut mine = Vec::with_capacity(p.products().len());
+            for x in p.products() {
                 mine.push(products.len() as u32);
-                product_name.push(name_of(&x.name));
+                product_name.push(name_of(x.name()));
                 products.push(ProductItem {
                     firm: f as u32,
-                    capacity: x.capacity,
+                    capacity: x.capacity(),
                 });
             }
             firm_products.push(mine);
-            let mut mine = Vec::with_capacity(p.needs.len());
-            for n in &p.needs {
+            let mut mine = Vec::with_capacity(p.needs().len());
+            for n in p.needs() {
                 mine.push(needs.len() as u32);
-                need_name.push(name_of(&n.name));
+                need_name.push(name_of(n.name()));
                 needs.push(NeedItem {
                     firm: f as u32,
-                    volume: n.volume,
-                    required: cert_mask(&n.required_certifications),
+                    volume: n.volume(),
+                    required: cert_mask(n.required_certifications()),
                 });
             }
             firm_needs.push(mine);
@@ -279,7 +279,7 @@ impl NamesBaseline {
             firms: firms.len(),
             held: firms
                 .iter()
-                .map(|f| cert_mask(&f.profile.certifications))
+                .map(|f| cert_mask(f.profile.certifications()))
                 .collect(),
             firm_products: Rows::from_lists(firm_products),
             firm_needs: Rows::from_lists(firm_needs),

@@ -39,6 +39,73 @@ fn parses_and_normalises_a_realistic_profile() {
     assert_eq!(contact.email.as_deref(), Some("aini@kopi.id"));
 }
 
+/// The accessors show what `FirmInput::parse`, the only code that sets these fields, made of
+/// the input: names trimmed, the regency as its reference code and name, KBLI codes without
+/// duplicates, certifications sorted without duplicates, HS codes without dots, rates in
+/// known units, contact details in normal form.
+#[test]
+fn a_parsed_profile_holds_the_normalised_values() {
+    let mut input = sample();
+    input.name = Some("  CV Kopi Sembalun \t".into());
+    input.kbli = Some(vec![" 10761 ".into(), "10761".into()]);
+    input.certifications = Some(vec!["P-IRT".into(), "halal".into(), "Halal MUI".into()]);
+    input.needs.as_mut().unwrap()[0].name = Some(" Standing pouch ".into());
+    input.needs.as_mut().unwrap()[0].required_certifications =
+        Some(vec!["sni".into(), "Halal".into(), "SNI".into()]);
+    let reference = Reference::shared();
+    let (_, p) = input.parse(reference).unwrap();
+
+    assert_eq!(p.name(), "CV Kopi Sembalun");
+    assert_eq!(p.province(), Province::Ntb);
+    let regency = reference
+        .find_regency(Province::Ntb, "Lombok Timur")
+        .unwrap();
+    assert_eq!(
+        (p.regency(), p.regency_name()),
+        ("52.03", regency.name.as_str())
+    );
+    assert_eq!(p.kbli(), ["10761"]);
+    assert_eq!((p.size(), p.employees()), (FirmSize::Small, 14));
+    assert_eq!(
+        p.certifications(),
+        [Certification::Halal, Certification::Pirt]
+    );
+    assert!(p.has_certification(Certification::Pirt));
+
+    let [product] = p.products() else {
+        panic!("one product expected: {:?}", p.products())
+    };
+    assert_eq!(product.name(), "Kopi arabika sangrai");
+    assert_eq!(product.hs_code(), Some("090121"));
+    assert_eq!(product.capacity().unit(), Unit::Kg);
+    assert_eq!(product.capacity().per(), Period::Month);
+
+    let [need] = p.needs() else {
+        panic!("one need expected: {:?}", p.needs())
+    };
+    assert_eq!(need.name(), "Standing pouch");
+    assert_eq!(need.hs_code(), None);
+    assert_eq!(need.volume().amount(), 2000.0);
+    assert_eq!(
+        need.required_certifications(),
+        [Certification::Halal, Certification::Sni]
+    );
+
+    let contact = p.contact().unwrap();
+    assert_eq!(contact.phone.as_deref(), Some("+6281234567890"));
+    assert_eq!(contact.email.as_deref(), Some("aini@kopi.id"));
+}
+
+/// Dropping the contact is the one change a profile offers; everything else stays.
+#[test]
+fn without_contact_drops_only_the_contact() {
+    let (_, p) = sample().parse(Reference::shared()).unwrap();
+    assert!(p.contact().is_some());
+    let mut expected = p.clone();
+    expected.contact = None;
+    assert_eq!(p.without_contact(), expected);
+}
+
 #[test]
 fn reports_every_invalid_field_with_its_path() {
     let mut input = sample();

@@ -70,7 +70,7 @@ impl Matcher {
         let scorer = QueryScorer {
             matcher: self,
             me,
-            province: profile.province,
+            province: profile.province(),
             q,
             query,
             among,
@@ -102,14 +102,14 @@ impl Matcher {
     ) -> Vec<Match> {
         let mut answers = self.postings.walk(
             q,
-            &Self::parts(profile.province, query.scope),
+            &Self::parts(profile.province(), query.scope),
             query.direction,
             (self.levels(), &self.config),
         );
         let scorer = QueryScorer {
             matcher: self,
             me,
-            province: profile.province,
+            province: profile.province(),
             q,
             query,
             among,
@@ -166,9 +166,9 @@ impl Matcher {
                 Match {
                     partner: Partner {
                         id: e.firm.id.clone(),
-                        name: e.firm.profile.name.clone(),
-                        province: e.firm.profile.province,
-                        regency: e.firm.profile.regency.clone(),
+                        name: e.firm.profile.name().to_string(),
+                        province: e.firm.profile.province(),
+                        regency: e.firm.profile.regency().to_string(),
                     },
                     score,
                     supplies,

@@ -197,14 +197,15 @@ pub fn reasons_for(
     let mut out = Vec::new();
     let mut ordered: Vec<&NeedAnswer> = answers.iter().filter(|a| a.product.is_some()).collect();
     ordered.sort_by(|x, y| y.fit.total_cmp(&x.fit).then(x.need.cmp(&y.need)));
-    let (s, b) = (&supplier.name, &buyer.name);
+    let (s, b) = (supplier.name(), buyer.name());
     for a in ordered.iter().take(3) {
-        let (Some(pi), need) = (a.product, &buyer.needs[a.need]) else {
+        let (Some(pi), need) = (a.product, &buyer.needs()[a.need]) else {
             continue;
         };
-        let product = &supplier.products[pi];
-        let (p, n) = (&product.name, &need.name);
-        let (cap, vol) = (lang.rate(&product.capacity), lang.rate(&need.volume));
+        let product = &supplier.products()[pi];
+        let (p, n) = (product.name(), need.name());
+        let (capacity, volume) = (product.capacity(), need.volume());
+        let (cap, vol) = (lang.rate(&capacity), lang.rate(&volume));
         let mut line = String::with_capacity(160);
         let _ = match lang {
             Lang::En => write!(line, "{s} makes '{p}' {cap}; {b} needs '{n}' {vol}"),
@@ -225,9 +226,9 @@ pub fn reasons_for(
             });
         } else if a.certification < 1.0 {
             let missing: Vec<&str> = need
-                .required_certifications
+                .required_certifications()
                 .iter()
-                .filter(|c| !supplier.certifications.contains(c))
+                .filter(|c| !supplier.certifications().contains(c))
                 .map(|c| c.as_str())
                 .collect();
             let missing = missing.join(", ");
@@ -239,7 +240,7 @@ pub fn reasons_for(
         match a.capacity {
             Some(c) if c < 1.0 => {
                 let share = lang.decimal(
-                    (100.0 * product.capacity.ratio_to(&need.volume).unwrap_or(0.0)).round(),
+                    (100.0 * product.capacity().ratio_to(&need.volume()).unwrap_or(0.0)).round(),
                 );
                 out.push(match lang {
                     Lang::En => format!(
