@@ -23,7 +23,7 @@ use super::sector::{SectorId, SECTORS};
 use super::text::TrigramSketch;
 use super::topk;
 use crate::domain::Province;
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// A firm's place in the matcher's tables.
 pub type Slot = u32;
@@ -148,12 +148,13 @@ fn item_keys(
 }
 
 /// A posting list, sorted so that a query can stop where no answer can matter: runs of
-/// postings that share what an answer's bound reads besides rate and name (the rate's
-/// dimension, the reading's source and confidence band, and for needs a halal
-/// requirement), each ordered by rate with the best capacity fit first (large products,
-/// small needs). Along a run the bound with the run's best confidence and certificates
-/// and a perfect name ([`Stream::ceiling`]) never rises, so a query binary-searches where
-/// it falls below what could still enter its top k.
+/// postings that share what an answer's bound reads besides rate (the rate's dimension,
+/// the reading's source and confidence band, and for needs a halal requirement), split by
+/// name into groups of alike spellings, each ordered by rate with the best capacity fit
+/// first (large products, small needs). Along a run the bound with the run's best
+/// confidence and certificates and the best name any of its postings can have for the
+/// query ([`Stream::ceiling`]) never rises, so a query binary-searches where it falls
+/// below what could still enter its top k, and passes by whole runs of other spellings.
 #[derive(Debug, Default, Clone)]
 struct List {
     postings: Vec<Posting>,
@@ -168,6 +169,57 @@ struct Run {
     /// confidence, and the union of the suppliers' certificates (products) or the halal
     /// requirement all of its needs share (needs).
     best: AnswerSide,
+    /// The union of the run's name sketches: bounds a query's name cosine with each of them.
+    names: TrigramSketch,
+}
+
+/// A run this long or longer is split by name: at 200 000 firms a popular concept has
+/// thousands of postings in a few spellings, and a query needs mostly its own spelling's.
+const SPLIT_FROM: usize = 48;
+/// At most this many name groups per run, so a query's streams stay few.
+const NAME_GROUPS: usize = 32;
+/// A name joins the group whose first name it resembles most, if this much: read names
+/// are normalised (corrected, one language's words), so other spellings of one product
+/// still resemble each other at 0.7 to 0.8, and a group that holds them bounds each by
+/// the best of them.
+const ALIKE: f64 = 0.8;
+
+/// Orders `postings` (sorted by rate) by name group, keeping the rate order within each
+/// group, and returns the groups' ends. Names join the group of the most alike first name
+/// (leader clustering on the sketches); past [`NAME_GROUPS`] groups a name joins the most
+/// alike one however far it is. Any grouping is correct (each run's union bounds its
+/// names); alike names only make the bound tight.
+fn group_by_name(postings: &mut [Posting]) -> Vec<usize> {
+    if postings.len() < SPLIT_FROM {
+        return vec![postings.len()];
+    }
+    let mut leaders: Vec<TrigramSketch> = Vec::new();
+    let mut tagged: Vec<(u8, u32)> = Vec::with_capacity(postings.len());
+    for (i, p) in postings.iter().enumerate() {
+        let nearest = leaders
+            .iter()
+            .enumerate()
+            .map(|(g, l)| (l.resemblance(&p.name), g))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let g = match nearest {
+            Some((r, g)) if r >= ALIKE || leaders.len() == NAME_GROUPS => g,
+            _ => {
+                leaders.push(p.name);
+                leaders.len() - 1
+            }
+        };
+        tagged.push((g as u8, i as u32));
+    }
+    tagged.sort_unstable();
+    let ordered: Vec<Posting> = tagged.iter().map(|&(_, i)| postings[i as usize]).collect();
+    postings.copy_from_slice(&ordered);
+    let mut ends: Vec<usize> = Vec::with_capacity(leaders.len());
+    for (n, &(g, _)) in tagged.iter().enumerate() {
+        if tagged.get(n + 1).is_none_or(|next| next.0 != g) {
+            ends.push(n + 1);
+        }
+    }
+    ends
 }
 
 /// Confidence bands of a run: a run's ceiling takes its best confidence, so a band keeps
@@ -202,27 +254,44 @@ impl List {
         self.runs.clear();
         let mut start = 0;
         while start < self.postings.len() {
-            let first = &self.postings[start];
-            let key = group(first);
-            let mut best = AnswerSide {
-                certs: if needs { first.side.certs & HALAL } else { 0 },
-                ..first.side
-            };
+            let key = group(&self.postings[start]);
             let mut end = start;
             while end < self.postings.len() && group(&self.postings[end]) == key {
-                let side = &self.postings[end].side;
-                best.root_confidence = best.root_confidence.max(side.root_confidence);
-                if !needs {
-                    best.certs |= side.certs;
-                }
                 end += 1;
             }
-            self.runs.push(Run {
-                start: start as u32,
-                end: end as u32,
-                best,
-            });
+            let mut from = start;
+            for to in group_by_name(&mut self.postings[start..end]) {
+                let to = start + to;
+                self.runs
+                    .push(Run::of(&self.postings[from..to], from, needs));
+                from = to;
+            }
             start = end;
+        }
+    }
+}
+
+impl Run {
+    /// The run of `postings`, which start at `start` in their list.
+    fn of(postings: &[Posting], start: usize, needs: bool) -> Run {
+        let first = &postings[0];
+        let mut best = AnswerSide {
+            certs: if needs { first.side.certs & HALAL } else { 0 },
+            ..first.side
+        };
+        let mut names = first.name;
+        for p in postings {
+            best.root_confidence = best.root_confidence.max(p.side.root_confidence);
+            if !needs {
+                best.certs |= p.side.certs;
+            }
+            names = names.union(&p.name);
+        }
+        Run {
+            start: start as u32,
+            end: (start + postings.len()) as u32,
+            best,
+            names,
         }
     }
 }
@@ -447,6 +516,7 @@ impl Postings {
                         let stream = Stream {
                             postings: &list.postings[run.start as usize..run.end as usize],
                             best: run.best,
+                            names: name.cosine_bound(&run.names),
                             mine,
                             name,
                             level,
@@ -471,10 +541,16 @@ impl Postings {
                 look(product, BUYS);
             }
         }
+        let mut queues = [BinaryHeap::new(), BinaryHeap::new()];
+        for (i, stream) in streams.iter().enumerate() {
+            // Only streams whose head ceils above 0 were kept.
+            queues[Walk::queue(stream.how)].push((Head(stream.head(&bounds)), i as u32));
+        }
         Walk {
             bounds,
             sectors,
             streams,
+            queues,
         }
     }
 }
@@ -483,6 +559,8 @@ impl Postings {
 struct Stream<'a> {
     postings: &'a [Posting],
     best: AnswerSide,
+    /// The query's name cosine with any name of the run, at most.
+    names: f64,
     /// The query's side of the answer.
     mine: AnswerSide,
     name: TrigramSketch,
@@ -501,15 +579,15 @@ impl Stream<'_> {
         }
     }
 
-    /// The bound of an answer through `p` as its run's best side with a perfect name and
-    /// sector link: at least its own bound, and never rising along the run.
+    /// The bound of an answer through `p` as its run's best side with the run's best name
+    /// and a perfect sector link: at least its own bound, and never rising along the run.
     #[inline]
     fn ceiling(&self, bounds: &AnswerBounds, p: &Posting) -> f64 {
         let side = AnswerSide {
             log_rate: p.side.log_rate,
             ..self.best
         };
-        self.bound(bounds, &side, 1.0, 1.0)
+        self.bound(bounds, &side, self.names, 1.0)
     }
 
     fn head(&self, bounds: &AnswerBounds) -> f64 {
@@ -525,48 +603,91 @@ pub struct Walk<'a> {
     /// Sector fits of partners that supply the query, then of those that buy from it.
     sectors: [SectorBounds; 2],
     streams: Vec<Stream<'a>>,
+    /// The streams with something left, by their head's ceiling, per lookup (supplies,
+    /// buys): a step touches only the streams it reads from, however many runs of other
+    /// spellings the query's concepts have.
+    queues: [BinaryHeap<(Head, u32)>; 2],
+}
+
+/// A stream's ceiling, ordered for the queues.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Head(f64);
+
+impl Eq for Head {}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Walk<'_> {
+    fn queue(how: u8) -> usize {
+        usize::from(how != SUPPLIES)
+    }
+
+    fn top(&self, queue: usize) -> f64 {
+        self.queues[queue].peek().map_or(0.0, |(head, _)| head.0)
+    }
 }
 
 impl topk::Answers for Walk<'_> {
     fn unseen(&self) -> f64 {
-        self.unseen_by(SUPPLIES | BUYS)
+        self.top(0).max(self.top(1))
     }
 
     fn unseen_by(&self, how: u8) -> f64 {
-        self.streams
-            .iter()
-            .filter(|s| s.how & how != 0)
-            .map(|s| s.head(&self.bounds))
+        [SUPPLIES, BUYS]
+            .into_iter()
+            .filter(|&h| h & how != 0)
+            .map(|h| self.top(Walk::queue(h)))
             .fold(0.0, f64::max)
     }
 
     fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>) {
         let bounds = &self.bounds;
-        for s in &mut self.streams {
-            let sectors = &self.sectors[usize::from(s.how != SUPPLIES)];
-            let postings = s.postings;
-            let n = if theta <= 0.0 {
-                postings.len()
-            } else {
-                postings.partition_point(|p| s.ceiling(bounds, p) >= theta)
-            };
-            let (now, rest) = postings.split_at(n);
-            for p in now {
-                let names = s.name.cosine_bound(&p.name);
-                let bound = s.bound(bounds, &p.side, names, sectors.of(p.sectors));
-                // An answer bounded by 0 is no answer: the slot need not be proposed for
-                // it (a direction reached only so scores 0).
-                if bound > 0.0 {
-                    out.push(Reach {
-                        bound,
-                        slot: p.slot,
-                        how: s.how,
-                    });
+        for (queue, sectors) in self.queues.iter_mut().zip(&self.sectors) {
+            while let Some(&(Head(head), i)) = queue.peek() {
+                if theta > 0.0 && head < theta {
+                    break;
+                }
+                queue.pop();
+                let s = &mut self.streams[i as usize];
+                let postings = s.postings;
+                let n = if theta <= 0.0 {
+                    postings.len()
+                } else {
+                    postings.partition_point(|p| s.ceiling(bounds, p) >= theta)
+                };
+                let (now, rest) = postings.split_at(n);
+                for p in now {
+                    let names = s.name.cosine_bound(&p.name);
+                    let bound = s.bound(bounds, &p.side, names, sectors.of(p.sectors));
+                    // An answer bounded by 0 is no answer: the slot need not be proposed for
+                    // it (a direction reached only so scores 0).
+                    if bound > 0.0 {
+                        out.push(Reach {
+                            bound,
+                            slot: p.slot,
+                            how: s.how,
+                        });
+                    }
+                }
+                s.postings = rest;
+                // What is left ceils below `theta`: it waits for a lower step. A rest that
+                // ceils at 0 holds no answer.
+                let head = s.head(bounds);
+                if head > 0.0 {
+                    queue.push((Head(head), i));
                 }
             }
-            s.postings = rest;
         }
-        self.streams.retain(|s| !s.postings.is_empty());
     }
 }
 
@@ -631,6 +752,71 @@ mod tests {
         // would be 0.013 higher.
         assert!(bound >= exact.score, "{bound} < {}", exact.score);
         assert!(bound - exact.score < 1e-5, "{bound} vs {}", exact.score);
+    }
+
+    /// Many suppliers of one concept in several spellings, so that runs split by name.
+    fn coffee_suppliers() -> Vec<(Province, FirmFeatures)> {
+        let spellings = [
+            "kopi arabika sangrai",
+            "roasted arabica coffee",
+            "kopi arabika sangrai premium",
+            "arabica coffee roasted beans",
+            "kopi arabica sangrai",
+        ];
+        (0..150)
+            .map(|i| {
+                let certs: &[&str] = if i % 3 == 0 { &["halal"] } else { &[] };
+                features(serde_json::json!({
+                    "id": format!("ntb-kopi-{i:03}"), "name": format!("UD Kopi {i}"),
+                    "province": "NTB", "regency": "Lombok Timur", "kbli": ["10761"],
+                    "size": "small", "employees": 5, "certifications": certs,
+                    "products": [{"name": spellings[i % spellings.len()],
+                                  "capacity": {"amount": 50 + 37 * i, "unit": "kg", "per": "month"}}]
+                }))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_walk_hands_over_every_answer_that_reaches_its_threshold_and_passes_other_spellings_by() {
+        let cfg = ScoringConfig::default();
+        let firms = coffee_suppliers();
+        let mut postings = Postings::default();
+        for (slot, (province, f)) in firms.iter().enumerate() {
+            postings.insert(slot as Slot, *province, f);
+        }
+        let (_, cafe) = features(serde_json::json!({
+            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
+            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
+            "needs": [{"name": "kopi arabika sangrai",
+                       "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
+        }));
+        let levels = Levels::default();
+        let parts = [part_of(Province::Ntb)];
+        let fits: Vec<f64> = firms
+            .iter()
+            .map(|(_, f)| directed(f, &cafe, &cfg, None).score)
+            .collect();
+        let best = fits.iter().copied().fold(0.0, f64::max);
+        for theta in [0.2, 0.5, 0.8, 0.9, best - 1e-6] {
+            let mut walk = postings.walk(&cafe, &parts, Direction::Supplies, (levels, &cfg));
+            let mut reaches = Vec::new();
+            walk.walk_to(theta, &mut reaches);
+            for (slot, &fit) in fits.iter().enumerate() {
+                if fit >= theta {
+                    assert!(
+                        reaches.iter().any(|r| r.slot == slot as Slot),
+                        "θ {theta}: slot {slot} fits {fit} but was not handed over"
+                    );
+                }
+            }
+            if theta == best - 1e-6 {
+                // Only the query's own spelling reaches the best fit: the runs of the
+                // English spellings are passed by without reading them.
+                let english = |slot: Slot| matches!(slot % 5, 1 | 3);
+                assert!(reaches.iter().all(|r| !english(r.slot)), "{reaches:?}");
+            }
+        }
     }
 
     #[test]
