@@ -21,7 +21,8 @@ mod reasons;
 
 pub use bounds::{AnswerBounds, AnswerSide, NAME_ONLY};
 pub use exact::{
-    capacity_fit, combine, concept_level, directed, item_match, met_similarity, sector_fit, unit,
+    capacity_fit, combine, concept_level, directed, item_match, least_raw, met_similarity, rounded,
+    sector_fit, unit, SCORE_STEP,
 };
 pub use reasons::{
     add_reasons, explain_directed, explain_directed_in, explain_match, explain_pair, reasons_for,
@@ -138,6 +139,7 @@ pub struct DirectedScore {
     "reasons": ["CV Kopi Sembalun makes 'Kopi arabika sangrai' 300 kg/month; Kafe Nusantara needs 'roasted arabica coffee' 200 kg/month"]
 }))]
 pub struct PairScore {
+    /// Both directions combined, to four decimals as lists rank by it.
     pub score: f64,
     pub a_supplies_b: DirectedScore,
     pub b_supplies_a: DirectedScore,

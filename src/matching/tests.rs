@@ -155,6 +155,56 @@ fn lombok_roaster_ranks_first_for_the_surabaya_cafe() {
     assert_eq!(got, m.matches_for_exhaustive(&cafe_id, &q).unwrap());
 }
 
+/// Scores are given to four decimals; partners tied there rank by id, and the search finds
+/// the k with the smallest ids without scoring every tied partner.
+#[test]
+fn tied_partners_rank_by_id_and_are_not_all_scored() {
+    // Thirty roasters alike in everything that scores, stored in reverse id order.
+    let roasters = (0..30).rev().map(|i| {
+        profile(
+            &format!("sangrai-{i:02}"),
+            &format!("CV Sangrai {i}"),
+            "NTB",
+            "Lombok Timur",
+            "10761",
+            &["halal", "pirt"],
+            vec![product("Kopi Arabika Sangrai", 300.0, "kg")],
+            vec![],
+        )
+    });
+    let m = Matcher::build(
+        ScoringConfig::default(),
+        std::iter::once(cafe()).chain(roasters),
+    );
+    let cafe_id = FirmId::parse("kafe-nusantara").unwrap();
+    let q = MatchQuery {
+        k: 5,
+        direction: Direction::Supplies,
+        ..MatchQuery::default()
+    };
+    let before = m.stats().pairs_scored;
+    let got = m.matches_for(&cafe_id, &q).unwrap();
+    let scored = m.stats().pairs_scored - before;
+    assert_eq!(
+        ids(&got),
+        [
+            "sangrai-00",
+            "sangrai-01",
+            "sangrai-02",
+            "sangrai-03",
+            "sangrai-04"
+        ]
+    );
+    assert!(got.iter().all(|x| x.score == got[0].score && x.score > 0.5));
+    assert_eq!(
+        got[0].score,
+        (got[0].score * 1e4).round() / 1e4,
+        "four decimals"
+    );
+    assert!(scored < 15, "{scored} of 30 tied partners scored");
+    assert_eq!(got, m.matches_for_exhaustive(&cafe_id, &q).unwrap());
+}
+
 #[test]
 fn halal_requirement_is_never_met_without_halal() {
     let buyer = profile(

@@ -21,7 +21,7 @@
 
 use super::postings::{Reach, Slot, BUYS, SUPPLIES};
 use super::rank::Direction;
-use super::score::combine;
+use super::score::{combine, least_raw, rounded};
 use super::ScoringConfig;
 use std::cmp::Ordering;
 
@@ -66,13 +66,14 @@ pub trait Scorer {
     fn prefetch(&self, _slot: Slot, _near: bool) {}
 }
 
-/// The ranking score of directed fits (supplies, buys) for a query's direction.
+/// The ranking score of directed fits (supplies, buys) for a query's direction, rounded
+/// as lists give it ([`rounded`]).
 pub fn ranking(direction: Direction, (supplies, buys): (f64, f64), cfg: &ScoringConfig) -> f64 {
-    match direction {
+    rounded(match direction {
         Direction::Supplies => supplies,
         Direction::Buys => buys,
         Direction::Both => combine(supplies, buys, cfg),
-    }
+    })
 }
 
 /// What the search found: the best k (unordered), with its counters.
@@ -118,12 +119,12 @@ pub fn search(
             scored,
         };
     }
-    // A firm reaches the floor only if one of its answers is bounded by at least `least`
-    // (in a two-way query the weaker direction adds at most as much as the stronger one
-    // gives).
+    // A firm reaches the floor (a rounded score) only if one of its answers is bounded by
+    // at least `least` (what rounds to the floor; in a two-way query the weaker direction
+    // adds at most as much as the stronger one gives).
     let least_for = |floor: f64| match direction {
-        Direction::Both => least_stronger_side(floor, cfg.two_way_bonus),
-        _ => floor,
+        Direction::Both => least_stronger_side(least_raw(floor), cfg.two_way_bonus),
+        _ => least_raw(floor),
     };
     let mut floor = min_score;
     loop {
@@ -189,12 +190,9 @@ pub fn search(
         .extend(scratch.candidates.iter().map(|&slot| {
             let (supplies, buys) = marks.bounds(slot);
             let (supplies, buys) = (supplies.max(unseen.0), buys.max(unseen.1));
-            let bound = match direction {
-                Direction::Supplies => supplies,
-                Direction::Buys => buys,
-                Direction::Both => combine(supplies, buys, cfg),
-            };
-            (bound, slot)
+            // Rounded as scores are: a bound tied with the k-th score may still rank after
+            // it by id.
+            (ranking(direction, (supplies, buys), cfg), slot)
         }));
     // An unread answer may be a direction the marks do not show, bounded by `unseen`. Such
     // a direction is scored only when the reached ones, with it at `unseen`, could still
@@ -212,24 +210,30 @@ pub fn search(
                     return Some(ranking(direction, fits, cfg));
                 }
                 let (supplies, buys) = scorer.fits(slot, reached)?;
-                let upper = if missing == BUYS {
+                let upper = rounded(if missing == BUYS {
                     combine(supplies, unseen.1, cfg)
                 } else {
                     combine(unseen.0, buys, cfg)
-                };
-                if upper + MARGIN < beat {
+                });
+                if upper < beat {
                     // Below what it must beat even at best: it cannot enter.
                     return Some(upper);
                 }
                 let (more_supplies, more_buys) = scorer.fits(slot, missing)?;
-                Some(combine(supplies + more_supplies, buys + more_buys, cfg))
+                Some(ranking(
+                    direction,
+                    (supplies + more_supplies, buys + more_buys),
+                    cfg,
+                ))
             }
         };
     let marks = &scratch.marks;
     let best = best_k(
-        StrongestFirst::new(&mut scratch.bounded, |slot, near| {
-            scorer.prefetch(slot, near)
-        })
+        StrongestFirst::new(
+            &mut scratch.bounded,
+            |a, b| scorer.cmp(a, b),
+            |slot, near| scorer.prefetch(slot, near),
+        )
         .map(|(bound, slot)| (slot, marks.reached(slot), bound)),
         (k, min_score),
         &mut exact,
@@ -314,11 +318,12 @@ fn least_stronger_side(floor: f64, bonus: f64) -> f64 {
     (h - 1e-9).max(0.0)
 }
 
-/// Scores `candidates` (slot, directions reached, upper bound), strongest bound first, and
-/// keeps the best k: once a bound falls below the floor or the k-th score, no later
-/// candidate can enter. `score` is also told what a candidate must beat to enter (the
-/// least score or the k-th): below that it may answer any lower value instead of the
-/// exact one.
+/// Scores `candidates` (slot, directions reached, upper bound of the rounded score), in
+/// the ranking order of their bounds (`cmp`: strongest first, ties by id), and keeps the
+/// best k: once a bound falls below the least score, or ranks after the k-th score (below
+/// it, or tied with it and after it by id), no later candidate can enter. `score` is also
+/// told what a candidate must beat to enter (the least score or the k-th): below that it
+/// may answer any lower value instead of the exact one.
 pub fn best_k(
     candidates: impl Iterator<Item = (Slot, u8, f64)>,
     (k, min_score): (usize, f64),
@@ -327,12 +332,16 @@ pub fn best_k(
 ) -> Vec<(f64, Slot)> {
     let mut best = Best::new(k);
     for (slot, reached, bound) in candidates {
-        let beat = if best.items.len() == best.k {
+        let full = best.items.len() == best.k;
+        let beat = if full {
             min_score.max(best.items[best.worst].0)
         } else {
             min_score
         };
-        if k == 0 || bound + MARGIN < beat {
+        if k == 0
+            || bound + MARGIN < min_score
+            || (full && cmp(&(bound, slot), &best.items[best.worst]) != Ordering::Less)
+        {
             break;
         }
         let Some(s) = score(slot, reached, beat) else {
@@ -450,34 +459,40 @@ impl Marks {
     }
 }
 
-/// Candidates with their bounds, strongest first, sorted lazily in growing batches: the walk
-/// usually stops after a few dozen of several hundred, so most are never sorted. Each step
-/// hints at the candidates a few steps ahead (`ahead`).
-struct StrongestFirst<'a, F: Fn(Slot, bool)> {
+/// Candidates with their bounds in ranking order (`cmp`), sorted lazily in growing
+/// batches: the walk usually stops after a few dozen of several hundred, so most are never
+/// sorted. Each step hints at the candidates a few steps ahead (`ahead`).
+struct StrongestFirst<'a, C, F> {
     rest: &'a mut [(f64, Slot)],
     batch: usize,
     next: usize,
     sorted: usize,
+    cmp: C,
     ahead: F,
 }
 
-impl<'a, F: Fn(Slot, bool)> StrongestFirst<'a, F> {
-    fn new(all: &'a mut [(f64, Slot)], ahead: F) -> Self {
+impl<'a, C, F> StrongestFirst<'a, C, F>
+where
+    C: Fn(&(f64, Slot), &(f64, Slot)) -> Ordering,
+    F: Fn(Slot, bool),
+{
+    fn new(all: &'a mut [(f64, Slot)], cmp: C, ahead: F) -> Self {
         StrongestFirst {
             rest: all,
             batch: 32,
             next: 0,
             sorted: 0,
+            cmp,
             ahead,
         }
     }
-
-    fn cmp(a: &(f64, Slot), b: &(f64, Slot)) -> Ordering {
-        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-    }
 }
 
-impl<F: Fn(Slot, bool)> Iterator for StrongestFirst<'_, F> {
+impl<C, F> Iterator for StrongestFirst<'_, C, F>
+where
+    C: Fn(&(f64, Slot), &(f64, Slot)) -> Ordering,
+    F: Fn(Slot, bool),
+{
     type Item = (f64, Slot);
 
     fn next(&mut self) -> Option<(f64, Slot)> {
@@ -488,9 +503,9 @@ impl<F: Fn(Slot, bool)> Iterator for StrongestFirst<'_, F> {
             }
             let n = self.batch.min(unsorted.len());
             if n < unsorted.len() {
-                unsorted.select_nth_unstable_by(n, Self::cmp);
+                unsorted.select_nth_unstable_by(n, &self.cmp);
             }
-            unsorted[..n].sort_unstable_by(Self::cmp);
+            unsorted[..n].sort_unstable_by(&self.cmp);
             self.sorted += n;
             self.batch *= 2;
         }

@@ -76,7 +76,8 @@ pub struct Partner {
 }))]
 pub struct Match {
     pub partner: Partner,
-    /// The ranking score for the query's direction, in [0, 1].
+    /// The ranking score for the query's direction, in [0, 1], to four decimals. Partners
+    /// with equal scores rank by id.
     pub score: f64,
     /// How well the partner supplies the querying firm.
     pub supplies: DirectedScore,

@@ -235,6 +235,24 @@ pub fn directed(
     }
 }
 
+/// The step a ranking score is given in: four decimals, as lists show it.
+pub const SCORE_STEP: f64 = 1e-4;
+
+/// A ranking score as lists give and order it: rounded to [`SCORE_STEP`]. Two partners
+/// whose scores differ only past the fourth decimal tie, and ties rank by partner id, so a
+/// list reads in the order its numbers say; and the top-k search need not score every
+/// partner tied with the k-th to find the k with the smallest ids. Never decreasing, so a
+/// bound of a score rounds to a bound of the rounded score.
+pub fn rounded(score: f64) -> f64 {
+    (score / SCORE_STEP).round() * SCORE_STEP
+}
+
+/// The least raw score that can round to `score` (a rounded one), less a margin for the
+/// arithmetic: anything bounded below it stays below `score` once rounded.
+pub fn least_raw(score: f64) -> f64 {
+    score - SCORE_STEP / 2.0 - 1e-9
+}
+
 /// Both directions combined: the stronger direction, raised by the weaker one.
 pub fn combine(ab: f64, ba: f64, cfg: &ScoringConfig) -> f64 {
     let (hi, lo) = if ab >= ba { (ab, ba) } else { (ba, ab) };

@@ -1,7 +1,7 @@
 //! The reasons text: pair scores with their explanations, in English or Bahasa Indonesia
 //! (`Lang`), each item as it was read and each link as the IO table states it.
 
-use super::{combine, directed, DirectedScore, FirmFeatures, NeedAnswer, PairScore};
+use super::{combine, directed, rounded, DirectedScore, FirmFeatures, NeedAnswer, PairScore};
 use crate::domain::quantity::Amount;
 use crate::domain::{FirmProfile, Rate};
 use crate::matching::concept::{Concept, Dotted, Reader, Reading, Source};
@@ -39,7 +39,7 @@ pub fn explain_pair(
     let (ba, back) = explain_directed(b, fb, a, fa, cfg);
     add_reasons(&mut reasons, back);
     PairScore {
-        score: combine(ab.score, ba.score, cfg),
+        score: rounded(combine(ab.score, ba.score, cfg)),
         a_supplies_b: ab,
         b_supplies_a: ba,
         reasons,
