@@ -60,10 +60,10 @@ pub trait Scorer {
     fn admits(&self, _slot: Slot) -> bool {
         true
     }
-    /// A hint that a firm will be scored soon: `near` when it is next but one, else a few
-    /// further on. Scoring waits on memory more than it computes, so the scorer may start
-    /// loading what it will read.
-    fn prefetch(&self, _slot: Slot, _near: bool) {}
+    /// A hint that a firm will be scored `steps` candidates from now (4, 2, then 1).
+    /// Scoring waits on memory more than it computes, so the scorer may start loading what
+    /// it will read, a level of indirection per step.
+    fn prefetch(&self, _slot: Slot, _steps: usize) {}
 }
 
 /// The ranking score of directed fits (supplies, buys) for a query's direction, rounded
@@ -232,7 +232,7 @@ pub fn search(
         StrongestFirst::new(
             &mut scratch.bounded,
             |a, b| scorer.cmp(a, b),
-            |slot, near| scorer.prefetch(slot, near),
+            |slot, steps| scorer.prefetch(slot, steps),
         )
         .map(|(bound, slot)| (slot, marks.reached(slot), bound)),
         (k, min_score),
@@ -474,7 +474,7 @@ struct StrongestFirst<'a, C, F> {
 impl<'a, C, F> StrongestFirst<'a, C, F>
 where
     C: Fn(&(f64, Slot), &(f64, Slot)) -> Ordering,
-    F: Fn(Slot, bool),
+    F: Fn(Slot, usize),
 {
     fn new(all: &'a mut [(f64, Slot)], cmp: C, ahead: F) -> Self {
         StrongestFirst {
@@ -491,7 +491,7 @@ where
 impl<C, F> Iterator for StrongestFirst<'_, C, F>
 where
     C: Fn(&(f64, Slot), &(f64, Slot)) -> Ordering,
-    F: Fn(Slot, bool),
+    F: Fn(Slot, usize),
 {
     type Item = (f64, Slot);
 
@@ -510,11 +510,10 @@ where
             self.batch *= 2;
         }
         let sorted = &self.rest[..self.sorted];
-        if let Some(&(_, slot)) = sorted.get(self.next + 2) {
-            (self.ahead)(slot, true);
-        }
-        if let Some(&(_, slot)) = sorted.get(self.next + 4) {
-            (self.ahead)(slot, false);
+        for steps in [1, 2, 4] {
+            if let Some(&(_, slot)) = sorted.get(self.next + steps) {
+                (self.ahead)(slot, steps);
+            }
         }
         let item = self.rest[self.next];
         self.next += 1;

@@ -377,16 +377,27 @@ impl topk::Scorer for QueryScorer<'_> {
         self.among.is_none_or(|among| among.contains(slot))
     }
 
-    fn prefetch(&self, slot: Slot, near: bool) {
+    fn prefetch(&self, slot: Slot, steps: usize) {
         let Some(entry) = self.matcher.slots.get(slot as usize) else {
             return;
         };
-        if !near {
-            prefetch(entry);
-        } else if let Some(e) = entry {
-            // The entry was asked for two steps ago: its item lists come next.
-            prefetch(e.features.products.as_ptr());
-            prefetch(e.features.needs.as_ptr());
+        match (steps, entry) {
+            (4, _) => prefetch(entry),
+            // The entry was asked for two steps ago: its item lists and sectors come next,
+            (2, Some(e)) => {
+                let f = &e.features;
+                prefetch(f.products.as_ptr());
+                prefetch(f.needs.as_ptr());
+                prefetch(f.sectors.as_ptr());
+            }
+            // then the items' trigrams, which the name similarity merges.
+            (1, Some(e)) => {
+                let f = &e.features;
+                for item in f.products.iter().chain(&f.needs).take(4) {
+                    prefetch(item.reading.grams.as_ptr());
+                }
+            }
+            _ => {}
         }
     }
 }
