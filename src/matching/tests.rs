@@ -102,18 +102,23 @@ fn ids(m: &[Match]) -> Vec<&str> {
     m.iter().map(|x| x.partner.id.as_str()).collect()
 }
 
-#[test]
-fn lombok_roaster_ranks_first_for_the_surabaya_cafe() {
-    let roaster = profile(
-        "kopi-sembalun",
-        "CV Kopi Sembalun",
+/// A Lombok roaster of arabica, halal and PIRT, 300 kg a month: the cafe's best supplier.
+fn lombok_roaster(id: &str, name: &str) -> Arc<Firm> {
+    profile(
+        id,
+        name,
         "NTB",
         "Lombok Timur",
         "10761",
         &["halal", "pirt"],
         vec![product("Kopi Arabika Sangrai", 300.0, "kg")],
         vec![],
-    );
+    )
+}
+
+#[test]
+fn lombok_roaster_ranks_first_for_the_surabaya_cafe() {
+    let roaster = lombok_roaster("kopi-sembalun", "CV Kopi Sembalun");
     let robusta_seller = profile(
         "kopi-robusta",
         "UD Robusta Dompu",
@@ -160,18 +165,9 @@ fn lombok_roaster_ranks_first_for_the_surabaya_cafe() {
 #[test]
 fn tied_partners_rank_by_id_and_are_not_all_scored() {
     // Thirty roasters alike in everything that scores, stored in reverse id order.
-    let roasters = (0..30).rev().map(|i| {
-        profile(
-            &format!("sangrai-{i:02}"),
-            &format!("CV Sangrai {i}"),
-            "NTB",
-            "Lombok Timur",
-            "10761",
-            &["halal", "pirt"],
-            vec![product("Kopi Arabika Sangrai", 300.0, "kg")],
-            vec![],
-        )
-    });
+    let roasters = (0..30)
+        .rev()
+        .map(|i| lombok_roaster(&format!("sangrai-{i:02}"), &format!("CV Sangrai {i}")));
     let m = Matcher::build(
         ScoringConfig::default(),
         std::iter::once(cafe()).chain(roasters),
