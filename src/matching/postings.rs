@@ -375,6 +375,79 @@ fn seal(map: &mut HashMap<u64, List>, keys: &mut Vec<u64>, needs: bool) {
     }
 }
 
+/// The subheading and trigram keys a firm's products and needs are posted under, as a
+/// 64-bit sketch per side. A query whose lookup keys set no bit of a side has no answer
+/// there: the firm scores 0 that way ([`LookupSketch::may_answer`]). The search then
+/// bounds a candidate reached one way by 0 the other way, where it would otherwise count
+/// with everything the walk left unread.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeySketch {
+    products: u64,
+    needs: u64,
+}
+
+fn key_bit(key: u64) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+/// The sketch of the keys `items` are posted and looked up under at the subheading level
+/// ([`item_keys`] without headings and chapters).
+fn sketch_of(items: &[ItemFeatures]) -> u64 {
+    let mut bits = 0;
+    for item in items {
+        for c in &item.reading.concepts {
+            bits |= key_bit(SUBHEADING | c.hs as u64);
+        }
+        if !item.reading.is_read() {
+            for &g in &item.reading.grams {
+                bits |= key_bit(TRIGRAM | g as u64);
+            }
+        }
+    }
+    bits
+}
+
+impl KeySketch {
+    pub fn of(f: &FirmFeatures) -> KeySketch {
+        KeySketch {
+            products: sketch_of(&f.products),
+            needs: sketch_of(&f.needs),
+        }
+    }
+}
+
+/// A query's lookup keys as sketches: its needs' (looked up among products) and its
+/// products' (among needs). Only when the query looks up the subheading level alone: with
+/// headings or chapters it answers "may" always.
+#[derive(Debug, Clone, Copy)]
+pub struct LookupSketch {
+    needs: u64,
+    products: u64,
+    exact_levels: bool,
+}
+
+impl LookupSketch {
+    pub fn of(q: &FirmFeatures, levels: Levels) -> LookupSketch {
+        LookupSketch {
+            needs: sketch_of(&q.needs),
+            products: sketch_of(&q.products),
+            exact_levels: levels == Levels::default(),
+        }
+    }
+
+    /// Whether a firm with `firm`'s keys may answer the query by the lookup `how`
+    /// ([`SUPPLIES`] or [`BUYS`]); false only when they share no key.
+    #[inline]
+    pub fn may_answer(&self, firm: &KeySketch, how: u8) -> bool {
+        !self.exact_levels
+            || if how == SUPPLIES {
+                self.needs & firm.products != 0
+            } else {
+                self.products & firm.needs != 0
+            }
+    }
+}
+
 /// Which lookup reached a candidate: through the query's needs (it may supply the query),
 /// through its products (it may buy from it), or both.
 pub const SUPPLIES: u8 = 1;
@@ -817,6 +890,44 @@ mod tests {
                 assert!(reaches.iter().all(|r| !english(r.slot)), "{reaches:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_firm_that_fits_a_query_one_way_is_never_sketched_as_having_no_answer_that_way() {
+        use crate::gen::{parsed_firms, GenConfig, NoiseProfile};
+        let cfg = ScoringConfig::default();
+        let firms = parsed_firms(&GenConfig::for_profile(NoiseProfile::Hard, 23, 200));
+        let features: Vec<FirmFeatures> =
+            firms.iter().map(|f| FirmFeatures::of(&f.profile)).collect();
+        let keys: Vec<KeySketch> = features.iter().map(KeySketch::of).collect();
+        let (mut fitting, mut ruled_out) = (0, 0);
+        for q in features.iter().take(80) {
+            let lookup = LookupSketch::of(q, Levels::default());
+            for (p, keys) in features.iter().zip(&keys) {
+                for (how, fit) in [
+                    (SUPPLIES, directed(p, q, &cfg, None).score),
+                    (BUYS, directed(q, p, &cfg, None).score),
+                ] {
+                    let may = lookup.may_answer(keys, how);
+                    if fit > 0.0 {
+                        fitting += 1;
+                        assert!(may, "a fit of {fit} ruled out");
+                    } else if !may {
+                        ruled_out += 1;
+                    }
+                }
+            }
+        }
+        assert!(fitting > 100, "the firms fit each other ({fitting})");
+        // Most pairs share no key; the sketch must tell most of them apart.
+        assert!(ruled_out > 80 * 200, "only {ruled_out} pairs ruled out");
+        // With headings looked up, the sketch answers "may" always.
+        let wide = Levels {
+            heading: true,
+            chapter: false,
+        };
+        let lookup = LookupSketch::of(&features[0], wide);
+        assert!(keys.iter().all(|k| lookup.may_answer(k, SUPPLIES)));
     }
 
     #[test]

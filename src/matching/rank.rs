@@ -5,7 +5,7 @@
 
 use super::concept::{Reader, Reading};
 use super::config::ScoringConfig;
-use super::postings::{Postings, Slot};
+use super::postings::{KeySketch, Postings, Slot};
 use super::score::{FirmFeatures, PairScore};
 use super::topk::Scratch;
 use crate::domain::{Firm, FirmId, FirmProfile, Province};
@@ -75,6 +75,9 @@ pub struct Matcher {
     slots: Vec<Option<Entry>>,
     /// By slot, beside the entries: the key ties are broken by.
     id_keys: Vec<IdKey>,
+    /// By slot: the keys the firm's items are posted under, sketched, so that the search
+    /// bounds a direction without answers by 0 without loading the entry.
+    key_sketches: Vec<KeySketch>,
     free: Vec<Slot>,
     by_id: HashMap<FirmId, Slot>,
     postings: Postings,
@@ -98,6 +101,7 @@ impl Clone for Matcher {
             config: self.config.clone(),
             slots: self.slots.clone(),
             id_keys: self.id_keys.clone(),
+            key_sketches: self.key_sketches.clone(),
             free: self.free.clone(),
             by_id: self.by_id.clone(),
             postings: self.postings.clone(),
@@ -115,6 +119,7 @@ impl Matcher {
             config,
             slots: Vec::new(),
             id_keys: Vec::new(),
+            key_sketches: Vec::new(),
             free: Vec::new(),
             by_id: HashMap::new(),
             postings: Postings::default(),
@@ -256,10 +261,12 @@ impl Matcher {
             None => {
                 self.slots.push(None);
                 self.id_keys.push(IdKey::default());
+                self.key_sketches.push(KeySketch::default());
                 (self.slots.len() - 1) as Slot
             }
         };
         self.id_keys[slot as usize] = id_key(&firm.id);
+        self.key_sketches[slot as usize] = KeySketch::of(&features);
         self.by_id.insert(firm.id.clone(), slot);
         let province = firm.profile.province();
         self.slots[slot as usize] = Some(Entry {

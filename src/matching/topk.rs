@@ -51,6 +51,12 @@ pub trait Scorer {
     fn fits(&self, slot: Slot, which: u8) -> Option<(f64, f64)>;
     /// The ranking order: higher score first, ties broken by the firm's id.
     fn cmp(&self, a: &(f64, Slot), b: &(f64, Slot)) -> Ordering;
+    /// False when a firm cannot answer the query by the lookup `how` ([`SUPPLIES`],
+    /// [`BUYS`]) at all (they share no key): its fit that way is 0, however much the
+    /// walk left unread.
+    fn may_answer(&self, _slot: Slot, _how: u8) -> bool {
+        true
+    }
     /// Whether the query is held to a set of firms ([`Scorer::admits`]).
     fn filters(&self) -> bool {
         false
@@ -184,12 +190,25 @@ pub fn search(
         chosen.clear(&scratch.candidates);
     }
 
+    // A direction left unread is bounded by `unseen`, unless the firm has no answer that
+    // way at all.
+    let unread_of = |slot: Slot| {
+        [(SUPPLIES, unseen.0), (BUYS, unseen.1)]
+            .into_iter()
+            .filter(|&(how, u)| u > 0.0 && scorer.may_answer(slot, how))
+            .fold(0, |bits, (how, _)| bits | how)
+    };
+    let at_most = |unread: u8, how: u8, u: f64| if unread & how != 0 { u } else { 0.0 };
     scratch.bounded.clear();
     scratch
         .bounded
         .extend(scratch.candidates.iter().map(|&slot| {
             let (supplies, buys) = marks.bounds(slot);
-            let (supplies, buys) = (supplies.max(unseen.0), buys.max(unseen.1));
+            let unread = unread_of(slot);
+            let (supplies, buys) = (
+                supplies.max(at_most(unread, SUPPLIES, unseen.0)),
+                buys.max(at_most(unread, BUYS, unseen.1)),
+            );
             // Rounded as scores are: a bound tied with the k-th score may still rank after
             // it by id.
             (ranking(direction, (supplies, buys), cfg), slot)
@@ -197,13 +216,13 @@ pub fn search(
     // An unread answer may be a direction the marks do not show, bounded by `unseen`. Such
     // a direction is scored only when the reached ones, with it at `unseen`, could still
     // enter the top k (`beat`): most candidates of a two-way query are settled without it.
-    let unread = if unseen.0 > 0.0 { SUPPLIES } else { 0 } | if unseen.1 > 0.0 { BUYS } else { 0 };
     let cached = &scratch.scored;
     let mut exact =
         |slot: Slot, reached: u8, beat: f64| match cached.iter().find(|(s, _)| *s == slot) {
             Some(&(_, score)) => Some(score),
             None => {
                 scored += 1;
+                let unread = unread_of(slot);
                 let missing = unread & !reached;
                 if missing == 0 || direction != Direction::Both {
                     let fits = scorer.fits(slot, reached | unread)?;
@@ -248,7 +267,7 @@ pub fn search(
 
 /// A score that k partners reach (so the final k-th score is no lower), from the firms of
 /// the strongest answers; 0 when fewer than k are found among them. Their exact scores go
-/// to `scored` (computed for both directions: the cut must not underestimate).
+/// to `scored` (computed for every direction the firm may answer: the cut must not underestimate).
 fn cut(
     reaches: &mut [Reach],
     scored: &mut Vec<(Slot, f64)>,
@@ -276,8 +295,12 @@ fn cut(
             Some(&(_, score)) => Some(score),
             None => {
                 tried += 1;
+                let ways = [SUPPLIES, BUYS]
+                    .into_iter()
+                    .filter(|&how| scorer.may_answer(r.slot, how))
+                    .fold(0, |bits, how| bits | how);
                 let score = scorer
-                    .fits(r.slot, SUPPLIES | BUYS)
+                    .fits(r.slot, ways)
                     .map(|fits| ranking(direction, fits, cfg));
                 if let Some(score) = score {
                     scored.push((r.slot, score));

@@ -4,7 +4,7 @@
 
 use super::{Among, Direction, Match, MatchQuery, Matcher, Partner, Scope};
 use crate::domain::{FirmId, FirmProfile, Province};
-use crate::matching::postings::{part_of, Levels, Slot, BUYS, SUPPLIES};
+use crate::matching::postings::{part_of, Levels, LookupSketch, Slot, BUYS, SUPPLIES};
 use crate::matching::score::{directed, explain_match, FirmFeatures, ItemFeatures, Lang};
 use crate::matching::topk::{self, best_k, Scratch};
 use rayon::prelude::*;
@@ -74,6 +74,7 @@ impl Matcher {
             q,
             query,
             among,
+            lookup: None,
         };
         let mut scored = 0u64;
         let best = best_k(
@@ -113,6 +114,7 @@ impl Matcher {
             q,
             query,
             among,
+            lookup: Some(LookupSketch::of(q, self.levels())),
         };
         let found = topk::search(
             scratch,
@@ -344,6 +346,8 @@ struct QueryScorer<'a> {
     q: &'a FirmFeatures,
     query: &'a MatchQuery,
     among: Option<&'a Among>,
+    /// The query's lookup keys, for the index's queries.
+    lookup: Option<LookupSketch>,
 }
 
 impl topk::Scorer for QueryScorer<'_> {
@@ -371,6 +375,13 @@ impl topk::Scorer for QueryScorer<'_> {
 
     fn filters(&self) -> bool {
         self.among.is_some()
+    }
+
+    fn may_answer(&self, slot: Slot, how: u8) -> bool {
+        match (&self.lookup, self.matcher.key_sketches.get(slot as usize)) {
+            (Some(lookup), Some(keys)) => lookup.may_answer(keys, how),
+            _ => true,
+        }
     }
 
     fn admits(&self, slot: Slot) -> bool {
