@@ -57,6 +57,26 @@ impl Matcher {
         (supplies, buys)
     }
 
+    /// How one query scores its candidates: the querying firm's own slot (`me`) and a
+    /// forum's set (`among`) left out.
+    fn scorer<'a>(
+        &'a self,
+        (me, among): (Option<Slot>, Option<&'a Among>),
+        profile: &FirmProfile,
+        q: &'a FirmFeatures,
+        query: &'a MatchQuery,
+    ) -> QueryScorer<'a> {
+        QueryScorer {
+            matcher: self,
+            me,
+            province: profile.province(),
+            q,
+            query,
+            among,
+            lookup: LookupSketch::of(q, self.levels()),
+        }
+    }
+
     /// Scores `candidates` exactly and keeps the best k.
     fn top_k(
         &self,
@@ -66,16 +86,7 @@ impl Matcher {
         query: &MatchQuery,
         candidates: impl Iterator<Item = (Slot, u8, f64)>,
     ) -> Vec<Match> {
-        let among = None;
-        let scorer = QueryScorer {
-            matcher: self,
-            me,
-            province: profile.province(),
-            q,
-            query,
-            among,
-            lookup: None,
-        };
+        let scorer = self.scorer((me, None), profile, q, query);
         let mut scored = 0u64;
         let best = best_k(
             candidates,
@@ -107,15 +118,7 @@ impl Matcher {
             query.direction,
             (self.levels(), &self.config),
         );
-        let scorer = QueryScorer {
-            matcher: self,
-            me,
-            province: profile.province(),
-            q,
-            query,
-            among,
-            lookup: Some(LookupSketch::of(q, self.levels())),
-        };
+        let scorer = self.scorer((me, among), profile, q, query);
         let found = topk::search(
             scratch,
             &mut answers,
@@ -346,8 +349,8 @@ struct QueryScorer<'a> {
     q: &'a FirmFeatures,
     query: &'a MatchQuery,
     among: Option<&'a Among>,
-    /// The query's lookup keys, for the index's queries.
-    lookup: Option<LookupSketch>,
+    /// The query's lookup keys as sketches ([`topk::Scorer::may_answer`]).
+    lookup: LookupSketch,
 }
 
 impl topk::Scorer for QueryScorer<'_> {
@@ -378,10 +381,10 @@ impl topk::Scorer for QueryScorer<'_> {
     }
 
     fn may_answer(&self, slot: Slot, how: u8) -> bool {
-        match (&self.lookup, self.matcher.key_sketches.get(slot as usize)) {
-            (Some(lookup), Some(keys)) => lookup.may_answer(keys, how),
-            _ => true,
-        }
+        self.matcher
+            .key_sketches
+            .get(slot as usize)
+            .is_none_or(|keys| self.lookup.may_answer(keys, how))
     }
 
     fn admits(&self, slot: Slot) -> bool {
