@@ -111,12 +111,9 @@ fn binding_tables_are_priced() {
     assert!(vb.bound <= top4 + 1e-9, "{} > {top4}", vb.bound);
 }
 
-#[test]
-fn forced_gaps_are_counted() {
-    // p0 meets p1, who can only come at slot 0, and p2, who can only come at slot 3, in
-    // one session of 4 slots: p0 waits two available slots between them, whatever the
-    // plan, and waits them as span too; with slot 1 unavailable to p0 it idles 1 slot
-    // and spans 2.
+/// A `min_idle` request of three firms (p0, p1, p2), all available, in one session of 4
+/// slots, with `meetings` (a, b, slots; a meeting of more than one slot is one block).
+fn three_firms_one_session(meetings: &[(&str, &str, u32)]) -> crate::schedule::ScheduleRequest {
     let mut req = generate::planted_min_idle(1, &ForumSpec::forum());
     req.sessions = vec![crate::schedule::Session {
         name: "s".into(),
@@ -126,21 +123,31 @@ fn forced_gaps_are_counted() {
     for p in &mut req.participants {
         p.unavailable_slots.clear();
     }
-    req.participants[1].unavailable_slots = vec![1, 2, 3];
-    req.participants[2].unavailable_slots = vec![0, 1, 2];
-    req.meetings = vec![("p0", "p1"), ("p0", "p2")]
-        .into_iter()
-        .map(|(a, b)| crate::schedule::MeetingRequest {
+    req.meetings = meetings
+        .iter()
+        .map(|&(a, b, count)| crate::schedule::MeetingRequest {
             a: a.into(),
             b: b.into(),
             session: None,
             value: None,
             kind: None,
-            count: None,
-            consecutive: false,
+            count: (count > 1).then_some(count),
+            consecutive: count > 1,
         })
         .collect();
     req.objective = Objective::MinIdle;
+    req
+}
+
+#[test]
+fn forced_gaps_are_counted() {
+    // p0 meets p1, who can only come at slot 0, and p2, who can only come at slot 3, in
+    // one session of 4 slots: p0 waits two available slots between them, whatever the
+    // plan, and waits them as span too; with slot 1 unavailable to p0 it idles 1 slot
+    // and spans 2.
+    let mut req = three_firms_one_session(&[("p0", "p1", 1), ("p0", "p2", 1)]);
+    req.participants[1].unavailable_slots = vec![1, 2, 3];
+    req.participants[2].unavailable_slots = vec![0, 1, 2];
     let inst = Instance::build(&req).unwrap();
     assert_eq!(gaps_lower_bound(&inst, Gaps::Idle), 2);
     assert_eq!(gaps_lower_bound(&inst, Gaps::Span), 2);
@@ -154,30 +161,9 @@ fn forced_gaps_are_counted() {
 fn a_block_counts_every_slot_it_takes() {
     // p0 holds a talk of two slots with p1 that can only start at slot 0, and meets p2,
     // who comes only at slot 3: p0 idles one slot (2), not two.
-    let mut req = generate::planted_min_idle(1, &ForumSpec::forum());
-    req.sessions = vec![crate::schedule::Session {
-        name: "s".into(),
-        slots: 4,
-    }];
-    req.participants.truncate(3);
-    for p in &mut req.participants {
-        p.unavailable_slots.clear();
-    }
+    let mut req = three_firms_one_session(&[("p0", "p1", 2), ("p0", "p2", 1)]);
     req.participants[1].unavailable_slots = vec![2, 3];
     req.participants[2].unavailable_slots = vec![0, 1, 2];
-    req.meetings = vec![("p0", "p1", 2), ("p0", "p2", 1)]
-        .into_iter()
-        .map(|(a, b, count)| crate::schedule::MeetingRequest {
-            a: a.into(),
-            b: b.into(),
-            session: None,
-            value: None,
-            kind: None,
-            count: Some(count),
-            consecutive: count > 1,
-        })
-        .collect();
-    req.objective = Objective::MinIdle;
     let inst = Instance::build(&req).unwrap();
     assert_eq!(gaps_lower_bound(&inst, Gaps::Idle), 1);
     let res = crate::schedule::solve(&req).unwrap();
