@@ -61,7 +61,20 @@ const NO_SECTOR: u8 = u8::MAX;
 const ANY_SECTOR: u8 = u8::MAX - 1;
 const _: () = assert!(SECTORS < ANY_SECTOR as usize);
 
+/// What a group of postings bounds the sector link by: the sectors they all carry, or
+/// [`ANY_SECTOR`] (the strongest link) when they differ.
+fn shared_sectors(postings: &[Posting]) -> PostedSectors {
+    let first = postings.first().map_or(PostedSectors::ANY, |p| p.sectors);
+    if postings.iter().all(|p| p.sectors == first) {
+        first
+    } else {
+        PostedSectors::ANY
+    }
+}
+
 impl PostedSectors {
+    const ANY: PostedSectors = PostedSectors([ANY_SECTOR, NO_SECTOR, NO_SECTOR, NO_SECTOR]);
+
     fn of(sectors: &[SectorId]) -> PostedSectors {
         let mut ids = [NO_SECTOR; 4];
         if sectors.len() > ids.len() {
@@ -99,6 +112,11 @@ impl SectorBounds {
         }
         fit[ANY_SECTOR as usize] = strongest;
         SectorBounds { fit }
+    }
+
+    /// The strongest fit with any sector.
+    fn strongest(&self) -> f64 {
+        self.fit[ANY_SECTOR as usize] as f64
     }
 
     #[inline]
@@ -159,6 +177,8 @@ fn item_keys(
 struct List {
     postings: Vec<Posting>,
     runs: Vec<Run>,
+    /// The spellings of the runs that have them ([`Run::spellings`]).
+    spellings: Vec<Spelling>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +191,21 @@ struct Run {
     best: AnswerSide,
     /// The union of the run's name sketches: bounds a query's name cosine with each of them.
     names: TrigramSketch,
+    /// Where the run's spellings are in the list's, when it is ordered by spelling (an
+    /// empty range when it is in rate order only).
+    spellings: (u32, u32),
+}
+
+/// The postings of one run that share a read name exactly, in rate order: a query opens a
+/// run into its spellings once the union of the run's names lets it through, and bounds
+/// each by its own name ([`Stream::open`]).
+#[derive(Debug, Clone, Copy)]
+struct Spelling {
+    /// Where the spelling's postings are, from the start of its run.
+    start: u32,
+    end: u32,
+    name: TrigramSketch,
+    sectors: PostedSectors,
 }
 
 /// A run this long or longer is split by name: at 200 000 firms a popular concept has
@@ -183,6 +218,10 @@ const NAME_GROUPS: usize = 32;
 /// still resemble each other at 0.7 to 0.8, and a group that holds them bounds each by
 /// the best of them.
 const ALIKE: f64 = 0.8;
+/// A run is ordered by spelling when its postings are at least this many times as many as
+/// its spellings: opening one costs about as much as reading a few postings, and at 200 000
+/// firms a name group holds a few spellings, each of many firms.
+const PER_SPELLING: usize = 4;
 
 /// Orders `postings` (sorted by rate) by name group, keeping the rate order within each
 /// group, and returns the groups' ends. Names join the group of the most alike first name
@@ -252,6 +291,7 @@ impl List {
                 .then(a.slot.cmp(&b.slot))
         });
         self.runs.clear();
+        self.spellings.clear();
         let mut start = 0;
         while start < self.postings.len() {
             let key = group(&self.postings[start]);
@@ -262,13 +302,46 @@ impl List {
             let mut from = start;
             for to in group_by_name(&mut self.postings[start..end]) {
                 let to = start + to;
-                self.runs
-                    .push(Run::of(&self.postings[from..to], from, needs));
+                let mut run = Run::of(&self.postings[from..to], from, needs);
+                run.spellings = by_spelling(&mut self.postings[from..to], &mut self.spellings);
+                self.runs.push(run);
                 from = to;
             }
             start = end;
         }
     }
+}
+
+/// Orders a run (in rate order) by spelling, keeping the rate order within each, and
+/// appends its spellings to `spellings`, when the run has few spellings for its length
+/// ([`PER_SPELLING`]); returns their range there (empty when the run stays as it is).
+fn by_spelling(run: &mut [Posting], spellings: &mut Vec<Spelling>) -> (u32, u32) {
+    let from = spellings.len() as u32;
+    if run.len() < 2 * PER_SPELLING {
+        return (from, from);
+    }
+    let key = |p: &Posting| p.name.key();
+    let mut names: Vec<_> = run.iter().map(key).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() < 2 || names.len() * PER_SPELLING > run.len() {
+        return (from, from);
+    }
+    // A stable sort: each spelling's postings stay in rate order.
+    run.sort_by_key(key);
+    let mut start = 0;
+    while start < run.len() {
+        let name = run[start].name;
+        let end = start + run[start..].partition_point(|p| key(p) == key(&run[start]));
+        spellings.push(Spelling {
+            start: start as u32,
+            end: end as u32,
+            name,
+            sectors: shared_sectors(&run[start..end]),
+        });
+        start = end;
+    }
+    (from, spellings.len() as u32)
 }
 
 impl Run {
@@ -292,6 +365,7 @@ impl Run {
             end: (start + postings.len()) as u32,
             best,
             names,
+            spellings: (0, 0),
         }
     }
 }
@@ -548,21 +622,24 @@ impl Postings {
     }
 
     /// The answers from firms of the provinces `parts` to a query with features `q` in
-    /// `direction`, run by run, to be handed over strongest first ([`Walk`]). A firm or
-    /// direction without an answer here scores 0.
+    /// `direction`, run by run, to be handed over strongest first ([`Walk`]), in `buffers`
+    /// left by an earlier walk ([`Walk::into_buffers`]). A firm or direction without an
+    /// answer here scores 0.
     pub fn walk<'a>(
         &'a self,
         q: &FirmFeatures,
         parts: &[usize],
         direction: Direction,
         (levels, cfg): (Levels, &ScoringConfig),
+        mut buffers: WalkBuffers,
     ) -> Walk<'a> {
+        buffers.clear();
         let bounds = AnswerBounds::new(cfg);
         let sectors = [
             SectorBounds::new(&q.sectors, true, cfg),
             SectorBounds::new(&q.sectors, false, cfg),
         ];
-        let mut streams = Vec::new();
+        let mut lists = Vec::new();
         let mut keys = Vec::new();
         let mut look = |item: &ItemFeatures, how: u8| {
             let name = TrigramSketch::of(&item.reading.grams);
@@ -574,30 +651,42 @@ impl Postings {
                 q.certifications
             };
             for &(key, concept, level) in &keys {
-                let mine = AnswerSide::new(concept.as_ref(), &item.rate, certs);
+                let lookup = Lookup {
+                    mine: AnswerSide::new(concept.as_ref(), &item.rate, certs),
+                    name,
+                    level,
+                    how,
+                };
+                let at = buffers.lookups.len() as u32;
+                buffers.lookups.push(lookup);
                 for &p in parts {
                     let part = &self.parts[p];
-                    let lists = if how == SUPPLIES {
+                    let by_key = if how == SUPPLIES {
                         &part.products
                     } else {
                         &part.needs
                     };
-                    let Some(list) = lists.get(&key) else {
+                    let Some(list) = by_key.get(&key) else {
                         continue;
                     };
+                    lists.push(list);
                     for run in &list.runs {
                         let stream = Stream {
-                            postings: &list.postings[run.start as usize..run.end as usize],
+                            list: lists.len() as u32 - 1,
+                            start: run.start,
+                            end: run.end,
+                            spellings: run.spellings,
                             best: run.best,
                             names: name.cosine_bound(&run.names),
-                            mine,
-                            name,
-                            level,
-                            how,
+                            sector: sectors[Walk::queue(how)].strongest(),
+                            lookup: at,
                         };
                         // A run whose strongest posting bounds to 0 holds no answer.
-                        if stream.head(&bounds) > 0.0 {
-                            streams.push(stream);
+                        let head = stream.head(&lookup, &bounds, list);
+                        if head > 0.0 {
+                            let queue = &mut buffers.queues[Walk::queue(how)];
+                            queue.push((Head(head), buffers.streams.len() as u32));
+                            buffers.streams.push(stream);
                         }
                     }
                 }
@@ -614,26 +703,18 @@ impl Postings {
                 look(product, BUYS);
             }
         }
-        let mut queues = [BinaryHeap::new(), BinaryHeap::new()];
-        for (i, stream) in streams.iter().enumerate() {
-            // Only streams whose head ceils above 0 were kept.
-            queues[Walk::queue(stream.how)].push((Head(stream.head(&bounds)), i as u32));
-        }
         Walk {
             bounds,
             sectors,
-            streams,
-            queues,
+            lists,
+            buffers,
         }
     }
 }
 
-/// What is left of one run for one item of a query.
-struct Stream<'a> {
-    postings: &'a [Posting],
-    best: AnswerSide,
-    /// The query's name cosine with any name of the run, at most.
-    names: f64,
+/// What one lookup of a query (one of its items under one key) bounds answers with.
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
     /// The query's side of the answer.
     mine: AnswerSide,
     name: TrigramSketch,
@@ -641,32 +722,110 @@ struct Stream<'a> {
     how: u8,
 }
 
-impl Stream<'_> {
+/// What is left of one run, or of one spelling of a run, for one lookup of a query: plain
+/// positions, so that the streams of every query fit in one buffer ([`WalkBuffers`]).
+#[derive(Debug, Clone, Copy)]
+struct Stream {
+    /// The list, among the walk's.
+    list: u32,
+    /// What is left of the postings, in the list.
+    start: u32,
+    end: u32,
+    /// The run's spellings while it is not opened into them ([`Stream::open`]): its
+    /// postings are then in spelling order, not rate order.
+    spellings: (u32, u32),
+    /// The strongest side of the run's postings, with the best rate of any of them.
+    best: AnswerSide,
+    /// The query's name cosine with any name of the stream, at most.
+    names: f64,
+    /// The sector fit with any firm of the stream, at most: the query's strongest link, or a
+    /// spelling's own when its firms share their sectors.
+    sector: f64,
+    lookup: u32,
+}
+
+impl Stream {
+    fn unopened(&self) -> bool {
+        self.spellings.0 < self.spellings.1
+    }
+
     #[inline]
-    fn bound(&self, bounds: &AnswerBounds, other: &AnswerSide, names: f64, sector: f64) -> f64 {
-        let met = (self.level, names, sector);
-        if self.how == SUPPLIES {
-            bounds.bound(&self.mine, other, met)
+    fn bound(
+        &self,
+        lookup: &Lookup,
+        bounds: &AnswerBounds,
+        other: &AnswerSide,
+        (names, sector): (f64, f64),
+    ) -> f64 {
+        let met = (lookup.level, names, sector);
+        if lookup.how == SUPPLIES {
+            bounds.bound(&lookup.mine, other, met)
         } else {
-            bounds.bound(other, &self.mine, met)
+            bounds.bound(other, &lookup.mine, met)
         }
     }
 
-    /// The bound of an answer through `p` as its run's best side with the run's best name
-    /// and a perfect sector link: at least its own bound, and never rising along the run.
+    /// The bound of an answer through `p` as its run's best side with the stream's best name
+    /// and sector link: at least its own bound, and never rising along the stream.
     #[inline]
-    fn ceiling(&self, bounds: &AnswerBounds, p: &Posting) -> f64 {
+    fn ceiling(&self, lookup: &Lookup, bounds: &AnswerBounds, p: &Posting) -> f64 {
         let side = AnswerSide {
             log_rate: p.side.log_rate,
             ..self.best
         };
-        self.bound(bounds, &side, self.names, 1.0)
+        self.bound(lookup, bounds, &side, (self.names, self.sector))
     }
 
-    fn head(&self, bounds: &AnswerBounds) -> f64 {
-        self.postings
+    /// The ceiling of what is left: of its first posting, or of the run's best side when it
+    /// is still to be opened into spellings.
+    fn head(&self, lookup: &Lookup, bounds: &AnswerBounds, list: &List) -> f64 {
+        if self.unopened() {
+            return self.bound(lookup, bounds, &self.best, (self.names, self.sector));
+        }
+        list.postings[self.start as usize..self.end as usize]
             .first()
-            .map_or(0.0, |p| self.ceiling(bounds, p))
+            .map_or(0.0, |p| self.ceiling(lookup, bounds, p))
+    }
+
+    /// The run's spellings, each a stream bounded by its own name and sectors.
+    fn open<'s>(
+        self,
+        lookup: &'s Lookup,
+        sectors: &'s SectorBounds,
+        list: &'s List,
+    ) -> impl Iterator<Item = Stream> + 's {
+        let (from, to) = self.spellings;
+        list.spellings[from as usize..to as usize]
+            .iter()
+            .map(move |sp| Stream {
+                start: self.start + sp.start,
+                end: self.start + sp.end,
+                spellings: (0, 0),
+                names: lookup.name.cosine_bound(&sp.name),
+                sector: sectors.of(sp.sectors),
+                ..self
+            })
+    }
+}
+
+/// The streams and queues of a walk, kept between queries: at 200 000 firms a query has
+/// hundreds of streams, and growing a fresh buffer for them each time cost more (in
+/// memory the kernel must clear) than reading their postings.
+#[derive(Debug, Default)]
+pub struct WalkBuffers {
+    lookups: Vec<Lookup>,
+    streams: Vec<Stream>,
+    /// The streams with something left, by their head's ceiling, per lookup (supplies,
+    /// buys): a step touches only the streams it reads from, however many runs of other
+    /// spellings the query's concepts have.
+    queues: [BinaryHeap<(Head, u32)>; 2],
+}
+
+impl WalkBuffers {
+    fn clear(&mut self) {
+        self.lookups.clear();
+        self.streams.clear();
+        self.queues.iter_mut().for_each(BinaryHeap::clear);
     }
 }
 
@@ -675,11 +834,8 @@ pub struct Walk<'a> {
     bounds: AnswerBounds,
     /// Sector fits of partners that supply the query, then of those that buy from it.
     sectors: [SectorBounds; 2],
-    streams: Vec<Stream<'a>>,
-    /// The streams with something left, by their head's ceiling, per lookup (supplies,
-    /// buys): a step touches only the streams it reads from, however many runs of other
-    /// spellings the query's concepts have.
-    queues: [BinaryHeap<(Head, u32)>; 2],
+    lists: Vec<&'a List>,
+    buffers: WalkBuffers,
 }
 
 /// A stream's ceiling, ordered for the queues.
@@ -706,7 +862,14 @@ impl Walk<'_> {
     }
 
     fn top(&self, queue: usize) -> f64 {
-        self.queues[queue].peek().map_or(0.0, |(head, _)| head.0)
+        self.buffers.queues[queue]
+            .peek()
+            .map_or(0.0, |(head, _)| head.0)
+    }
+
+    /// The buffers, for the next walk.
+    pub fn into_buffers(self) -> WalkBuffers {
+        self.buffers
     }
 }
 
@@ -725,37 +888,57 @@ impl topk::Answers for Walk<'_> {
 
     fn walk_to(&mut self, theta: f64, out: &mut Vec<Reach>) {
         let bounds = &self.bounds;
-        for (queue, sectors) in self.queues.iter_mut().zip(&self.sectors) {
+        let WalkBuffers {
+            lookups,
+            streams,
+            queues,
+        } = &mut self.buffers;
+        for (queue, sectors) in queues.iter_mut().zip(&self.sectors) {
             while let Some(&(Head(head), i)) = queue.peek() {
                 if theta > 0.0 && head < theta {
                     break;
                 }
                 queue.pop();
-                let s = &mut self.streams[i as usize];
-                let postings = s.postings;
+                let s = streams[i as usize];
+                let (lookup, list) = (&lookups[s.lookup as usize], self.lists[s.list as usize]);
+                if s.unopened() {
+                    // Let through by the union of its names: bound each spelling by its own.
+                    for spelling in s.open(lookup, sectors, list) {
+                        let head = spelling.head(lookup, bounds, list);
+                        if head > 0.0 {
+                            queue.push((Head(head), streams.len() as u32));
+                            streams.push(spelling);
+                        }
+                    }
+                    continue;
+                }
+                let postings = &list.postings[s.start as usize..s.end as usize];
                 let n = if theta <= 0.0 {
                     postings.len()
                 } else {
-                    postings.partition_point(|p| s.ceiling(bounds, p) >= theta)
+                    postings.partition_point(|p| s.ceiling(lookup, bounds, p) >= theta)
                 };
-                let (now, rest) = postings.split_at(n);
-                for p in now {
-                    let names = s.name.cosine_bound(&p.name);
-                    let bound = s.bound(bounds, &p.side, names, sectors.of(p.sectors));
+                for p in &postings[..n] {
+                    let names = lookup.name.cosine_bound(&p.name);
+                    let bound = s.bound(lookup, bounds, &p.side, (names, sectors.of(p.sectors)));
                     // An answer bounded by 0 is no answer: the slot need not be proposed for
                     // it (a direction reached only so scores 0).
                     if bound > 0.0 {
                         out.push(Reach {
                             bound,
                             slot: p.slot,
-                            how: s.how,
+                            how: lookup.how,
                         });
                     }
                 }
-                s.postings = rest;
+                let rest = Stream {
+                    start: s.start + n as u32,
+                    ..s
+                };
+                streams[i as usize] = rest;
                 // What is left ceils below `theta`: it waits for a lower step. A rest that
                 // ceils at 0 holds no answer.
-                let head = s.head(bounds);
+                let head = rest.head(lookup, bounds, list);
                 if head > 0.0 {
                     queue.push((Head(head), i));
                 }
@@ -788,7 +971,13 @@ mod tests {
             heading: cfg.hs.heading4 > 0.0,
             chapter: cfg.hs.chapter2 > 0.0,
         };
-        let mut walk = postings.walk(q, parts, Direction::Both, (levels, cfg));
+        let mut walk = postings.walk(
+            q,
+            parts,
+            Direction::Both,
+            (levels, cfg),
+            WalkBuffers::default(),
+        );
         let mut reaches = Vec::new();
         walk.walk_to(0.0, &mut reaches);
         assert_eq!(walk.unseen(), 0.0, "a walk to 0 reads every answer");
@@ -872,7 +1061,13 @@ mod tests {
             .collect();
         let best = fits.iter().copied().fold(0.0, f64::max);
         for theta in [0.2, 0.5, 0.8, 0.9, best - 1e-6] {
-            let mut walk = postings.walk(&cafe, &parts, Direction::Supplies, (levels, &cfg));
+            let mut walk = postings.walk(
+                &cafe,
+                &parts,
+                Direction::Supplies,
+                (levels, &cfg),
+                WalkBuffers::default(),
+            );
             let mut reaches = Vec::new();
             walk.walk_to(theta, &mut reaches);
             for (slot, &fit) in fits.iter().enumerate() {
@@ -889,6 +1084,102 @@ mod tests {
                 let english = |slot: Slot| matches!(slot % 5, 1 | 3);
                 assert!(reaches.iter().all(|r| !english(r.slot)), "{reaches:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_name_group_is_opened_into_its_spellings_and_only_the_query_spelling_is_read() {
+        // Four spellings alike enough to share a name group; the query's own is made by the
+        // largest suppliers, so it leads the group.
+        let spellings = [
+            "kopi arabika sangrai",
+            "kopi arabika sangrai lombok",
+            "kopi arabika sangrai halus",
+            "kopi arabika sangrai kasar",
+        ];
+        let firms: Vec<_> = (0..120)
+            .map(|i| {
+                let amount = if i % 4 == 0 { 100_000 + i } else { 300 + i };
+                features(serde_json::json!({
+                    "id": format!("ntb-kopi-{i:03}"), "name": format!("UD Kopi {i}"),
+                    "province": "NTB", "regency": "Lombok Timur", "kbli": ["10761"],
+                    "size": "small", "employees": 5,
+                    "products": [{"name": spellings[i % 4],
+                                  "capacity": {"amount": amount, "unit": "kg", "per": "month"}}]
+                }))
+            })
+            .collect();
+        let mut postings = Postings::default();
+        for (slot, (province, f)) in firms.iter().enumerate() {
+            postings.insert(slot as Slot, *province, f);
+        }
+        let (_, cafe) = features(serde_json::json!({
+            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
+            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
+            "needs": [{"name": "kopi arabika sangrai",
+                       "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
+        }));
+        let cfg = ScoringConfig::default();
+        let best = firms
+            .iter()
+            .map(|(_, f)| directed(f, &cafe, &cfg, None).score)
+            .fold(0.0, f64::max);
+        let parts = [part_of(Province::Ntb)];
+        let mut walk = postings.walk(
+            &cafe,
+            &parts,
+            Direction::Supplies,
+            (Levels::default(), &cfg),
+            WalkBuffers::default(),
+        );
+        let mut reaches = Vec::new();
+        walk.walk_to(best - 1e-6, &mut reaches);
+        assert_eq!(
+            reaches.len(),
+            30,
+            "every firm of the query's spelling: {reaches:?}"
+        );
+        assert!(reaches.iter().all(|r| r.slot % 4 == 0), "{reaches:?}");
+    }
+
+    #[test]
+    fn a_walk_in_the_buffers_of_an_earlier_one_hands_over_the_same_answers() {
+        let cfg = ScoringConfig::default();
+        let mut postings = Postings::default();
+        for (slot, (province, f)) in coffee_suppliers().iter().enumerate() {
+            postings.insert(slot as Slot, *province, f);
+        }
+        let query = |need: &str| {
+            features(serde_json::json!({
+                "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
+                "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
+                "needs": [{"name": need, "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
+            }))
+            .1
+        };
+        let (first, second) = (
+            query("roasted arabica coffee"),
+            query("kopi arabika sangrai"),
+        );
+        let parts = [part_of(Province::Ntb)];
+        let walk = |q: &FirmFeatures, theta: f64, buffers: WalkBuffers| {
+            let levels = (Levels::default(), &cfg);
+            let mut walk = postings.walk(q, &parts, Direction::Both, levels, buffers);
+            let mut reaches = Vec::new();
+            walk.walk_to(theta, &mut reaches);
+            let key = |r: &Reach| (r.slot, r.how, r.bound.to_bits());
+            let mut found: Vec<_> = reaches.iter().map(key).collect();
+            found.sort_unstable();
+            (found, walk.into_buffers())
+        };
+        // The first walk stops half-way, leaving streams and queues behind.
+        let (_, used) = walk(&first, 0.8, WalkBuffers::default());
+        assert!(!used.streams.is_empty());
+        for theta in [0.9, 0.5, 0.0] {
+            let (fresh, _) = walk(&second, theta, WalkBuffers::default());
+            let (again, _) = walk(&second, theta, walk(&first, 0.8, WalkBuffers::default()).1);
+            assert!(!fresh.is_empty());
+            assert_eq!(fresh, again, "θ {theta}");
         }
     }
 

@@ -335,6 +335,12 @@ impl TrigramSketch {
         }
     }
 
+    /// What tells sketches apart: equal keys bound every cosine alike (for grouping postings
+    /// by spelling).
+    pub fn key(&self) -> ([u64; 4], u16, u16) {
+        (self.bits, self.grams, self.hidden)
+    }
+
     /// At least [`trigram_cosine`] of the two sets the sketches were made of.
     #[inline]
     pub fn cosine_bound(&self, other: &TrigramSketch) -> f64 {

@@ -19,7 +19,7 @@
 //! Pure: the answers, scoring and tie-breaking come from the caller, so the same search
 //! serves every query of the [`super::rank::Matcher`].
 
-use super::postings::{Reach, Slot, BUYS, SUPPLIES};
+use super::postings::{Reach, Slot, WalkBuffers, BUYS, SUPPLIES};
 use super::rank::Direction;
 use super::score::{combine, least_raw, rounded};
 use super::ScoringConfig;
@@ -103,6 +103,8 @@ pub struct Scratch {
     /// Exact scores the cut computed, reused when the same firm comes up again.
     scored: Vec<(Slot, f64)>,
     chosen: SlotSet,
+    /// The index walk's buffers, taken by each query's walk and given back after it.
+    pub walk: WalkBuffers,
 }
 
 /// The best k of a query's `answers`.

@@ -117,6 +117,7 @@ impl Matcher {
             &Self::parts(profile.province(), query.scope),
             query.direction,
             (self.levels(), &self.config),
+            std::mem::take(&mut scratch.walk),
         );
         let scorer = self.scorer((me, among), profile, q, query);
         let found = topk::search(
@@ -133,6 +134,7 @@ impl Matcher {
         self.pairs_scored
             .fetch_add(found.scored, AtomicOrdering::Relaxed);
         scratch.pairs_scored += found.scored;
+        scratch.walk = answers.into_buffers();
         self.finish(profile, q, query, found.best)
     }
 
