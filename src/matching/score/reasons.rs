@@ -198,6 +198,9 @@ pub fn reasons_for(
     let mut ordered: Vec<&NeedAnswer> = answers.iter().filter(|a| a.product.is_some()).collect();
     ordered.sort_by(|x, y| y.fit.total_cmp(&x.fit).then(x.need.cmp(&y.need)));
     let (s, b) = (supplier.name(), buyer.name());
+    // Each line is written here and kept at its own length: a ranking of every firm keeps
+    // millions of them, and a line grown by doubling holds up to twice its text.
+    let mut line = String::with_capacity(512);
     for a in ordered.iter().take(3) {
         let (Some(pi), need) = (a.product, &buyer.needs()[a.need]) else {
             continue;
@@ -206,7 +209,7 @@ pub fn reasons_for(
         let (p, n) = (product.name(), need.name());
         let (capacity, volume) = (product.capacity(), need.volume());
         let (cap, vol) = (lang.rate(&capacity), lang.rate(&volume));
-        let mut line = String::with_capacity(160);
+        line.clear();
         let _ = match lang {
             Lang::En => write!(line, "{s} makes '{p}' {cap}; {b} needs '{n}' {vol}"),
             Lang::Id => write!(line, "{s} membuat '{p}' {cap}; {b} membutuhkan '{n}' {vol}"),
@@ -218,7 +221,7 @@ pub fn reasons_for(
             (n, &fb.needs[a.need].reading),
             lang,
         );
-        out.push(line);
+        out.push(line.as_str().to_owned());
         if a.halal_missing {
             out.push(match lang {
                 Lang::En => format!("'{n}' needs halal: {s} is not halal-certified"),
