@@ -1006,12 +1006,7 @@ mod tests {
             "products": [{"name": "kopi arabika sangrai",
                           "capacity": {"amount": 500, "unit": "kg", "per": "month"}}]
         }));
-        let (_, cafe) = features(serde_json::json!({
-            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
-            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
-            "needs": [{"name": "kopi arabika sangrai",
-                       "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
-        }));
+        let cafe = cafe_needing("kopi arabika sangrai");
         let exact = directed(&roaster, &cafe, &cfg, None);
         assert!(exact.components.sector > 0.0, "the pair has a sector link");
         let mut postings = Postings::default();
@@ -1025,6 +1020,25 @@ mod tests {
     }
 
     /// Many suppliers of one concept in several spellings, so that runs split by name.
+    /// The postings of `firms`, each in the slot of its place.
+    fn posted(firms: &[(Province, FirmFeatures)]) -> Postings {
+        let mut postings = Postings::default();
+        for (slot, (province, f)) in firms.iter().enumerate() {
+            postings.insert(slot as Slot, *province, f);
+        }
+        postings
+    }
+
+    /// A Jatim café that needs 200 kg a month of `need`.
+    fn cafe_needing(need: &str) -> FirmFeatures {
+        features(serde_json::json!({
+            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
+            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
+            "needs": [{"name": need, "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
+        }))
+        .1
+    }
+
     fn coffee_suppliers() -> Vec<(Province, FirmFeatures)> {
         let spellings = [
             "kopi arabika sangrai",
@@ -1051,16 +1065,8 @@ mod tests {
     fn a_walk_hands_over_every_answer_that_reaches_its_threshold_and_passes_other_spellings_by() {
         let cfg = ScoringConfig::default();
         let firms = coffee_suppliers();
-        let mut postings = Postings::default();
-        for (slot, (province, f)) in firms.iter().enumerate() {
-            postings.insert(slot as Slot, *province, f);
-        }
-        let (_, cafe) = features(serde_json::json!({
-            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
-            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
-            "needs": [{"name": "kopi arabika sangrai",
-                       "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
-        }));
+        let postings = posted(&firms);
+        let cafe = cafe_needing("kopi arabika sangrai");
         let levels = Levels::default();
         let parts = [part_of(Province::Ntb)];
         let fits: Vec<f64> = firms
@@ -1117,16 +1123,8 @@ mod tests {
                 }))
             })
             .collect();
-        let mut postings = Postings::default();
-        for (slot, (province, f)) in firms.iter().enumerate() {
-            postings.insert(slot as Slot, *province, f);
-        }
-        let (_, cafe) = features(serde_json::json!({
-            "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
-            "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
-            "needs": [{"name": "kopi arabika sangrai",
-                       "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
-        }));
+        let postings = posted(&firms);
+        let cafe = cafe_needing("kopi arabika sangrai");
         let cfg = ScoringConfig::default();
         let best = firms
             .iter()
@@ -1153,21 +1151,10 @@ mod tests {
     #[test]
     fn a_walk_in_the_buffers_of_an_earlier_one_hands_over_the_same_answers() {
         let cfg = ScoringConfig::default();
-        let mut postings = Postings::default();
-        for (slot, (province, f)) in coffee_suppliers().iter().enumerate() {
-            postings.insert(slot as Slot, *province, f);
-        }
-        let query = |need: &str| {
-            features(serde_json::json!({
-                "id": "jatim-cafe", "name": "Kafe Nusantara", "province": "JATIM",
-                "regency": "Surabaya", "kbli": ["56301"], "size": "small", "employees": 10,
-                "needs": [{"name": need, "volume": {"amount": 200, "unit": "kg", "per": "month"}}]
-            }))
-            .1
-        };
+        let postings = posted(&coffee_suppliers());
         let (first, second) = (
-            query("roasted arabica coffee"),
-            query("kopi arabika sangrai"),
+            cafe_needing("roasted arabica coffee"),
+            cafe_needing("kopi arabika sangrai"),
         );
         let parts = [part_of(Province::Ntb)];
         let walk = |q: &FirmFeatures, theta: f64, buffers: WalkBuffers| {
