@@ -172,7 +172,9 @@ fn item_keys(
 /// first (large products, small needs). Along a run the bound with the run's best
 /// confidence and certificates and the best name any of its postings can have for the
 /// query ([`Stream::ceiling`]) never rises, so a query binary-searches where it falls
-/// below what could still enter its top k, and passes by whole runs of other spellings.
+/// below what could still enter its top k, and passes by whole runs of other spellings. A
+/// run with few spellings for its length is ordered by spelling instead, each in rate
+/// order, and a query that reaches it opens it into its spellings ([`Stream::open`]).
 #[derive(Debug, Default, Clone)]
 struct List {
     postings: Vec<Posting>,
