@@ -244,8 +244,14 @@ pub const SCORE_STEP: f64 = 1e-4;
 /// partner tied with the k-th to find the k with the smallest ids. Never decreasing, so a
 /// bound of a score rounds to a bound of the rounded score.
 pub fn rounded(score: f64) -> f64 {
-    (score / SCORE_STEP).round() * SCORE_STEP
+    // Divided by the whole number of steps, not multiplied by the step: 1e-4 has no exact
+    // binary form, and 9619 × 1e-4 is 0.9619000000000001 in a JSON answer; 9619 / 1e4 is
+    // the double nearest 0.9619 and prints as such.
+    (score * STEPS_PER_UNIT).round() / STEPS_PER_UNIT
 }
+
+/// Steps of [`SCORE_STEP`] in one unit of score.
+const STEPS_PER_UNIT: f64 = 1e4;
 
 /// The least raw score that can round to `score` (a rounded one), less a margin for the
 /// arithmetic: anything bounded below it stays below `score` once rounded.
@@ -257,4 +263,22 @@ pub fn least_raw(score: f64) -> f64 {
 pub fn combine(ab: f64, ba: f64, cfg: &ScoringConfig) -> f64 {
     let (hi, lo) = if ab >= ba { (ab, ba) } else { (ba, ab) };
     unit(hi + cfg.two_way_bonus * lo * (1.0 - hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rounded;
+
+    /// Lists show scores to four decimals: a client must never read 0.9619000000000001.
+    #[test]
+    fn a_rounded_score_is_written_with_four_decimals_at_most() {
+        for steps in 0..=10_000u32 {
+            for raw in [steps as f64 / 1e4, steps as f64 / 1e4 + 4e-5] {
+                let text = serde_json::to_string(&rounded(raw)).unwrap();
+                let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+                assert!(decimals <= 4, "{raw} is written {text}");
+                assert_eq!(rounded(raw), f64::from(steps) / 1e4, "{raw}");
+            }
+        }
+    }
 }
