@@ -850,6 +850,40 @@ fn reasons_say_how_each_side_was_read() {
 }
 
 #[test]
+fn one_subheading_read_on_both_sides_is_named_once_with_the_side_read_by_its_code() {
+    let farm = profile(
+        "kopi-tani",
+        "KUB Kopi Tani",
+        "NTB",
+        "Lombok Timur",
+        "01270",
+        &[],
+        vec![
+            json!({"name": "Green arabica coffee beans", "hs_code": "0901.11",
+                    "capacity": {"amount": 2, "unit": "ton", "per": "month"}}),
+        ],
+        vec![],
+    );
+    let roastery = profile(
+        "roastery",
+        "UD Roastery Bangkalan",
+        "JATIM",
+        "Bangkalan",
+        "10761",
+        &[],
+        vec![],
+        vec![need("Green Arabica Coffee Beans", 300.0, "kg", &[])],
+    );
+    let s = score_profiles(&farm.profile, &roastery.profile, &ScoringConfig::default());
+    let reason = &s.reasons[0];
+    assert_eq!(reason.matches("HS 0901.11").count(), 1, "{reason}");
+    assert!(
+        reason.ends_with("both read as HS 0901.11 (Coffee; not roasted or decaffeinated), 'Green arabica coffee beans' by its code"),
+        "{reason}"
+    );
+}
+
+#[test]
 fn a_contradicting_code_wins_and_the_reason_shows_both() {
     let roaster = profile(
         "roaster",

@@ -4,7 +4,7 @@
 use super::{combine, directed, rounded, DirectedScore, FirmFeatures, NeedAnswer, PairScore};
 use crate::domain::quantity::Amount;
 use crate::domain::{FirmProfile, Rate};
-use crate::matching::concept::{Concept, Dotted, Reader, Reading, Source};
+use crate::matching::concept::{Concept, Dotted, Hs6, Reader, Reading, Source};
 use crate::matching::config::ScoringConfig;
 use crate::matching::sector::SectorTable;
 use crate::matching::Direction;
@@ -129,11 +129,21 @@ pub fn explain_directed_in(
 /// thousands of reasons.
 struct ReadingText<'a>(Concept, &'a Reading, Lang);
 
+/// A subheading with its label in `lang`: "HS 0901.11 (Coffee; not roasted …)".
+struct Subheading(Hs6, Lang);
+
+impl fmt::Display for Subheading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Subheading(hs, lang) = *self;
+        let label = Reader::shared().label(hs, lang == Lang::Id).unwrap_or("");
+        write!(f, "HS {} ({label})", Dotted(hs))
+    }
+}
+
 impl fmt::Display for ReadingText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ReadingText(c, reading, lang) = *self;
-        let label = Reader::shared().label(c.hs, lang == Lang::Id).unwrap_or("");
-        write!(f, "HS {} ({label})", Dotted(c.hs))?;
+        Subheading(c.hs, lang).fmt(f)?;
         if c.source == Source::Code {
             f.write_str(match lang {
                 Lang::En => " by its code",
@@ -172,16 +182,46 @@ fn write_read_as(
             ),
         },
         Some((cn, cp)) => {
-            let (tp, tn) = (ReadingText(cp, product, lang), ReadingText(cn, need, lang));
-            let same = cn.hs == cp.hs && cn.source != Source::Code && cp.source != Source::Code;
-            match (lang, same) {
-                (Lang::En, true) => write!(out, ": both read as {tp}"),
-                (Lang::Id, true) => write!(out, ": keduanya terbaca sebagai {tp}"),
-                (Lang::En, false) => write!(out, ": '{p}' read as {tp}, '{n}' as {tn}"),
-                (Lang::Id, false) => write!(out, ": '{p}' terbaca {tp}, '{n}' terbaca {tn}"),
+            // One subheading is named once: its label is the longest part of a reason, and
+            // a ranking of every firm keeps millions of reasons. A code that contradicts its
+            // item's name keeps the long form, which shows both readings.
+            let agrees = |c: Concept, r: &Reading| {
+                c.source != Source::Code || r.text_beside_code().is_none()
+            };
+            if cn.hs == cp.hs && agrees(cp, product) && agrees(cn, need) {
+                let hs = Subheading(cp.hs, lang);
+                let _ = match lang {
+                    Lang::En => write!(out, ": both read as {hs}"),
+                    Lang::Id => write!(out, ": keduanya terbaca sebagai {hs}"),
+                };
+                by_code(out, (p, cp.source), (n, cn.source), lang)
+            } else {
+                let (tp, tn) = (ReadingText(cp, product, lang), ReadingText(cn, need, lang));
+                match lang {
+                    Lang::En => write!(out, ": '{p}' read as {tp}, '{n}' as {tn}"),
+                    Lang::Id => write!(out, ": '{p}' terbaca {tp}, '{n}' terbaca {tn}"),
+                }
             }
         }
     };
+}
+
+/// After "both read as …": which of the two items were read by their own HS code.
+fn by_code(
+    out: &mut String,
+    (p, product): (&str, Source),
+    (n, need): (&str, Source),
+    lang: Lang,
+) -> fmt::Result {
+    match (product == Source::Code, need == Source::Code, lang) {
+        (false, false, _) => Ok(()),
+        (true, true, Lang::En) => out.write_str(", both by their codes"),
+        (true, true, Lang::Id) => out.write_str(", keduanya menurut kodenya"),
+        (true, false, Lang::En) => write!(out, ", '{p}' by its code"),
+        (true, false, Lang::Id) => write!(out, ", '{p}' menurut kodenya"),
+        (false, true, Lang::En) => write!(out, ", '{n}' by its code"),
+        (false, true, Lang::Id) => write!(out, ", '{n}' menurut kodenya"),
+    }
 }
 
 /// Reasons of the direction supplier → buyer, strongest answered need first.
