@@ -130,6 +130,13 @@ fn main() {
     if let Some(mib) = memory_mib("VmRSS:") {
         println!("resident after ranking (with every firm's top-{k} and reasons): {mib:.0} MiB");
     }
+    let listed: usize = indexed.iter().map(|(_, m)| m.len()).sum();
+    let unexplained = indexed
+        .iter()
+        .flat_map(|(_, m)| m)
+        .filter(|m| m.reasons.is_empty())
+        .count();
+    println!("matches listed: {listed}, without a reason: {unexplained}");
     let pairs = after.pairs_scored - before.pairs_scored;
     let candidates = after.candidates - before.candidates;
     println!(

@@ -459,8 +459,18 @@ fn index_recall_on_synthetic_data() {
             direction,
             ..MatchQuery::default()
         };
-        let r = recall(&m.rank_all(&q), &m.rank_all_exhaustive(&q));
-        assert_eq!(r, 1.0, "{direction:?}");
+        let ranked = m.rank_all(&q);
+        assert_eq!(
+            recall(&ranked, &m.rank_all_exhaustive(&q)),
+            1.0,
+            "{direction:?}"
+        );
+        // Evidence first: a list ends where evidence ends, so every match says why.
+        for (id, matches) in &ranked {
+            for x in matches {
+                assert!(!x.reasons.is_empty(), "{id} → {}: {x:?}", x.partner.id);
+            }
+        }
     }
     assert!(m.stats().pairs_scored > 0);
 }
