@@ -236,7 +236,7 @@ pub fn directed(
 }
 
 /// The step a ranking score is given in: four decimals, as lists show it.
-pub const SCORE_STEP: f64 = 1e-4;
+pub const SCORE_STEP: f64 = 1.0 / STEPS_PER_UNIT;
 
 /// A ranking score as lists give and order it: rounded to [`SCORE_STEP`]. Two partners
 /// whose scores differ only past the fourth decimal tie, and ties rank by partner id, so a
