@@ -260,6 +260,49 @@ fn serve_refuses_short_organizer_tokens() {
     assert!(!err.contains("tiny9"), "a token is never printed: {err}");
 }
 
+/// Under systemd (`Type=notify`) `systemctl start` returns when mitra says READY=1, and the
+/// README's next line asks `/readyz`: the message must come only once the port answers.
+#[test]
+fn serve_tells_systemd_it_is_ready_once_its_port_answers() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let notify = dir.path().join("notify");
+    let socket = UnixDatagram::bind(&notify).unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir.path().join("data"))
+        .env("NOTIFY_SOCKET", &notify)
+        .env("MITRA_WORKERS", "2")
+        .env_remove("MITRA_ORGANIZER_TOKENS")
+        .env_remove("MITRA_ORGANIZER_TOKENS_FILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut message = [0u8; 128];
+    let received = socket.recv(&mut message);
+    // No retry: the first request after the message must be answered.
+    let ready = reqwest::blocking::get(format!("http://127.0.0.1:{port}/readyz"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let length = received.expect("mitra sent systemd a notification");
+    assert_eq!(&message[..length], b"READY=1\n");
+    assert_eq!(ready.expect("/readyz answers").status(), 200);
+}
+
 #[test]
 fn schedule_solve_answers_a_problem_file() {
     let dir = tempfile::tempdir().unwrap();

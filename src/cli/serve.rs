@@ -53,6 +53,12 @@ pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
             data_dir = %settings.data_dir.display(),
             "mitra listening; console at /, API docs at /docs"
         );
+        // Under systemd (`Type=notify`) `systemctl start` returns on this message, so it is
+        // sent once the port is bound: a request right after that is answered. Without
+        // NOTIFY_SOCKET (not under systemd) it does nothing.
+        if let Err(error) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
+            tracing::warn!(%error, "could not tell systemd that mitra is ready");
+        }
         app.run_until_stopped().await
     })
 }
