@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks of deploy/: the systemd units (systemd-analyze verify, warnings count as failures),
 # the backup script end to end against a running server (online backup, a wrong token
-# refused, restore check, compression, rotation), and the container build when a builder runs.
+# refused, restore check, compression, rotation), and the container (scripts/check-container.sh).
 # The Grafana dashboard is checked against a live scrape by `cargo test --test api`
 # (tests/api/ops.rs). Usage: scripts/check-deploy.sh [path/to/mitra]
 set -euo pipefail
@@ -81,14 +81,4 @@ cmp <(strip_time "$work/direct.jsonl") <(strip_time "$work/again.jsonl") \
 echo "backup script: online backup of a running server, wrong token refused, restore check, mode 0600, rotation verified"
 
 echo "== deploy: container image"
-if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-    docker build -q -f deploy/Containerfile -t mitra:ci . >/dev/null
-    [ "$(docker run --rm --entrypoint id mitra:ci -u)" = 10001 ] || { echo "image runs as root" >&2; exit 1; }
-    echo "container image built; runs as uid 10001"
-elif command -v podman >/dev/null 2>&1; then
-    podman build -q -f deploy/Containerfile -t mitra:ci . >/dev/null
-    [ "$(podman run --rm --entrypoint id mitra:ci -u)" = 10001 ] || { echo "image runs as root" >&2; exit 1; }
-    echo "container image built; runs as uid 10001"
-else
-    echo "SKIPPED: no container builder (docker daemon or podman); deploy/Containerfile was not built"
-fi
+bash scripts/check-container.sh
