@@ -4,9 +4,11 @@
 //! `<data dir>/demo-firm-tokens.csv`, dealt round-robin), so concurrent PATCHes never race
 //! on one firm. Mix per request: 40% GET /v1/firms/{id} (firm token), 20% GET
 //! /v1/firms?province=…&limit=50 (organizer), 20% GET /v1/reference/hs?q=…, 15% PATCH
-//! /v1/firms/{id} (its own token), 5% POST /v1/firms (organizer). With `--mix matches`
-//! every request is GET /v1/firms/{id}/matches?limit=10 (firm token): one firm's partners,
-//! the matcher's single-firm query behind HTTP.
+//! /v1/firms/{id} (its own token), 5% POST /v1/firms (organizer). With `--mix steady` each
+//! of those POSTs is followed by DELETE /v1/firms/{id} of the firm it made, so writes go on
+//! while the number of stored firms stays put: memory that grows then is not the data's.
+//! With `--mix matches` every request is GET /v1/firms/{id}/matches?limit=10 (firm token):
+//! one firm's partners, the matcher's single-firm query behind HTTP.
 //!
 //! With `--heavy true`, one more organizer task runs the heavy jobs meanwhile, one after the
 //! other for the whole run: a batch ranking of every stored firm (POST /v1/match/batch,
@@ -16,7 +18,7 @@
 //!
 //! cargo run --release --example load -- --url http://127.0.0.1:8080 --organizer-token T \
 //!     --tokens data/demo-firm-tokens.csv [--connections 64] [--seconds 60] [--seed 1] \
-//!     [--mix all|matches] [--heavy false|true]
+//!     [--mix all|steady|matches] [--heavy false|true]
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -31,8 +33,7 @@ struct Args {
     connections: usize,
     seconds: u64,
     seed: u64,
-    /// Only GET /v1/firms/{id}/matches instead of the mixed traffic.
-    matches_only: bool,
+    mix: Mix,
     /// A batch ranking and a timetable generation, in turn, beside the traffic.
     heavy: bool,
 }
@@ -45,7 +46,7 @@ fn args() -> Args {
         connections: 64,
         seconds: 60,
         seed: 1,
-        matches_only: false,
+        mix: Mix::All,
         heavy: false,
     };
     let mut it = std::env::args().skip(1);
@@ -59,10 +60,11 @@ fn args() -> Args {
             "--seconds" => args.seconds = value.parse().expect("a number"),
             "--seed" => args.seed = value.parse().expect("a number"),
             "--mix" => {
-                args.matches_only = match value.as_str() {
-                    "all" => false,
-                    "matches" => true,
-                    other => panic!("--mix is all or matches, not {other}"),
+                args.mix = match value.as_str() {
+                    "all" => Mix::All,
+                    "steady" => Mix::Steady,
+                    "matches" => Mix::Matches,
+                    other => panic!("--mix is all, steady or matches, not {other}"),
                 }
             }
             "--heavy" => args.heavy = value.parse().expect("true or false"),
@@ -76,6 +78,16 @@ fn args() -> Args {
     assert!(!args.organizer.is_empty(), "--organizer-token is required");
     assert!(!args.tokens.is_empty(), "--tokens is required");
     args
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mix {
+    /// The mixed traffic; its POSTs add firms.
+    All,
+    /// The mixed traffic, each POST followed by a DELETE of the firm it made.
+    Steady,
+    /// Only GET /v1/firms/{id}/matches.
+    Matches,
 }
 
 #[derive(Default)]
@@ -118,7 +130,7 @@ async fn connection(
     let mut n = 0u64;
     while Instant::now() < until {
         n += 1;
-        let roll: u32 = if args.matches_only {
+        let roll: u32 = if args.mix == Mix::Matches {
             100
         } else {
             rng.gen_range(0..100)
@@ -171,6 +183,7 @@ async fn connection(
                     .post(format!("{}/v1/firms", args.url))
                     .header("authorization", &organizer)
                     .json(&json!({
+                        "id": format!("beban-{seed}-{n}"),
                         "name": format!("CV Beban {seed}-{n}"),
                         "province": "NTB",
                         "regency": "Lombok Timur",
@@ -186,6 +199,12 @@ async fn connection(
             _ => unreachable!("rolls are below 100 or the matches mix"),
         };
         record(&mut tally, route, request).await;
+        if (95..100).contains(&roll) && args.mix == Mix::Steady {
+            let request = client
+                .delete(format!("{}/v1/firms/beban-{seed}-{n}", args.url))
+                .header("authorization", &organizer);
+            record(&mut tally, "DELETE /v1/firms/{id}", request).await;
+        }
     }
     tally
 }

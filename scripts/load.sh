@@ -9,6 +9,8 @@
 #   scripts/load.sh                         # LOAD_CONNECTIONS=64 LOAD_SECONDS=60 LOAD_FIRMS=3000
 #   LOAD_HEAVY=true LOAD_SECONDS=600 scripts/load.sh   # with a batch ranking and a timetable
 #                                                      # generation running in turn meanwhile
+#   LOAD_MIX=steady LOAD_HEAVY=true LOAD_SECONDS=600 scripts/load.sh   # each POST followed by a
+#                                                      # DELETE: writes, but a steady store
 #   LOAD_MIX=matches LOAD_FIRMS=200000 LOAD_CONNECTIONS=2 scripts/load.sh   # one firm's matches only
 #   LOAD_PROFILE=hard ...                   # firms from `mitra gen`'s names (clean|realistic|hard)
 set -euo pipefail
