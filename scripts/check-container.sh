@@ -13,15 +13,8 @@
 # itself is built unchanged. Usage: scripts/check-container.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# What cannot be checked for want of a tool says SKIPPED; with MITRA_DEPLOY_CHECKS=required
-# (as in .ci/run) it fails instead.
-skip() {
-    if [ "${MITRA_DEPLOY_CHECKS:-}" = required ]; then
-        echo "$(basename "$0"): $1 (required by MITRA_DEPLOY_CHECKS)" >&2
-        exit 1
-    fi
-    echo "SKIPPED: $1"
-}
+# shellcheck source=lib/checks.sh
+source scripts/lib/checks.sh
 say() { echo "== container [$(date -u +%T)]: $*"; }
 
 if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
@@ -108,7 +101,7 @@ token=container-check-organizer-token-0123456789abcdef
 printf '%s\n' "$token" >"$work/tokens"
 chown 10001:10001 "$work/tokens"
 chmod 0400 "$work/tokens"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 base=http://127.0.0.1:$port
 start_container() {
     $engine run -d --name "$name" "${flags[@]}" -p "127.0.0.1:$port:8080" \

@@ -6,15 +6,8 @@
 # (tests/api/ops.rs). Usage: scripts/check-deploy.sh [path/to/mitra]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# What cannot be checked for want of a tool says SKIPPED; with MITRA_DEPLOY_CHECKS=required
-# (as in .ci/run) it fails instead.
-skip() {
-    if [ "${MITRA_DEPLOY_CHECKS:-}" = required ]; then
-        echo "$(basename "$0"): $1 (required by MITRA_DEPLOY_CHECKS)" >&2
-        exit 1
-    fi
-    echo "SKIPPED: $1"
-}
+# shellcheck source=lib/checks.sh
+source scripts/lib/checks.sh
 bin=$(realpath "${1:-target/debug/mitra}")
 [ -x "$bin" ] || { echo "no mitra binary at $bin (cargo build first)" >&2; exit 1; }
 work=$(mktemp -d)
@@ -54,7 +47,6 @@ done
 port=$(grep -o 'listening on: 127.0.0.1:[0-9]*' "$work/serve.log" | head -n 1 | grep -o '[0-9]*$')
 [ -n "$port" ] || { cat "$work/serve.log" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # wait_for URL SECONDS [curl options]: until URL answers 2xx.
 wait_for() {
     local url=$1 seconds=$2

@@ -20,6 +20,8 @@
 # block is the one line not run in the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/checks.sh
+source scripts/lib/checks.sh
 repo=$PWD
 bin=$(realpath "${1:-target/release/mitra}")
 [ -x "$bin" ] || { echo "no mitra binary at $bin (cargo build --release first)" >&2; exit 1; }
@@ -75,7 +77,7 @@ mkfs.ext4 -q -F -L mitra-root -d "$work/root" "$work/disk.img" 4G
 rm -rf "$work/root"
 
 # --- The machine ---------------------------------------------------------------------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 # QEMU's own emulation by default: it works on every machine, nested ones included (the
 # 2-core CI machines expose /dev/kvm, but a guest hangs there under KVM). MITRA_VM_ACCEL=kvm
 # asks for KVM where it works.
