@@ -82,10 +82,10 @@ port=$(free_port)
 # 2-core CI machines expose /dev/kvm, but a guest hangs there under KVM). MITRA_VM_ACCEL=kvm
 # asks for KVM where it works.
 accel=${MITRA_VM_ACCEL:-tcg} cpu=max boot_wait=600
-[ "$accel" = tcg ] || { cpu=host boot_wait=180; }
+[ "$accel" = tcg ] || cpu=host boot_wait=180
 say "booting Debian 12 under QEMU ($accel)"
-kernel=$(ls "$cache"/bookworm/boot/vmlinuz-* | head -n 1)
-initrd=$(ls "$cache"/bookworm/boot/initrd.img-* | head -n 1)
+kernel=$(ls "$root"/boot/vmlinuz-* | head -n 1)
+initrd=$(ls "$root"/boot/initrd.img-* | head -n 1)
 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 1536 \
     -kernel "$kernel" -initrd "$initrd" \
     -append "root=/dev/vda rw console=ttyS0 net.ifnames=0" \
